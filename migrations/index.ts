@@ -1,0 +1,7 @@
+import { Migration20261130013220 } from './Migration20261130013220.js';
+
+/**
+ * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
+ * Vitest and compiled code; a test checks that no file in this folder is left out.
+ */
+export const migrationsList = [{ name: 'Migration20261130013220', class: Migration20261130013220 }];

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Config } from './config.js';
+import { AppError } from './common/errors.js';
+import type { Logger } from './common/logger.js';
+import { createLoaders, type Context } from './graphql/context.js';
+import { formatError } from './graphql/errors.js';
+import { createSchema } from './graphql/schema.js';
+import { viewerFromToken } from './modules/accounts/viewer.loader.js';
+import { createServices, type Services } from './services.js';
+
+export interface AppDeps {
+  config: Config;
+  orm: MikroORM;
+  logger: Logger;
+  /** Secret for access tokens, resolved by the caller (configuration or the data directory). */
+  secret: string;
+}
+
+export interface App {
+  express: Express;
+  schema: GraphQLSchema;
+  services: Services;
+  /** Stops GraphQL; the HTTP server and the database belong to the caller. */
+  stop(): Promise<void>;
+}
+
+/** Builds the HTTP application (GraphQL, health, web app) without listening, so tests can use it. */
+export async function createApp({ config, orm, logger, secret }: AppDeps): Promise<App> {
+  const schema = await createSchema();
+  const services = createServices(config, secret);
+  const production = config.env === 'production';
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError: formatError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 64);
+    res.locals.requestId = requestId;
+    res.locals.logger = logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      (res.locals.logger as Logger).info('request', {
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      });
+    });
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch (error) {
+      (res.locals.logger as Logger).error('health check failed', { error });
+      res.status(503).json({ status: 'unavailable', reason: 'database' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.maxRequestBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const em = orm.em.fork();
+        const header = req.headers.authorization;
+        const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+        const viewer = token ? await viewerFromToken(em, services.tokens, token).catch(asGraphQLError) : null;
+        return {
+          em,
+          viewer,
+          loaders: createLoaders(em),
+          services,
+          config,
+          logger: res.locals.logger as Logger,
+          requestId: res.locals.requestId as string,
+          ip: req.ip ?? '',
+          userAgent: req.headers['user-agent'] ?? null,
+        };
+      },
+    }),
+  );
+
+  serveWebApp(app, config.webDist);
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const log = (res.locals.logger as Logger | undefined) ?? logger;
+    if (error instanceof AppError) {
+      res
+        .status(error.code === 'UNAUTHENTICATED' ? 401 : 400)
+        .json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+      return;
+    }
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    log.error('unhandled error', { error });
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  return { express: app, schema, services, stop: () => apollo.stop() };
+}
+
+/** Errors raised while building the context keep their code and an HTTP status. */
+function asGraphQLError(error: unknown): never {
+  if (error instanceof AppError) {
+    const status = error.code === 'UNAUTHENTICATED' ? 401 : 400;
+    throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
+  }
+  throw error;
+}
+
+/** The built PWA: hashed assets cached for a year, the shell and service worker never. */
+function serveWebApp(app: Express, dist: string): void {
+  if (!existsSync(path.join(dist, 'index.html'))) return;
+  app.use(
+    express.static(dist, {
+      index: false,
+      setHeaders(res, file) {
+        const name = path.basename(file);
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        else if (name.endsWith('.html') || name === 'sw.js' || name.startsWith('workbox-') || name.endsWith('.webmanifest'))
+          res.setHeader('Cache-Control', 'no-cache');
+        else res.setHeader('Cache-Control', 'public, max-age=3600');
+      },
+    }),
+  );
+  app.get(/^\/(?!graphql|healthz|files\/|api\/).*/, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(path.join(dist, 'index.html'));
+  });
+}

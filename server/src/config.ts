@@ -1,0 +1,244 @@
+import path from 'node:path';
+
+/** Raised when one or more environment variables are invalid; names every bad one. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Environment = 'development' | 'production' | 'test';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface WarningThresholds {
+  /** A task due within this many days with progress below `dueSoonProgress` is flagged. */
+  dueSoonDays: number;
+  dueSoonProgress: number;
+  /** Progress below elapsed time by more than this many percentage points is "behind schedule". */
+  behindSchedulePoints: number;
+  /** No report for this many days makes an open task "stale". */
+  staleDays: number;
+  /** Reports waiting longer than this many days make a review bottleneck. */
+  reviewWaitDays: number;
+}
+
+export interface Config {
+  env: Environment;
+  host: string;
+  port: number;
+  /** Unset: an embedded PostgreSQL is started in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Secret for signing access tokens; in development a random one is kept in `dataDir`. */
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  corsOrigins: string[];
+  redisUrl: string | undefined;
+  seedDemo: boolean;
+  maxUploadBytes: number;
+  maxRequestBytes: number;
+  webDist: string;
+  warnings: WarningThresholds;
+}
+
+type Reader<T> = (raw: string) => T;
+
+interface Spec<T> {
+  /** Shown in the error and in the README's configuration table. */
+  description: string;
+  read: Reader<T>;
+  fallback: (env: Environment) => T;
+}
+
+const integer =
+  (min: number, max: number): Reader<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+
+const oneOf =
+  <T extends string>(...values: T[]): Reader<T> =>
+  (raw) => {
+    if (!values.includes(raw as T)) throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+
+const boolean: Reader<boolean> = (raw) => {
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`must be true or false, got "${raw}"`);
+};
+
+const url =
+  (...protocols: string[]): Reader<string> =>
+  (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error('must be a URL');
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new Error(`must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+    return raw;
+  };
+
+const text: Reader<string> = (raw) => {
+  if (!raw.trim()) throw new Error('must not be empty');
+  return raw.trim();
+};
+
+/** Every variable Resolute reads, with its meaning and default. */
+export const configSpec = {
+  NODE_ENV: {
+    description: 'development, production or test',
+    read: oneOf<Environment>('development', 'production', 'test'),
+    fallback: () => 'development' as Environment,
+  },
+  HOST: { description: 'Address to listen on', read: text, fallback: () => '0.0.0.0' },
+  PORT: { description: 'Port for the API and the web app', read: integer(0, 65535), fallback: () => 4000 },
+  DATABASE_URL: {
+    description: 'PostgreSQL URL; unset starts an embedded PostgreSQL in DATA_DIR',
+    read: url('postgres:', 'postgresql:'),
+    fallback: () => undefined,
+  },
+  DATA_DIR: {
+    description: 'Embedded database, uploaded files and the development secret',
+    read: text,
+    fallback: () => '.data',
+  },
+  LOG_LEVEL: {
+    description: 'debug, info, warn, error or silent',
+    read: oneOf<LogLevel>('debug', 'info', 'warn', 'error', 'silent'),
+    fallback: (env: Environment) => (env === 'test' ? 'silent' : 'info') as LogLevel,
+  },
+  JWT_SECRET: {
+    description: 'At least 32 characters; required in production',
+    read: (raw: string) => {
+      if (raw.length < 32) throw new Error('must be at least 32 characters long');
+      return raw;
+    },
+    fallback: () => undefined,
+  },
+  ACCESS_TOKEN_TTL_SECONDS: {
+    description: 'Lifetime of an access token',
+    read: integer(60, 86_400),
+    fallback: () => 900,
+  },
+  REFRESH_TOKEN_TTL_DAYS: {
+    description: 'Lifetime of a refresh token since its last use (offline officers)',
+    read: integer(1, 365),
+    fallback: () => 30,
+  },
+  CORS_ORIGINS: {
+    description: 'Comma-separated origins allowed to call the API from another origin',
+    read: (raw: string) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((o) => {
+          url('http:', 'https:')(o);
+          return o;
+        }),
+    fallback: () => [] as string[],
+  },
+  REDIS_URL: {
+    description: 'Redis for rate limits across API processes; unset keeps them in PostgreSQL',
+    read: url('redis:', 'rediss:'),
+    fallback: () => undefined,
+  },
+  SEED_DEMO: {
+    description: 'Seed demo units, accounts and tasks into an empty database',
+    read: boolean,
+    fallback: (env: Environment) => env === 'development',
+  },
+  MAX_UPLOAD_BYTES: {
+    description: 'Largest evidence file accepted',
+    read: integer(1024, 1024 * 1024 * 1024),
+    fallback: () => 10 * 1024 * 1024,
+  },
+  MAX_REQUEST_BYTES: {
+    description: 'Largest GraphQL request body',
+    read: integer(1024, 64 * 1024 * 1024),
+    fallback: () => 2 * 1024 * 1024,
+  },
+  WEB_DIST: {
+    description: 'Folder of the built web app served at /',
+    read: text,
+    fallback: () => path.resolve(import.meta.dirname, '../../web/dist'),
+  },
+  WARN_DUE_SOON_DAYS: { description: 'Warning: due within N days…', read: integer(1, 365), fallback: () => 14 },
+  WARN_DUE_SOON_PROGRESS: { description: '…with progress below M %', read: integer(1, 100), fallback: () => 50 },
+  WARN_BEHIND_POINTS: {
+    description: 'Warning: progress below elapsed time by more than N points',
+    read: integer(1, 100),
+    fallback: () => 20,
+  },
+  WARN_STALE_DAYS: { description: 'Warning: no report for N days', read: integer(1, 365), fallback: () => 30 },
+  WARN_REVIEW_DAYS: {
+    description: 'Warning: reports waiting for review longer than N days',
+    read: integer(1, 365),
+    fallback: () => 7,
+  },
+} satisfies Record<string, Spec<unknown>>;
+
+type SpecValue<K extends keyof typeof configSpec> = ReturnType<(typeof configSpec)[K]['fallback']>;
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const env = readOne('NODE_ENV', 'development');
+  function readOne<K extends keyof typeof configSpec>(key: K, envName: Environment): SpecValue<K> {
+    const spec = configSpec[key] as Spec<SpecValue<K>>;
+    const raw = source[key];
+    if (raw === undefined || raw === '') return spec.fallback(envName);
+    try {
+      return spec.read(raw);
+    } catch (e) {
+      problems.push(`${key} ${(e as Error).message} (${spec.description})`);
+      return spec.fallback(envName);
+    }
+  }
+  const get = <K extends keyof typeof configSpec>(key: K) => readOne(key, env);
+
+  const config: Config = {
+    env,
+    host: get('HOST'),
+    port: get('PORT'),
+    databaseUrl: get('DATABASE_URL'),
+    dataDir: path.resolve(get('DATA_DIR')),
+    logLevel: get('LOG_LEVEL'),
+    jwtSecret: get('JWT_SECRET'),
+    accessTokenTtlSeconds: get('ACCESS_TOKEN_TTL_SECONDS'),
+    refreshTokenTtlDays: get('REFRESH_TOKEN_TTL_DAYS'),
+    corsOrigins: get('CORS_ORIGINS'),
+    redisUrl: get('REDIS_URL'),
+    seedDemo: get('SEED_DEMO'),
+    maxUploadBytes: get('MAX_UPLOAD_BYTES'),
+    maxRequestBytes: get('MAX_REQUEST_BYTES'),
+    webDist: path.resolve(get('WEB_DIST')),
+    warnings: {
+      dueSoonDays: get('WARN_DUE_SOON_DAYS'),
+      dueSoonProgress: get('WARN_DUE_SOON_PROGRESS'),
+      behindSchedulePoints: get('WARN_BEHIND_POINTS'),
+      staleDays: get('WARN_STALE_DAYS'),
+      reviewWaitDays: get('WARN_REVIEW_DAYS'),
+    },
+  };
+  if (env === 'production' && !config.jwtSecret) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (env === 'production' && !config.databaseUrl) {
+    problems.push('DATABASE_URL is required when NODE_ENV=production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import type { Logger } from '../common/logger.js';
+import { byIdLoader } from '../common/loaders.js';
+import { Account } from '../modules/accounts/account.entity.js';
+import { indicatorLoaders } from '../modules/indicators/indicator.loaders.js';
+import { Unit } from '../modules/organisations/unit.entity.js';
+import { ActionPlan } from '../modules/plans/action-plan.entity.js';
+import { reportLoaders } from '../modules/reports/report.loaders.js';
+import { Resolution } from '../modules/resolutions/resolution.entity.js';
+import { taskLoaders } from '../modules/tasks/task.loaders.js';
+import type { Viewer } from '../modules/scope/viewer.js';
+import type { Services } from '../services.js';
+
+/** Fresh per request: batching never crosses requests or viewers. */
+export function createLoaders(em: EntityManager) {
+  return {
+    unit: byIdLoader(em, Unit),
+    account: byIdLoader(em, Account),
+    resolution: byIdLoader(em, Resolution),
+    plan: byIdLoader(em, ActionPlan),
+    task: taskLoaders(em),
+    indicator: indicatorLoaders(em),
+    report: reportLoaders(em),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Context {
+  /** This request's own EntityManager fork. */
+  em: EntityManager;
+  viewer: Viewer | null;
+  loaders: Loaders;
+  services: Services;
+  config: Config;
+  logger: Logger;
+  requestId: string;
+  ip: string;
+  userAgent: string | null;
+}

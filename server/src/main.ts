@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './common/logger.js';
+import { connectDatabase } from './db/database.js';
+import { resolveSecret } from './db/secret.js';
+import { seedIfEmpty } from './db/seed/seed.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+const logger = createLogger(config.logLevel, { service: 'resolute' });
+const db = await connectDatabase(config, logger);
+if (config.seedDemo) await seedIfEmpty(db.orm.em.fork(), logger, { demo: true, print: true });
+const app = await createApp({ config, orm: db.orm, logger, secret: await resolveSecret(config) });
+const server = http.createServer(app.express);
+server.keepAliveTimeout = 65_000;
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as { port: number };
+  logger.info('listening', { url: `http://localhost:${port}/`, graphql: `http://localhost:${port}/graphql` });
+  if (process.stdout.isTTY || config.env === 'development') {
+    console.log(`\n  Resolute is running: http://localhost:${port}/  (GraphQL: http://localhost:${port}/graphql)\n`);
+  }
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutting down', { signal });
+  // Stop taking connections, let in-flight requests finish, then close the pool and the database.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  await closed;
+  clearTimeout(force);
+  await app.stop();
+  await db.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

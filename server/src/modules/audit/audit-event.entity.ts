@@ -1,0 +1,69 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/**
+ * Append-only record of a change. Events form one hash chain per chain key (the province, or
+ * "central"), so writers in different provinces never wait on one another.
+ */
+@Entity({ tableName: 'audit_event' })
+@Unique({ properties: ['chainKey', 'chainSeq'] })
+@Index({ properties: ['actorUnitPath'] })
+export class AuditEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'string', length: 64 })
+  chainKey!: string;
+
+  @Property({ type: 'bigint' })
+  chainSeq!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  at!: Date;
+
+  @Property({ type: 'uuid', nullable: true })
+  actorAccountId?: string | null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  actorUsername?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  actorUnitId?: string | null;
+
+  /** Path of the unit whose subtree may read this event. */
+  @Property({ type: 'text', nullable: true })
+  actorUnitPath?: string | null;
+
+  @Property({ type: 'string', length: 64 })
+  action!: string;
+
+  @Property({ type: 'string', length: 64 })
+  entityType!: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  entityId?: string | null;
+
+  @Property({ type: 'json', nullable: true })
+  before?: unknown;
+
+  @Property({ type: 'json', nullable: true })
+  after?: unknown;
+
+  @Property({ type: 'string', length: 64 })
+  prevHash!: string;
+
+  @Property({ type: 'string', length: 64 })
+  hash!: string;
+}
+
+/** The head of one audit chain, locked by each writer to that chain. */
+@Entity({ tableName: 'audit_chain_head' })
+export class AuditChainHead {
+  @PrimaryKey({ type: 'string', length: 64 })
+  chainKey!: string;
+
+  @Property({ type: 'bigint' })
+  lastSeq!: string;
+
+  @Property({ type: 'string', length: 64 })
+  lastHash!: string;
+}

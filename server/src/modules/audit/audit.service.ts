@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../scope/viewer.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** The unit whose line of command may read this event; defaults to the actor's. */
+  unitPath?: string | null;
+}
+
+export interface AuditActor {
+  accountId: string | null;
+  username: string | null;
+  unitId: string | null;
+  unitPath: string | null;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function actorOf(viewer: Viewer): AuditActor {
+  return { accountId: viewer.accountId, username: viewer.username, unitId: viewer.unitId, unitPath: viewer.unitPath };
+}
+
+/** The chain an event joins: the province-level segment of its unit path, or "central". */
+export function chainKeyFor(unitPath: string | null): string {
+  const segments = (unitPath ?? '').split('/').filter(Boolean);
+  return segments.length >= 2 ? `/${segments[0]}/${segments[1]}/` : 'central';
+}
+
+/** Canonical JSON (sorted keys) so the same event always hashes the same. */
+export function canonical(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface HashedFields {
+  chainKey: string;
+  chainSeq: string;
+  at: Date;
+  actorAccountId: string | null;
+  actorUsername: string | null;
+  actorUnitId: string | null;
+  actorUnitPath: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+}
+
+export function eventHash(e: HashedFields): string {
+  return createHash('sha256')
+    .update(
+      canonical({
+        chainKey: e.chainKey,
+        chainSeq: String(e.chainSeq),
+        at: e.at,
+        actorAccountId: e.actorAccountId,
+        actorUsername: e.actorUsername,
+        actorUnitId: e.actorUnitId,
+        actorUnitPath: e.actorUnitPath,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        before: e.before ?? null,
+        after: e.after ?? null,
+        prevHash: e.prevHash,
+      }),
+    )
+    .digest('hex');
+}
+
+export class AuditService {
+  /**
+   * Appends an event to its chain inside the caller's transaction: the chain head row is
+   * locked until that transaction ends, so events of one province are strictly ordered while
+   * other provinces write in parallel.
+   */
+  async record(em: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
+    const unitPath = entry.unitPath ?? actor.unitPath;
+    const chainKey = chainKeyFor(unitPath);
+    const conn = em.getConnection();
+    const ctx = em.getTransactionContext();
+    await conn.execute(
+      `insert into audit_chain_head (chain_key, last_seq, last_hash) values (?, 0, ?) on conflict do nothing`,
+      [chainKey, GENESIS_HASH],
+      'run',
+      ctx,
+    );
+    const [head] = await conn.execute<{ last_seq: string; last_hash: string }[]>(
+      'select last_seq, last_hash from audit_chain_head where chain_key = ? for update',
+      [chainKey],
+      'all',
+      ctx,
+    );
+    const fields: HashedFields = {
+      chainKey,
+      chainSeq: String(BigInt(head.last_seq) + 1n),
+      // Millisecond precision: what PostgreSQL stores must hash the same when read back.
+      at: new Date(Math.floor(Date.now())),
+      actorAccountId: actor.accountId,
+      actorUsername: actor.username,
+      actorUnitId: actor.unitId,
+      actorUnitPath: unitPath,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId ?? null,
+      before: normalise(entry.before),
+      after: normalise(entry.after),
+      prevHash: head.last_hash,
+    };
+    const hash = eventHash(fields);
+    await conn.execute(
+      `insert into audit_event (chain_key, chain_seq, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
+         action, entity_type, entity_id, before, after, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)`,
+      [
+        fields.chainKey,
+        fields.chainSeq,
+        fields.at,
+        fields.actorAccountId,
+        fields.actorUsername,
+        fields.actorUnitId,
+        fields.actorUnitPath,
+        fields.action,
+        fields.entityType,
+        fields.entityId,
+        fields.before === null ? null : JSON.stringify(fields.before),
+        fields.after === null ? null : JSON.stringify(fields.after),
+        fields.prevHash,
+        hash,
+      ],
+      'run',
+      ctx,
+    );
+    await conn.execute(
+      'update audit_chain_head set last_seq = ?, last_hash = ? where chain_key = ?',
+      [fields.chainSeq, hash, chainKey],
+      'run',
+      ctx,
+    );
+  }
+}
+
+/** Plain JSON, as PostgreSQL's jsonb will give it back. */
+function normalise(value: unknown): unknown {
+  return value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
+}

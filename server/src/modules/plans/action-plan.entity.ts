@@ -1,0 +1,24 @@
+import { Entity, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { BaseEntity } from '../../common/base.entity.js';
+import { Unit } from '../organisations/unit.entity.js';
+import { Resolution } from '../resolutions/resolution.entity.js';
+
+/** One unit's plan for carrying out one resolution over a period. */
+@Entity({ tableName: 'action_plan' })
+@Index({ properties: ['resolution', 'ownerUnit'] })
+export class ActionPlan extends BaseEntity {
+  @ManyToOne(() => Resolution, { ref: true, deleteRule: 'restrict' })
+  resolution!: Ref<Resolution>;
+
+  @ManyToOne(() => Unit, { ref: true, deleteRule: 'restrict' })
+  ownerUnit!: Ref<Unit>;
+
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Property({ type: 'date' })
+  periodStart!: string;
+
+  @Property({ type: 'date' })
+  periodEnd!: string;
+}

@@ -1,0 +1,73 @@
+import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, PrimaryKey, Property, type Ref, type Opt } from '@mikro-orm/core';
+import { Account } from '../accounts/account.entity.js';
+import { Unit } from '../organisations/unit.entity.js';
+import { Task } from '../tasks/task.entity.js';
+import { ReportState } from './report.enums.js';
+import { ReportIndicatorValue } from './report-indicator-value.entity.js';
+
+/**
+ * Append-only: a trigger refuses any change but the review fields, and any delete. The id is
+ * made on the device, so a report sent twice is stored once.
+ */
+@Entity({ tableName: 'progress_report' })
+@Index({ properties: ['task', 'receivedAt'] })
+@Index({ properties: ['unit', 'state'] })
+export class ProgressReport {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => Task, { ref: true, deleteRule: 'restrict' })
+  task!: Ref<Task>;
+
+  /** The unit that reported: the task's lead unit when it was written. */
+  @ManyToOne(() => Unit, { ref: true, deleteRule: 'restrict' })
+  unit!: Ref<Unit>;
+
+  @Property({ type: 'text' })
+  unitPath!: string;
+
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'restrict' })
+  author!: Ref<Account>;
+
+  @Property({ type: 'double' })
+  percent!: number;
+
+  @Property({ type: 'text', nullable: true })
+  narrative?: string | null;
+
+  @Property({ type: 'boolean', default: false })
+  hasObstacles: boolean & Opt = false;
+
+  @Property({ type: 'text', nullable: true })
+  obstacles?: string | null;
+
+  /** When the device says it was written; may be days before it arrived. */
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  writtenAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  receivedAt: Date & Opt = new Date();
+
+  /** A new report answering a returned one. */
+  @ManyToOne(() => ProgressReport, { ref: true, nullable: true, deleteRule: 'restrict' })
+  answersReport?: Ref<ProgressReport> | null;
+
+  /** The task was reassigned to another unit while this report was on its way. */
+  @Property({ type: 'boolean', default: false })
+  flaggedReassigned: boolean & Opt = false;
+
+  @Enum({ items: () => ReportState, nativeEnumName: 'report_state', default: ReportState.SUBMITTED })
+  state: ReportState & Opt = ReportState.SUBMITTED;
+
+  @ManyToOne(() => Account, { ref: true, nullable: true, deleteRule: 'restrict' })
+  reviewedBy?: Ref<Account> | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  reviewedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  reviewComment?: string | null;
+
+  @OneToMany(() => ReportIndicatorValue, (v) => v.report)
+  values = new Collection<ReportIndicatorValue>(this);
+}

@@ -1,0 +1,18 @@
+import { Entity, ManyToOne, PrimaryKeyProp, Property, type Ref } from '@mikro-orm/core';
+import { Indicator } from '../indicators/indicator.entity.js';
+import { ProgressReport } from './progress-report.entity.js';
+
+/** The value a report gives for one indicator of its task. */
+@Entity({ tableName: 'report_indicator_value' })
+export class ReportIndicatorValue {
+  [PrimaryKeyProp]?: ['report', 'indicator'];
+
+  @ManyToOne(() => ProgressReport, { primary: true, ref: true, deleteRule: 'cascade' })
+  report!: Ref<ProgressReport>;
+
+  @ManyToOne(() => Indicator, { primary: true, ref: true, deleteRule: 'restrict' })
+  indicator!: Ref<Indicator>;
+
+  @Property({ type: 'double' })
+  value!: number;
+}

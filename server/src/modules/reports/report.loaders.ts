@@ -1,0 +1,26 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { groupBy, uuidArray } from '../../common/loaders.js';
+import { ProgressReport } from './progress-report.entity.js';
+import { ReportIndicatorValue } from './report-indicator-value.entity.js';
+
+export function reportLoaders(em: EntityManager) {
+  return {
+    /** The most recently received report of each task, whatever its review state. */
+    latestByTask: new DataLoader<string, ProgressReport | null>(async (taskIds) => {
+      const rows = await em
+        .getConnection()
+        .execute<Record<string, unknown>[]>(
+          `select distinct on (task_id) * from progress_report where task_id = any(?::uuid[]) order by task_id, received_at desc, id desc`,
+          [uuidArray(taskIds)],
+        );
+      const reports = rows.map((r) => em.map(ProgressReport, r));
+      const byTask = new Map(reports.map((r) => [r.task.id, r]));
+      return taskIds.map((id) => byTask.get(id) ?? null);
+    }),
+    values: new DataLoader<string, ReportIndicatorValue[]>(async (reportIds) => {
+      const rows = await em.find(ReportIndicatorValue, { report: { $in: [...reportIds] } });
+      return groupBy(reportIds, rows, (v) => v.report.id);
+    }),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The one place that decides what an account may read and change: an account acts only inside
+ * the subtree of its own unit. Every list filters with these conditions in SQL; every single
+ * load goes through them, so a forbidden id answers exactly like a missing one.
+ */
+import type { FilterQuery } from '@mikro-orm/core';
+import { ForbiddenError, NotFoundError } from '../../common/errors.js';
+import { Role } from '../accounts/role.js';
+import type { Unit } from '../organisations/unit.entity.js';
+import { isWithin, subtreePattern } from '../organisations/unit-path.js';
+import type { ProgressReport } from '../reports/progress-report.entity.js';
+import type { Task } from '../tasks/task.entity.js';
+import { hasRole, type Viewer } from './viewer.js';
+
+/** Units the viewer may see: its own and everything below. */
+export function unitScope(viewer: Viewer): FilterQuery<Unit> {
+  return { path: { $like: subtreePattern(viewer.unitPath) } };
+}
+
+/** Tasks the viewer may read: assigned to or by a unit in its subtree. */
+export function taskScope(viewer: Viewer): FilterQuery<Task> {
+  const like = subtreePattern(viewer.unitPath);
+  return { $or: [{ leadUnitPath: { $like: like } }, { assignerUnitPath: { $like: like } }] };
+}
+
+/** Reports the viewer may read: those on tasks it may read. */
+export function reportScope(viewer: Viewer): FilterQuery<ProgressReport> {
+  const like = subtreePattern(viewer.unitPath);
+  return {
+    $or: [
+      { unitPath: { $like: like } },
+      { task: { $or: [{ leadUnitPath: { $like: like } }, { assignerUnitPath: { $like: like } }] } },
+    ],
+  };
+}
+
+/** The same SQL condition as `taskScope`, for raw queries over an aliased task table. */
+export function taskScopeSql(viewer: Viewer, alias = 't'): { sql: string; params: string[] } {
+  const like = subtreePattern(viewer.unitPath);
+  return {
+    sql: `(${alias}.lead_unit_path like ? or ${alias}.assigner_unit_path like ?)`,
+    params: [like, like],
+  };
+}
+
+export function canSeeUnit(viewer: Viewer, unitPath: string): boolean {
+  return isWithin(unitPath, viewer.unitPath);
+}
+
+export function canSeeTask(viewer: Viewer, task: Pick<Task, 'leadUnitPath' | 'assignerUnitPath'>): boolean {
+  return isWithin(task.leadUnitPath, viewer.unitPath) || isWithin(task.assignerUnitPath, viewer.unitPath);
+}
+
+/** Loads are checked after the fact too, as a second line behind the SQL filter. */
+export function assertVisibleTask<T extends Pick<Task, 'id' | 'leadUnitPath' | 'assignerUnitPath'>>(
+  viewer: Viewer,
+  task: T | null,
+  id: string,
+): T {
+  if (!task || !canSeeTask(viewer, task)) throw new NotFoundError('Task', id);
+  return task;
+}
+
+/** A unit the viewer's unit may assign work to: itself or any unit below. */
+export function assertCanAssignTo(viewer: Viewer, unit: Pick<Unit, 'path'>): void {
+  if (!hasRole(viewer, Role.FOCAL, Role.ADMIN)) throw new ForbiddenError('Only focal officers assign tasks');
+  if (!isWithin(unit.path, viewer.unitPath)) throw new NotFoundError('Unit');
+}
+
+/** Reports are written only by the lead unit of the task. */
+export function canReportOn(viewer: Viewer, task: Pick<Task, 'leadUnitPath'>): boolean {
+  return task.leadUnitPath === viewer.unitPath && hasRole(viewer, Role.REPORTER, Role.FOCAL);
+}
+
+/** Leaders review reports of units strictly below their own. */
+export function canReview(viewer: Viewer, report: Pick<ProgressReport, 'unitPath'>): boolean {
+  return hasRole(viewer, Role.LEADER) && report.unitPath !== viewer.unitPath && isWithin(report.unitPath, viewer.unitPath);
+}
+
+/** Admins manage accounts and units of their own unit and below. */
+export function canAdminister(viewer: Viewer, unitPath: string): boolean {
+  return hasRole(viewer, Role.ADMIN) && isWithin(unitPath, viewer.unitPath);
+}

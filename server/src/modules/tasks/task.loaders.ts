@@ -1,0 +1,43 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { groupBy, uuidArray } from '../../common/loaders.js';
+import { Unit } from '../organisations/unit.entity.js';
+import type { TaskAncestorType } from './task.type.js';
+
+export function taskLoaders(em: EntityManager) {
+  return {
+    /** Titles of every task above each task, root first. */
+    ancestors: new DataLoader<string, TaskAncestorType[]>(async (ids) => {
+      const rows = await em.getConnection().execute<{ of: string; id: string; title: string; depth: number }[]>(
+        `with recursive up(of, id, parent_id, title, depth) as (
+           select t.id, p.id, p.parent_id, p.title, p.depth from task t join task p on p.id = t.parent_id where t.id = any(?::uuid[])
+           union all
+           select up.of, p.id, p.parent_id, p.title, p.depth from up join task p on p.id = up.parent_id
+         ) select of, id, title, depth from up order by depth`,
+        [uuidArray(ids)],
+      );
+      return groupBy(ids, rows, (r) => r.of).map((list) => list.map(({ id, title, depth }) => ({ id, title, depth })));
+    }),
+    coordinatingUnits: new DataLoader<string, Unit[]>(async (ids) => {
+      const links = await em
+        .getConnection()
+        .execute<{ task_id: string; unit_id: string }[]>(
+          'select task_id, unit_id from task_coordinator where task_id = any(?::uuid[])',
+          [uuidArray(ids)],
+        );
+      const units = links.length ? await em.find(Unit, { id: { $in: links.map((l) => l.unit_id) } }) : [];
+      const byId = new Map(units.map((u) => [u.id, u]));
+      return groupBy(ids, links, (l) => l.task_id).map((ls) => ls.map((l) => byId.get(l.unit_id)!).filter(Boolean));
+    }),
+    childCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await em
+        .getConnection()
+        .execute<{ parent_id: string; n: string }[]>(
+          'select parent_id, count(*) as n from task where parent_id = any(?::uuid[]) group by parent_id',
+          [uuidArray(ids)],
+        );
+      const byId = new Map(rows.map((r) => [r.parent_id, Number(r.n)]));
+      return ids.map((id) => byId.get(id) ?? 0);
+    }),
+  };
+}

@@ -1,0 +1,98 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../../common/pagination.js';
+import { localDay } from '../../common/dates.js';
+import type { Context } from '../../graphql/context.js';
+import { requireViewer } from '../../graphql/auth-checker.js';
+import { IndicatorType } from '../indicators/indicator.type.js';
+import { UnitType } from '../organisations/unit.type.js';
+import { ActionPlanType } from '../plans/action-plan.type.js';
+import { ProgressReportConnection, ProgressReportType } from '../reports/progress-report.type.js';
+import { ResolutionType } from '../resolutions/resolution.type.js';
+import { canSeeUnit } from '../scope/scope.js';
+import type { Task } from './task.entity.js';
+import { TaskStatus } from './task.enums.js';
+import { TaskFilter, TaskOrder } from './task.inputs.js';
+import { deriveStatus, FiveClear, missingClears } from './task-status.js';
+import { TaskAncestorType, TaskConnection, TaskType } from './task.type.js';
+
+@Resolver(() => TaskType)
+export class TaskResolver {
+  @Authorized()
+  @Query(() => TaskConnection, { description: 'Tasks assigned to or by units in your subtree' })
+  tasks(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => TaskFilter, { nullable: true }) filter: TaskFilter | null,
+    @Arg('orderBy', () => TaskOrder, { defaultValue: TaskOrder.DUE_ON }) orderBy: TaskOrder,
+  ) {
+    return ctx.services.tasks.list(ctx.em, requireViewer(ctx), filter ?? {}, page, orderBy);
+  }
+
+  @Authorized()
+  @Query(() => TaskType)
+  task(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    return ctx.services.tasks.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @FieldResolver(() => TaskStatus)
+  status(@Root() task: Task) {
+    return deriveStatus(task, localDay());
+  }
+
+  @FieldResolver(() => [FiveClear], { description: 'Which of the five clears the task still lacks' })
+  missingClears(@Root() task: Task) {
+    return missingClears(task);
+  }
+
+  @FieldResolver(() => UnitType)
+  leadUnit(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.unit.load(task.leadUnit.id);
+  }
+
+  @FieldResolver(() => UnitType, { nullable: true, description: 'Null when the assigner is above your unit' })
+  async assignerUnit(@Root() task: Task, @Ctx() ctx: Context) {
+    const unit = await ctx.loaders.unit.load(task.assignerUnit.id);
+    return unit && canSeeUnit(requireViewer(ctx), unit.path) ? unit : null;
+  }
+
+  @FieldResolver(() => [UnitType], { description: 'Coordinating units inside your subtree' })
+  async coordinatingUnits(@Root() task: Task, @Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    return (await ctx.loaders.task.coordinatingUnits.load(task.id)).filter((u) => canSeeUnit(viewer, u.path));
+  }
+
+  @FieldResolver(() => ActionPlanType)
+  plan(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.plan.load(task.plan.id);
+  }
+
+  @FieldResolver(() => ResolutionType)
+  resolution(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.resolution.load(task.resolution.id);
+  }
+
+  @FieldResolver(() => [TaskAncestorType], { description: 'Tasks above this one, root first' })
+  ancestors(@Root() task: Task, @Ctx() ctx: Context) {
+    return task.parent ? ctx.loaders.task.ancestors.load(task.id) : [];
+  }
+
+  @FieldResolver(() => Int)
+  subTaskCount(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.task.childCount.load(task.id);
+  }
+
+  @FieldResolver(() => [IndicatorType])
+  indicators(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.indicator.byTask.load(task.id);
+  }
+
+  @FieldResolver(() => ProgressReportType, { nullable: true, description: 'The most recently received report' })
+  latestReport(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.report.latestByTask.load(task.id);
+  }
+
+  @FieldResolver(() => ProgressReportConnection, { description: 'Reports on this task, newest first' })
+  reports(@Root() task: Task, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return ctx.services.reports.listForTask(ctx.em, task.id, page);
+  }
+}

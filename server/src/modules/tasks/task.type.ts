@@ -1,0 +1,78 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionType } from '../../common/pagination.js';
+import { FiveClear } from './task-status.js';
+import { TaskPriority } from './task.enums.js';
+
+registerEnumType(FiveClear, {
+  name: 'FiveClear',
+  description: 'The "five clears": clear task, person, responsibility, time and result',
+});
+
+@ObjectType('Task')
+export class TaskType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => Int, { description: 'Number of ancestor tasks' })
+  depth!: number;
+
+  @Field(() => String, { nullable: true })
+  responsiblePerson?: string | null;
+
+  @Field(() => String, { nullable: true })
+  expectedResult?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  startOn?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  dueOn?: string | null;
+
+  @Field(() => TaskPriority)
+  priority!: TaskPriority;
+
+  @Field(() => Float, { description: 'Relative weight in the parent task’s progress' })
+  weight!: number;
+
+  @Field(() => Float, { description: 'Latest approved progress or the weighted rollup of sub-tasks, 0–100' })
+  progress!: number;
+
+  @Field(() => Date, { nullable: true })
+  completedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  cancelledAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  lastReportAt?: Date | null;
+
+  @Field(() => Int, { description: 'Send back with every edit; a stale one answers CONFLICT' })
+  version!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType('TaskAncestor', { description: 'Title of a task above, shown for context even outside scope' })
+export class TaskAncestorType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => Int)
+  depth!: number;
+}
+
+export const TaskConnection = ConnectionType('Task', TaskType);

@@ -1,0 +1,25 @@
+import type { Config } from './config.js';
+import { AuthService } from './modules/accounts/auth.service.js';
+import { TokenSigner } from './modules/accounts/tokens.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { UnitService } from './modules/organisations/unit.service.js';
+import { ActionPlanService } from './modules/plans/action-plan.service.js';
+import { ReportService } from './modules/reports/report.service.js';
+import { TaskService } from './modules/tasks/task.service.js';
+
+/** The stateless services, made once per app; each method takes the request's EntityManager. */
+export function createServices(config: Config, secret: string) {
+  const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
+  const audit = new AuditService();
+  return {
+    tokens,
+    audit,
+    auth: new AuthService(tokens, audit, config.refreshTokenTtlDays),
+    units: new UnitService(),
+    plans: new ActionPlanService(),
+    tasks: new TaskService(),
+    reports: new ReportService(),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults for a newcomer', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.env).toBe('development');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.seedDemo).toBe(true);
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+  });
+
+  it('reads each variable it documents', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      CORS_ORIGINS: 'https://a.vn, https://b.vn',
+      SEED_DEMO: 'false',
+      WARN_STALE_DAYS: '10',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe('postgres://u@h:5432/db');
+    expect(config.corsOrigins).toEqual(['https://a.vn', 'https://b.vn']);
+    expect(config.seedDemo).toBe(false);
+    expect(config.warnings.staleDays).toBe(10);
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });
+      expect.unreachable('loadConfig accepted bad values');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const message = (e as ConfigError).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'JWT_SECRET']) expect(message).toContain(name);
+      expect((e as ConfigError).problems).toHaveLength(4);
+    }
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between 0 and 65535/);
+  });
+
+  it('requires a secret and a database in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required[\s\S]*DATABASE_URL is required/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://h/db' }).seedDemo).toBe(
+      false,
+    );
+  });
+});
