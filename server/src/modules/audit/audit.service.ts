@@ -113,7 +113,10 @@ export class AuditService {
       if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', filter.unitId);
       add('e.actor_unit_path like ?', subtreePattern(unit.path));
     }
-    if (filter.actions?.length) add('e.action = any(?::text[])', filter.actions.slice(0, 50));
+    if (filter.actions?.length) {
+      const actions = filter.actions.slice(0, 50);
+      add(`e.action in (${actions.map(() => '?').join(', ')})`, ...actions);
+    }
     if (filter.entityType) add('e.entity_type = ?', filter.entityType);
     if (filter.entityId) add('e.entity_id = ?', filter.entityId);
     if (filter.actorAccountId) {
