@@ -30,14 +30,14 @@ export const REFRESH = `mutation($refreshToken: String!) {
   refreshSession(refreshToken: $refreshToken) { accessToken refreshToken refreshTokenExpiresAt }
 }`;
 
-export interface SignInData {
+export type SignInData = {
   signIn: {
     accessToken: string;
     refreshToken: string;
     refreshTokenExpiresAt: string;
     account: { id: string; username: string; mustChangePassword: boolean };
   };
-}
+};
 
 /** POST /graphql with extra headers (an X-Forwarded-For, an Origin…); the status comes back too. */
 export async function post<T = Record<string, unknown>>(
