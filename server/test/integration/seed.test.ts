@@ -29,7 +29,9 @@ describe('seedIfEmpty', () => {
       .getConnection()
       .execute(`select count(*)::int as provinces from unit where kind = 'PROVINCE'`);
     expect(provinces).toBe(34);
-    const states = await orm.em.getConnection().execute(`select distinct state::text as state from progress_report order by 1`);
+    const states = await orm.em
+      .getConnection()
+      .execute<{ state: string }[]>(`select distinct state::text as state from progress_report order by 1`);
     expect(states.map((s: { state: string }) => s.state)).toEqual(['APPROVED', 'RETURNED', 'SUBMITTED']);
     const [{ lamdong }] = await orm.em
       .getConnection()
