@@ -26,9 +26,9 @@ const UNBOUNDED_LIST_ITEMS = 5;
  * page size beyond the limit is left to argument validation, which names the field.
  */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  // The page size on the connection already counts its items: edges and nodes are that page.
-  if (type.name.endsWith('Connection') && (field.name === 'edges' || field.name === 'nodes')) return 1 + childComplexity;
   if (typeof args.first === 'number') return 1 + childComplexity * Math.min(Math.max(1, args.first), MAX_PAGE_SIZE);
+  // A connection's edges and nodes are the page itself, already counted by its `first`.
+  if (type.name.endsWith('Connection')) return undefined;
   if (isListType(getNullableType(field.type))) return 1 + childComplexity * UNBOUNDED_LIST_ITEMS;
   return undefined;
 };
