@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { IndicatorResolver } from '../modules/indicators/indicator.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
@@ -20,6 +21,7 @@ export const resolvers = [
   TaskResolver,
   ReportResolver,
   NotificationResolver,
+  IndicatorResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
