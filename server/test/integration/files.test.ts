@@ -36,7 +36,7 @@ function patch(token: string, id: string, offset: number | string, body: Buffer)
   return fetch(`${t.url}/files/uploads/${id}`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${token}`, 'upload-offset': String(offset) },
-    body,
+    body: new Uint8Array(body),
   });
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity.js';
 import { Indicator } from '../../src/modules/indicators/indicator.entity.js';
-import { Notification } from '../../src/modules/notifications/notification.entity.js';
+import { Notification, NotificationKind } from '../../src/modules/notifications/notification.entity.js';
 import { ActionPlan } from '../../src/modules/plans/action-plan.entity.js';
 import { Resolution } from '../../src/modules/resolutions/resolution.entity.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
@@ -132,7 +132,9 @@ describe('reassign, reschedule and cancel', () => {
       [tree.cell.id, true],
       [tree.siblingCell.id, false],
     ]);
-    expect(await t.em().count(Notification, { task: task.id, account: newcomer.id, kind: 'TASK_ASSIGNED' })).toBe(1);
+    expect(await t.em().count(Notification, { task: task.id, account: newcomer.id, kind: NotificationKind.TASK_ASSIGNED })).toBe(
+      1,
+    );
     const history = await t.em().find(TaskHistory, { task: task.id });
     expect(history.map((h) => [h.kind, h.reason])).toEqual([['REASSIGNED', 'Chi bộ 2 gần địa bàn hơn']]);
   });

@@ -212,14 +212,14 @@ describe('the resolution workflow, from the centre down to a cell and back', () 
     const part1 = await fetch(`${t.url}/files/uploads/${photoId}`, {
       method: 'PATCH',
       headers: { ...auth(cellReporter.token), 'upload-offset': '0' },
-      body: png.subarray(0, half),
+      body: new Uint8Array(png.subarray(0, half)),
     });
     expect(part1.status).toBe(204);
     expect(part1.headers.get('upload-offset')).toBe(String(half));
     const part2 = await fetch(`${t.url}/files/uploads/${photoId}`, {
       method: 'PATCH',
       headers: { ...auth(cellReporter.token), 'upload-offset': String(half) },
-      body: png.subarray(half),
+      body: new Uint8Array(png.subarray(half)),
     });
     expect(part2.status).toBe(200);
     expect(await part2.json()).toMatchObject({ status: 'VERIFIED', receivedBytes: png.length });
