@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config.js';
+import { AccountService } from './modules/accounts/account.service.js';
 import { AttachmentService } from './modules/attachments/attachment.service.js';
 import { LocalDiskStorage } from './modules/attachments/file-storage.js';
 import { AuthService } from './modules/accounts/auth.service.js';
@@ -7,6 +8,7 @@ import { TokenSigner } from './modules/accounts/tokens.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { IndicatorService } from './modules/indicators/indicator.service.js';
 import { NotificationService } from './modules/notifications/notification.service.js';
+import { createRateLimiter } from './modules/rate-limit/rate-limiter.js';
 import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
@@ -17,12 +19,19 @@ import { TaskService } from './modules/tasks/task.service.js';
 export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
+  const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
   const notifications = new NotificationService(audit);
   return {
     tokens,
     audit,
-    auth: new AuthService(tokens, audit, config.refreshTokenTtlDays),
-    units: new UnitService(),
+    limiter,
+    auth: new AuthService(tokens, audit, limiter, {
+      refreshTtlDays: config.refreshTokenTtlDays,
+      refreshMaxDays: config.refreshTokenMaxDays,
+      limits: config.rateLimits,
+    }),
+    accounts: new AccountService(audit),
+    units: new UnitService(audit),
     plans: new ActionPlanService(audit),
     tasks: new TaskService(audit, notifications),
     reports: new ReportService(audit, notifications),

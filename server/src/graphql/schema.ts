@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
 import { IndicatorResolver } from '../modules/indicators/indicator.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
@@ -22,6 +23,7 @@ export const resolvers = [
   ReportResolver,
   NotificationResolver,
   IndicatorResolver,
+  AuditResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
