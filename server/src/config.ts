@@ -163,9 +163,9 @@ export const configSpec = {
     fallback: () => 90,
   },
   RATE_LIMIT_SIGNIN_PER_IP: {
-    description: 'Sign-in attempts per client address per window',
+    description: 'Sign-in attempts per client address per window (an office behind one NAT shares it)',
     read: integer(1, 1_000_000),
-    fallback: () => 30,
+    fallback: () => 100,
   },
   RATE_LIMIT_SIGNIN_PER_USERNAME: {
     description: 'Sign-in attempts per username per window',

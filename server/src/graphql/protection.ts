@@ -25,8 +25,10 @@ const UNBOUNDED_LIST_ITEMS = 5;
  * Paginated fields cost their page size times their selection; other lists a guessed size. A
  * page size beyond the limit is left to argument validation, which names the field.
  */
-const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (typeof args.first === 'number') return 1 + childComplexity * Math.min(Math.max(1, args.first), MAX_PAGE_SIZE);
+  // A connection's edges and nodes are the page itself, already counted by its `first`.
+  if (type.name.endsWith('Connection')) return undefined;
   if (isListType(getNullableType(field.type))) return 1 + childComplexity * UNBOUNDED_LIST_ITEMS;
   return undefined;
 };

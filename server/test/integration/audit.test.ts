@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
@@ -117,6 +119,31 @@ describe('audit chain', () => {
     const problem = (await verifyAuditChains(t.em())).problems.find((p) => p.chainKey === chainKeyFor(unit.path));
     expect(problem?.chainSeq).toBe('2');
   });
+});
+
+/** Runs `npm run audit:verify`'s script against this file's database. */
+function runVerify(): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/audit-verify.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+describe('npm run audit:verify', () => {
+  it('prints the first broken link of each broken chain and exits with status 1', async () => {
+    const unit = await buildUnit(t.em(), { parent: tree.central });
+    await record(unit.path, 3);
+    const rows = await eventIds(chainKeyFor(unit.path));
+    await tamper(t.em(), `update audit_event set action = 'test.rewritten' where id = ?`, [rows[1]!.id]);
+    const { code, output } = await runVerify();
+    expect(output).toContain(`BROKEN EDITED at ${chainKeyFor(unit.path)}#2`);
+    expect(code).toBe(1);
+  }, 60_000);
 });
 
 describe('auditEvents', () => {

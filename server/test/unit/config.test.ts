@@ -48,4 +48,14 @@ describe('loadConfig', () => {
       false,
     );
   });
+
+  it('reads the sign-in limits and refuses a sign-in cap shorter than the sliding lifetime', () => {
+    const config = loadConfig({ RATE_LIMIT_SIGNIN_PER_IP: '7', REFRESH_TOKEN_MAX_DAYS: '120', GRAPHQL_MAX_DEPTH: '8' });
+    expect(config.rateLimits.signInPerIp).toBe(7);
+    expect(config.refreshTokenMaxDays).toBe(120);
+    expect(config.graphqlMaxDepth).toBe(8);
+    expect(() => loadConfig({ REFRESH_TOKEN_TTL_DAYS: '60', REFRESH_TOKEN_MAX_DAYS: '30' })).toThrow(
+      /REFRESH_TOKEN_MAX_DAYS must be at least/,
+    );
+  });
 });
