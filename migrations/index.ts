@@ -1,5 +1,6 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
 import { Migration20261130020000_accounts_security } from './Migration20261130020000_accounts_security.js';
+import { Migration20261130020000_workflow } from './Migration20261130020000_workflow.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -8,4 +9,5 @@ import { Migration20261130020000_accounts_security } from './Migration2026113002
 export const migrationsList = [
   { name: 'Migration20261130013220', class: Migration20261130013220 },
   { name: 'Migration20261130020000_accounts_security', class: Migration20261130020000_accounts_security },
+  { name: 'Migration20261130020000_workflow', class: Migration20261130020000_workflow },
 ];

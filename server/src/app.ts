@@ -16,6 +16,7 @@ import { formatError } from './graphql/errors.js';
 import { queryLimitsPlugin } from './graphql/protection.js';
 import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
+import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -111,6 +112,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
       },
     }),
   );
+
+  app.use('/files', attachmentRoutes(orm, services));
 
   serveWebApp(app, config.webDist);
 

@@ -5,6 +5,8 @@ import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { IndicatorResolver } from '../modules/indicators/indicator.resolver.js';
+import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
@@ -19,6 +21,8 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  NotificationResolver,
+  IndicatorResolver,
   AuditResolver,
 ] as const;
 

@@ -1,11 +1,22 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
+import { AttachmentType } from '../attachments/attachment.type.js';
 import { UnitType } from '../organisations/unit.type.js';
 import { canSeeUnit } from '../scope/scope.js';
 import { TaskType } from '../tasks/task.type.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { IndicatorValueType, ProgressReportType } from './progress-report.type.js';
+import { SubmitReportInput } from './report.inputs.js';
+
+@ObjectType('SubmitReportResult')
+class SubmitReportResult {
+  @Field(() => ProgressReportType)
+  report!: ProgressReport;
+
+  @Field(() => Boolean, { description: 'False when this id had been stored before: nothing new was stored' })
+  created!: boolean;
+}
 
 @Resolver(() => ProgressReportType)
 export class ReportResolver {
@@ -13,6 +24,28 @@ export class ReportResolver {
   @Query(() => ProgressReportType)
   report(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.reports.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized()
+  @Mutation(() => SubmitReportResult, { description: 'Stores a report once per device-made id' })
+  submitReport(@Ctx() ctx: Context, @Arg('input', () => SubmitReportInput) input: SubmitReportInput) {
+    return ctx.services.reports.submit(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => ProgressReportType)
+  approveReport(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+  ) {
+    return ctx.services.reports.approve(ctx.em, requireViewer(ctx), id, comment);
+  }
+
+  @Authorized()
+  @Mutation(() => ProgressReportType, { description: 'Returns the report to its unit; a new report answers it' })
+  returnReport(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('comment', () => String) comment: string) {
+    return ctx.services.reports.return(ctx.em, requireViewer(ctx), id, comment);
   }
 
   @FieldResolver(() => TaskType)
@@ -43,6 +76,21 @@ export class ReportResolver {
   @FieldResolver(() => ID, { nullable: true, description: 'The returned report this one answers' })
   answersReportId(@Root() report: ProgressReport) {
     return report.answersReport?.id ?? null;
+  }
+
+  @FieldResolver(() => [AttachmentType], { description: 'Evidence files, verified or still arriving' })
+  async attachments(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    const rows = await ctx.loaders.report.attachments.load(report.id);
+    return rows.map((a) => ({
+      id: a.id,
+      fileName: a.fileName,
+      contentType: a.contentType,
+      sha256: a.sha256,
+      size: Number(a.size),
+      receivedBytes: Number(a.receivedBytes),
+      status: a.status,
+      url: `/files/${a.id}`,
+    }));
   }
 
   @FieldResolver(() => [IndicatorValueType])
