@@ -10,7 +10,7 @@ export const SYNC_PULL = `query SyncPull($input: SyncPullInput!) {
     tasks { ${TASK_FIELDS} }
     reports { id taskId percent values { indicatorId value } narrative hasObstacles obstacles writtenAt receivedAt
       answersReportId flaggedReassigned state reviewedAt reviewComment }
-    notifications { id kind title body taskId reportId createdAt readAt }
+    notifications { id kind message taskId reportId createdAt readAt }
     removals { entity id }
   }
 }`;

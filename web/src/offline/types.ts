@@ -100,8 +100,7 @@ export interface LocalReport {
 export interface LocalNotification {
   id: string;
   kind: string;
-  title: string;
-  body: string | null;
+  message: string;
   taskId: string | null;
   reportId: string | null;
   createdAt: string;
