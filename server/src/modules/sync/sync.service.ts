@@ -184,8 +184,8 @@ export class SyncService {
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
     if (!ids.length) return [];
     const [rows, indicators, ancestors] = await Promise.all([
-      tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [ids]),
-      tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [ids]),
+      tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
+      tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [pgArray(ids)]),
       tx.execute<{ task_id: string; title: string }[]>(
         `with recursive up as (
            select t.id as task_id, t.parent_id, 0 as lvl from task t where t.id = any(?::uuid[])
@@ -193,7 +193,7 @@ export class SyncService {
            select up.task_id, p.parent_id, up.lvl + 1 from up join task p on p.id = up.parent_id where up.lvl < 64
          )
          select up.task_id, p.title from up join task p on p.id = up.parent_id order by up.task_id, up.lvl desc`,
-        [ids],
+        [pgArray(ids)],
       ),
     ]);
     const byTask = new Map<string, SyncTaskType['indicators']>();
@@ -220,8 +220,8 @@ export class SyncService {
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
     if (!ids.length) return [];
     const [rows, values] = await Promise.all([
-      tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [ids]),
-      tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [ids]),
+      tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
+      tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [pgArray(ids)]),
     ]);
     const byReport = new Map<string, { indicatorId: string; value: number }[]>();
     for (const v of values) {
@@ -413,6 +413,11 @@ export class SyncService {
       this.logger?.warn('sync client record failed', { clientId, error });
     }
   }
+}
+
+/** A uuid[] literal: knex would spread a JS array into a list. Ids come from our own rows. */
+function pgArray(ids: string[]): string {
+  return `{${ids.join(',')}}`;
 }
 
 function result(
