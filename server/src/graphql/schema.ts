@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
@@ -19,6 +20,7 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  NotificationResolver,
   SyncResolver,
 ] as const;
 

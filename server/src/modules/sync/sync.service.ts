@@ -115,12 +115,12 @@ export class SyncService {
           : { since: next, next, after: null, view };
 
         const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
-        const [tasks, reports, notifications, removals] = await Promise.all([
+        const [tasks, reports, notifications] = await Promise.all([
           this.loadTasks(tx, ids('T')),
           this.loadReports(tx, ids('R')),
-          this.loadNotifications(tx, ids('N')),
-          this.loadRemovals(tx, ids('X')),
+          this.loadNotifications(tx, viewer, ids('N')),
         ]);
+        const removals = this.loadRemovals(ids('X'), ids('Y'));
         return {
           updateRequired: false,
           reset: false,
@@ -161,11 +161,12 @@ export class SyncService {
            and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)`,
     ];
     const params: unknown[] = [since, p, since, p, since, p, since, p];
-    const notif = this.notificationKeysSql();
-    if (notif) {
-      parts.push(notif);
-      params.push(since, viewer.accountId, since, viewer.accountId);
-    }
+    parts.push(
+      `select n.change_xid, 'N', n.id from notification n where n.change_xid >= ?::xid8 and n.account_id = ?`,
+      `select s.change_xid, 'Y', s.entity_id from sync_tombstone s
+         where s.change_xid >= ?::xid8 and s.account_id = ? and s.entity = 'NOTIFICATION'`,
+    );
+    params.push(since, viewer.accountId, since, viewer.accountId);
     let where = '';
     if (after) {
       where = `where (c.x, c.k, c.id) > (?::xid8, ?, ?::uuid)`;
@@ -174,11 +175,6 @@ export class SyncService {
     const sql = `select c.x::text as x, c.k, c.id from (${parts.join(' union ')}) c ${where} order by c.x, c.k, c.id limit ?`;
     params.push(limit);
     return tx.execute<KeyRow[]>(sql, params);
-  }
-
-  /** Keys of the viewer's notifications and their removals; null until notifications exist. */
-  protected notificationKeysSql(): string | null {
-    return null;
   }
 
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
@@ -247,14 +243,28 @@ export class SyncService {
     }));
   }
 
-  /** The viewer's notifications by id; overridden once notifications exist. */
-  protected async loadNotifications(_tx: EntityManager, ids: string[]): Promise<SyncNotificationType[]> {
-    void ids;
-    return [];
+  private async loadNotifications(tx: EntityManager, viewer: Viewer, ids: string[]): Promise<SyncNotificationType[]> {
+    if (!ids.length) return [];
+    const rows = await tx.execute<Row[]>(
+      `select * from notification where id = any(?::uuid[]) and account_id = ? order by created_at, id`,
+      [pgArray(ids), viewer.accountId],
+    );
+    return rows.map((n) => ({
+      id: n.id as string,
+      kind: n.kind as string,
+      message: n.message as string,
+      taskId: (n.task_id as string | null) ?? null,
+      reportId: (n.report_id as string | null) ?? null,
+      createdAt: iso(n.created_at)!,
+      readAt: iso(n.read_at),
+    }));
   }
 
-  private async loadRemovals(_tx: EntityManager, ids: string[]): Promise<{ entity: SyncEntity; id: string }[]> {
-    return ids.map((id) => ({ entity: SyncEntity.TASK, id }));
+  private loadRemovals(tasks: string[], notifications: string[]): { entity: SyncEntity; id: string }[] {
+    return [
+      ...tasks.map((id) => ({ entity: SyncEntity.TASK, id })),
+      ...notifications.map((id) => ({ entity: SyncEntity.NOTIFICATION, id })),
+    ];
   }
 
   /** The server's current copy of a task the viewer may still see, for a CONFLICT answer. */
