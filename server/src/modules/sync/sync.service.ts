@@ -290,6 +290,7 @@ export class SyncService {
     if (input.entries.length > MAX_PUSH_ENTRIES) {
       throw new BadInputError('entries', `at most ${MAX_PUSH_ENTRIES} entries per push`);
     }
+    const skewMs = clockSkew(input.clientTime ?? null, new Date());
     const seen = new Set<string>();
     const results: OutboxEntryResultType[] = [];
     for (const entry of input.entries) {
@@ -304,7 +305,7 @@ export class SyncService {
         continue;
       }
       seen.add(entry.id);
-      results.push(await this.applyEntry(em, viewer, input.clientId, entry));
+      results.push(await this.applyEntry(em, viewer, input.clientId, entry, skewMs));
     }
     const applied = results.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
     const rejected = results.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
@@ -317,6 +318,7 @@ export class SyncService {
     viewer: Viewer,
     clientId: string,
     entry: OutboxEntryInput,
+    skewMs: number,
   ): Promise<OutboxEntryResultType> {
     try {
       assertUuid('id', entry.id);
@@ -345,8 +347,10 @@ export class SyncService {
           return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
         }
         let version: number | null = null;
-        if (entry.kind === OutboxKind.CREATE_REPORT) await this.handlers.createReport(tx, viewer, entry.createReport!);
-        else if (entry.kind === OutboxKind.UPDATE_TASK)
+        if (entry.kind === OutboxKind.CREATE_REPORT) {
+          const report = entry.createReport!;
+          await this.handlers.createReport(tx, viewer, { ...report, writtenAt: deviceTime(report.writtenAt, skewMs) });
+        } else if (entry.kind === OutboxKind.UPDATE_TASK)
           version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
         else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
         await tx.flush();
@@ -423,6 +427,24 @@ export class SyncService {
       this.logger?.warn('sync client record failed', { clientId, error });
     }
   }
+}
+
+const SKEW_TOLERANCE_MS = 2 * 60_000;
+
+/** How far the device clock is ahead of the server's (ms); 0 when unknown or within tolerance. */
+export function clockSkew(clientTime: Date | null, serverNow: Date): number {
+  if (!clientTime || Number.isNaN(clientTime.getTime())) return 0;
+  const skew = clientTime.getTime() - serverNow.getTime();
+  return Math.abs(skew) <= SKEW_TOLERANCE_MS ? 0 : skew;
+}
+
+/**
+ * A device time in server time: shifted by the clock offset measured at push, and never later
+ * than now (a report cannot have been written after it arrived).
+ */
+export function deviceTime(at: Date, skewMs: number, now = new Date()): Date {
+  const t = new Date(new Date(at).getTime() - skewMs);
+  return t.getTime() > now.getTime() ? now : t;
 }
 
 /** A uuid[] literal: knex would spread a JS array into a list. Ids come from our own rows. */
