@@ -210,7 +210,9 @@ describe('offline sync, randomized rounds under faults', () => {
       try {
         await round(seed);
       } catch (error) {
-        throw new Error(`seed ${seed} failed (replay: SYNC_SEED=${seed} SYNC_ROUNDS=1): ${(error as Error).message}`);
+        throw new Error(`seed ${seed} failed (replay: SYNC_SEED=${seed} SYNC_ROUNDS=1): ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     expect(totals.entries).toBeGreaterThanOrEqual(Math.max(MIN_ENTRIES, ROUNDS * 10));
