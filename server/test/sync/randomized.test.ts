@@ -51,7 +51,11 @@ describe('offline sync, randomized rounds under faults', () => {
     const rng = seededRandom(seed);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rng() * xs.length)]!;
     const w = await buildFieldWorld(h, { tasks: 5, people: 3, commune });
-    const conn = h.em().getConnection();
+    // A fresh connection each time: the server (and its pool) may restart during the round.
+    const conn = {
+      execute: <T = Record<string, unknown>[]>(sql: string, params: unknown[] = []) =>
+        h.em().getConnection().execute<T>(sql, params),
+    };
     for (const p of w.people) {
       for (let i = 0; i < 2; i++) {
         await conn.execute(
