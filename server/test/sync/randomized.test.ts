@@ -53,7 +53,7 @@ describe('offline sync, randomized rounds under faults', () => {
     const w = await buildFieldWorld(h, { tasks: 5, people: 3, commune });
     // A fresh connection each time: the server (and its pool) may restart during the round.
     const conn = {
-      execute: <T = Record<string, unknown>[]>(sql: string, params: unknown[] = []) =>
+      execute: <T extends Record<string, unknown>[] = Record<string, unknown>[]>(sql: string, params: unknown[] = []) =>
         h.em().getConnection().execute<T>(sql, params),
     };
     for (const p of w.people) {
