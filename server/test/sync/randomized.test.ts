@@ -206,6 +206,7 @@ describe('offline sync, randomized rounds under faults', () => {
     totals.conflicts += conflicts;
     totals.pushRequests += pushes;
     for (const d of [...devices, tab]) d.client.stop();
+    tab.db.close();
     await Promise.all(devices.map((d) => d.db.delete()));
   }
 
