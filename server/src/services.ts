@@ -14,6 +14,8 @@ import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
 import { ResolutionService } from './modules/resolutions/resolution.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
+import { syncHandlers } from './modules/sync/sync.handlers.js';
+import { SyncService } from './modules/sync/sync.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -21,7 +23,7 @@ export function createServices(config: Config, secret: string) {
   const audit = new AuditService();
   const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
   const notifications = new NotificationService(audit);
-  return {
+  const services = {
     tokens,
     audit,
     limiter,
@@ -40,6 +42,7 @@ export function createServices(config: Config, secret: string) {
     indicators: new IndicatorService(audit),
     attachments: new AttachmentService(audit, new LocalDiskStorage(path.join(config.dataDir, 'files')), config.maxUploadBytes),
   };
+  return { ...services, sync: new SyncService(syncHandlers(services)) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -11,6 +11,7 @@ import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { Task } from '../modules/tasks/task.entity.js';
 import { TaskHistory } from '../modules/tasks/task-history.entity.js';
 import { Notification } from '../modules/notifications/notification.entity.js';
+import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -28,4 +29,5 @@ export const entities = [
   AuditChainHead,
   TaskHistory,
   Notification,
+  SyncClientRecord,
 ];

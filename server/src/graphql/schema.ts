@@ -11,6 +11,7 @@ import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -24,6 +25,7 @@ export const resolvers = [
   NotificationResolver,
   IndicatorResolver,
   AuditResolver,
+  SyncResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
