@@ -36,7 +36,7 @@ export default defineConfig({
         screenshots: [
           {
             src: '/screenshots/tasks-narrow.png',
-            sizes: '360x800',
+            sizes: '720x1600',
             type: 'image/png',
             form_factor: 'narrow',
             label: 'Nhiệm vụ của đơn vị, dùng được khi không có mạng',

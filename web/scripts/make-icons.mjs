@@ -114,7 +114,7 @@ for (const [name, data] of Object.entries(files)) writeFileSync(path.join(out, n
 const shots = path.join(out, '..', 'screenshots');
 mkdirSync(shots, { recursive: true });
 if (process.argv.includes('--screenshot-placeholders')) {
-  writeFileSync(path.join(shots, 'tasks-narrow.png'), placeholder(360, 800));
+  writeFileSync(path.join(shots, 'tasks-narrow.png'), placeholder(720, 1600));
   writeFileSync(path.join(shots, 'tasks-wide.png'), placeholder(1280, 800));
 }
 console.log(`icons written to ${out}`);

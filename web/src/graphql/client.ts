@@ -117,10 +117,17 @@ const authLink = new ApolloLink(
     }),
 );
 
-/** Network failures only, with backoff and jitter; GraphQL errors are answers, not retried. */
+/**
+ * Network failures and overloaded servers (5xx) only, with backoff and jitter. An answer from the
+ * server (GraphQL errors, a 4xx) is not retried: it would say the same again.
+ */
 const retryLink = new RetryLink({
   delay: { initial: 500, max: 8_000, jitter: true },
-  attempts: { max: 4, retryIf: (error) => !!error && !(error instanceof ApiError) },
+  attempts: {
+    max: 4,
+    retryIf: (error: { statusCode?: number } | undefined) =>
+      !!error && !(error instanceof ApiError) && (error.statusCode === undefined || error.statusCode >= 500),
+  },
 });
 
 export const apolloClient = new ApolloClient({
