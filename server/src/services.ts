@@ -2,24 +2,30 @@ import type { Config } from './config.js';
 import { AuthService } from './modules/accounts/auth.service.js';
 import { TokenSigner } from './modules/accounts/tokens.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { NotificationService } from './modules/notifications/notification.service.js';
 import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
+import { syncHandlers } from './modules/sync/sync.handlers.js';
+import { SyncService } from './modules/sync/sync.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
-  return {
+  const notifications = new NotificationService(audit);
+  const services = {
     tokens,
     audit,
     auth: new AuthService(tokens, audit, config.refreshTokenTtlDays),
     units: new UnitService(),
     plans: new ActionPlanService(),
-    tasks: new TaskService(),
-    reports: new ReportService(),
+    tasks: new TaskService(audit, notifications),
+    reports: new ReportService(audit, notifications),
+    notifications,
   };
+  return { ...services, sync: new SyncService(syncHandlers(services)) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,10 +4,12 @@ import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -18,6 +20,8 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  NotificationResolver,
+  SyncResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
