@@ -61,7 +61,7 @@ function task(id, title, extra = {}) {
     startOn: day(-200),
     dueOn: day(60),
     priority: 'NORMAL',
-    state: 'IN_PROGRESS',
+    state: 'OPEN',
     progress: 40,
     version: 2,
     updatedAt: ago(3),
@@ -83,7 +83,7 @@ const tasks = [
     dueOn: day(-6),
     progress: 62,
     priority: 'HIGH',
-    state: 'OVERDUE',
+    state: 'OPEN',
     indicators: [
       {
         id: 'i1',
@@ -112,7 +112,7 @@ const tasks = [
   task('22222222-2222-4222-8222-222222222222', 'Thành lập tổ công nghệ số cộng đồng của tổ dân phố', {
     dueOn: day(9),
     progress: 30,
-    state: 'IN_PROGRESS',
+    state: 'OPEN',
     indicators: [
       {
         id: 'i3',
@@ -135,13 +135,13 @@ const tasks = [
   task('44444444-4444-4444-8444-444444444444', 'Quán triệt Nghị quyết 57-NQ/TW đến toàn thể đảng viên chi bộ', {
     dueOn: day(-30),
     progress: 100,
-    state: 'COMPLETED_ON_TIME',
+    state: 'COMPLETED',
   }),
   task('55555555-5555-4555-8555-555555555555', 'Rà soát, cập nhật dữ liệu dân cư trên hệ thống của phường', {
     dueOn: null,
     responsiblePerson: null,
     progress: 0,
-    state: 'NOT_STARTED',
+    state: 'OPEN',
   }),
 ];
 const reports = [

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ConflictCompare from '../src/components/sync/ConflictCompare.vue';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
 import ConflictPage from '../src/pages/ConflictPage.vue';
@@ -61,7 +61,7 @@ describe('ConflictPage', () => {
       baseVersion: 3,
       responsiblePerson: 'Trần Thị B (máy này)',
     });
-    expect(router.currentRoute.value.name).toBe('sync');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sync'));
   });
 
   it("keeping the server's version queues nothing", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTaskRows, EMPTY_QUERY, fold, queryTaskRows, warningsFor } from '../src/composables/taskList';
+import { buildTaskRows, EMPTY_QUERY, fold, queryTaskRows, statusOf, warningsFor } from '../src/composables/taskList';
 import { buildReport, buildTask } from './support/factories';
 
 const now = new Date(2026, 10, 30, 9, 0);
@@ -7,6 +7,15 @@ const now = new Date(2026, 10, 30, 9, 0);
 describe('fold', () => {
   it('lets Vietnamese be searched without its marks', () => {
     expect(fold('Xây dựng Đảng')).toBe('xay dung dang');
+  });
+});
+
+describe('statusOf', () => {
+  it('derives lateness on the device from the due date', () => {
+    expect(statusOf(buildTask({ state: 'OPEN', dueOn: '2026-11-01', progress: 40 }), now)).toBe('OVERDUE');
+    expect(statusOf(buildTask({ state: 'OPEN', dueOn: '2027-01-01', progress: 0 }), now)).toBe('NOT_STARTED');
+    expect(statusOf(buildTask({ state: 'OPEN', dueOn: '2027-01-01', progress: 5 }), now)).toBe('IN_PROGRESS');
+    expect(statusOf(buildTask({ state: 'CANCELLED', dueOn: '2026-11-01' }), now)).toBe('CANCELLED');
   });
 });
 
@@ -23,7 +32,7 @@ describe('warningsFor', () => {
   });
 
   it('gives no lateness warning to a finished task', () => {
-    const task = buildTask({ dueOn: '2026-11-20', state: 'COMPLETED_LATE', progress: 100 });
+    const task = buildTask({ dueOn: '2026-11-20', state: 'COMPLETED', progress: 100 });
     expect(warningsFor(task, null, false, now)).toEqual([]);
   });
 });

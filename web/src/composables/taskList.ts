@@ -12,6 +12,7 @@ export interface TaskWarning {
 
 export interface TaskRow {
   task: LocalTask;
+  status: TaskStatus;
   /** The newest report, local or from the server. */
   latest: LocalReport | null;
   /** Reports written here and not yet confirmed by the server. */
@@ -35,7 +36,31 @@ export interface WarningRules {
 export const DEFAULT_RULES: WarningRules = { dueSoonDays: 14, dueSoonProgress: 50, behindPoints: 20, staleDays: 30 };
 
 const DAY = 86_400_000;
-const DONE = new Set(['COMPLETED_ON_TIME', 'COMPLETED_LATE', 'CANCELLED']);
+const DONE = new Set(['COMPLETED', 'COMPLETED_ON_TIME', 'COMPLETED_LATE', 'CANCELLED']);
+
+export type TaskStatus =
+  'NOT_STARTED' | 'IN_PROGRESS' | 'OVERDUE' | 'COMPLETED' | 'COMPLETED_ON_TIME' | 'COMPLETED_LATE' | 'CANCELLED';
+const STATUSES = new Set<string>([
+  'NOT_STARTED',
+  'IN_PROGRESS',
+  'OVERDUE',
+  'COMPLETED',
+  'COMPLETED_ON_TIME',
+  'COMPLETED_LATE',
+  'CANCELLED',
+]);
+
+/**
+ * The status the person sees, derived on the device as the server derives it: sync sends the
+ * lifecycle state (OPEN, COMPLETED, CANCELLED), and lateness changes with the calendar.
+ */
+export function statusOf(task: Pick<LocalTask, 'state' | 'dueOn' | 'progress'>, now: Date): TaskStatus {
+  if (task.state === 'CANCELLED') return 'CANCELLED';
+  if (task.state === 'COMPLETED') return 'COMPLETED';
+  if (task.state !== 'OPEN' && STATUSES.has(task.state)) return task.state as TaskStatus;
+  if (task.dueOn && dayNumber(task.dueOn) < todayNumber(now) && task.progress < 100) return 'OVERDUE';
+  return task.progress > 0 ? 'IN_PROGRESS' : 'NOT_STARTED';
+}
 
 /** Vietnamese typed without its marks still matches: "xay dung" finds "Xây dựng". */
 export function fold(text: string): string {
@@ -75,7 +100,7 @@ export function warningsFor(
 ): TaskWarning[] {
   const warnings: TaskWarning[] = [];
   const today = todayNumber(now);
-  const done = DONE.has(task.state);
+  const done = DONE.has(statusOf(task, now));
   if (!done && task.dueOn) {
     const left = dayNumber(task.dueOn) - today;
     if (left < 0) warnings.push({ kind: 'overdue', params: { days: -left } });
@@ -104,7 +129,7 @@ export function warningsFor(
 
 /** Orders by what needs the person first: returned reports and lateness, then closeness of the due date. */
 export function urgencyOf(task: LocalTask, warnings: TaskWarning[], now: Date): number {
-  if (DONE.has(task.state)) return -1_000;
+  if (DONE.has(statusOf(task, now))) return -1_000;
   let score = 0;
   for (const w of warnings) {
     if (w.kind === 'returned' || w.kind === 'rejected') score += 400;
@@ -137,6 +162,7 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
     const resolutionCode = (task as LocalTask & { resolutionCode?: string | null }).resolutionCode ?? null;
     return {
       task,
+      status: statusOf(task, now),
       latest,
       unsent: unsentByTask.get(task.id) ?? 0,
       warnings,
@@ -167,13 +193,13 @@ export function queryTaskRows(rows: TaskRow[], query: TaskQuery, now = new Date(
   const result = rows.filter((row) => {
     const { task } = row;
     if (words.length && !words.every((w) => row.haystack.includes(w))) return false;
-    if (query.status && task.state !== query.status) return false;
+    if (query.status && row.status !== query.status) return false;
     if (query.resolution && row.resolutionCode !== query.resolution) return false;
     if (query.due !== 'all') {
       if (query.due === 'none') return !task.dueOn;
       if (!task.dueOn) return false;
       const left = dayNumber(task.dueOn) - today;
-      if (query.due === 'overdue' && !(left < 0 && !DONE.has(task.state))) return false;
+      if (query.due === 'overdue' && !(left < 0 && !DONE.has(row.status))) return false;
       if (query.due === 'week' && !(left >= 0 && left <= 7)) return false;
       if (query.due === 'month' && !(left >= 0 && left <= 31)) return false;
     }

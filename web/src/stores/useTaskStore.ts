@@ -22,7 +22,7 @@ export const useTaskStore = defineStore('tasks', () => {
   const resolutions = computed(() =>
     [...new Set(rows.value.map((r) => r.resolutionCode).filter((c): c is string => !!c))].sort(),
   );
-  const statuses = computed(() => [...new Set(tasks.value.map((t) => t.state))].sort());
+  const statuses = computed(() => [...new Set(rows.value.map((r) => r.status))].sort());
 
   function row(taskId: string) {
     return rows.value.find((r) => r.task.id === taskId) ?? null;

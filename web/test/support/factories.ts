@@ -31,7 +31,7 @@ export function buildServerTask(overrides: Partial<ServerTask> = {}): ServerTask
     startOn: '2026-01-01',
     dueOn: '2026-12-31',
     priority: 'NORMAL',
-    state: 'IN_PROGRESS',
+    state: 'OPEN',
     progress: 40,
     version: 1,
     updatedAt: '2026-11-01T00:00:00.000Z',
