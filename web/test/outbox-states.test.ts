@@ -32,7 +32,7 @@ describe('entryViews', () => {
       [],
       false,
     );
-    expect(view).toMatchObject({ state: 'rejected', reason: 'Tiến độ không hợp lệ', taskId: task.id });
+    expect(view).toMatchObject({ state: 'rejected', code: 'BAD_USER_INPUT', reason: 'Tiến độ không hợp lệ', taskId: task.id });
   });
 
   it('points a conflict to the screen that settles it', () => {
@@ -85,7 +85,8 @@ describe('SyncPage', () => {
     await settle(10);
     const states = wrapper.findAll('[data-state]').map((li) => li.attributes('data-state'));
     expect(states.sort()).toEqual(['conflict', 'rejected', 'sent', 'waiting']);
-    expect(wrapper.text()).toContain('Bị từ chối: Nhiệm vụ đã chuyển đơn vị khác');
+    expect(wrapper.text()).toContain('Bị từ chối: Tài khoản không được phép gửi mục này.');
+    expect(wrapper.text()).toContain('Máy chủ trả lời: Nhiệm vụ đã chuyển đơn vị khác');
     expect(wrapper.text()).toContain('Phổ cập kỹ năng số');
     expect(wrapper.get('[data-state="conflict"] a').attributes('href')).toBe('/sync/conflicts/c1');
   });

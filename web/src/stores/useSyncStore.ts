@@ -18,6 +18,8 @@ export interface EntryView {
   taskId: string | null;
   /** The person-readable reason a rejected entry was refused. */
   reason: string | null;
+  /** The server's code for a rejection (BAD_USER_INPUT, NOT_FOUND…), explained in the person's language. */
+  code: string | null;
   /** For a report: its percent, to recognise it in the list. */
   percent: number | null;
   conflictId: string | null;
@@ -60,6 +62,7 @@ export function entryViews(
       createdAt: e.createdAt,
       taskId: taskIdOf(e),
       reason: e.lastError,
+      code: null,
       percent: e.kind === 'CREATE_REPORT' ? e.createReport.percent : null,
       conflictId: null,
     });
@@ -72,6 +75,7 @@ export function entryViews(
       createdAt: c.createdAt,
       taskId: c.taskId,
       reason: null,
+      code: null,
       percent: null,
       conflictId: c.id,
     });
@@ -85,6 +89,7 @@ export function entryViews(
       createdAt: entry?.createdAt ?? r.rejectedAt,
       taskId: taskIdOf(entry),
       reason: r.reason,
+      code: r.code,
       percent: entry?.kind === 'CREATE_REPORT' ? entry.createReport.percent : null,
       conflictId: null,
     });
@@ -97,6 +102,7 @@ export function entryViews(
       createdAt: report.writtenAt,
       taskId: report.taskId,
       reason: null,
+      code: null,
       percent: report.percent,
       conflictId: null,
     });
