@@ -295,7 +295,10 @@ await page.fill('#password', 'Resolute2026');
 await page.click('button[type=submit]');
 await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 // the first sync pulls the unit's tasks from the server
-const pulled = await page.waitForSelector('.task-card', { timeout: 30_000 }).then(() => true, () => false);
+const pulled = await page.waitForSelector('.task-card', { timeout: 30_000 }).then(
+  () => true,
+  () => false,
+);
 console.log('tasks pulled from the server at the first sync:', pulled, await page.locator('.task-card').count());
 await shot(page, 'phone-03-tasks-after-first-sync');
 await shot(page, 'phone-03b-tasks-after-first-sync-scrolled', { at: '.task-card >> nth=2' });
