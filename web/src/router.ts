@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import FieldLayout from './layouts/FieldLayout.vue';
 import { getSession } from './graphql/session';
 
@@ -87,8 +87,10 @@ export const router = createRouter({
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 });
 
-// A device where someone signed in works offline until sign-out: the check is local, no network.
-router.beforeEach((to) => {
+/** A device where someone signed in works offline until sign-out: the check is local, no network. */
+export function signInGuard(to: RouteLocationNormalized) {
   if (to.meta.public || getSession()) return true;
   return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
-});
+}
+
+router.beforeEach(signInGuard);

@@ -39,7 +39,11 @@ describe('ConflictCompare', () => {
 });
 
 describe('ConflictPage', () => {
-  beforeEach(() => resetDatabaseForTests());
+  beforeEach(async () => {
+    // offline: the choice is recorded locally; sending it is the sync client's business
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    await resetDatabaseForTests();
+  });
 
   it('keeping mine queues the edit again on the server version that was shown', async () => {
     const db = useDatabase();
@@ -61,7 +65,7 @@ describe('ConflictPage', () => {
       baseVersion: 3,
       responsiblePerson: 'Trần Thị B (máy này)',
     });
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sync'));
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sync'), { timeout: 10_000 });
   });
 
   it("keeping the server's version queues nothing", async () => {

@@ -77,7 +77,7 @@ describe('sign-out', () => {
     expect(await db.tasks.count()).toBe(0);
     expect(getSession()).toBeNull();
     expect(useAuthStore().signedIn).toBe(false);
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'));
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'), { timeout: 10_000 });
   });
 
   it('with nothing unsent, signs out at once and clears local data', async () => {
