@@ -14,6 +14,7 @@ import { createLoaders, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
 import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
+import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -103,6 +104,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
       },
     }),
   );
+
+  app.use('/files', attachmentRoutes(orm, services));
 
   serveWebApp(app, config.webDist);
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { localDay } from './common/dates.js';
 import { createLogger } from './common/logger.js';
 import { connectDatabase } from './db/database.js';
 import { resolveSecret } from './db/secret.js';
@@ -31,11 +32,21 @@ server.listen(config.port, config.host, () => {
   }
 });
 
+// "Due soon" notices: hourly, idempotent per task and due date, so several processes may run it.
+const sweepDueSoon = () =>
+  app.services.notifications
+    .sweepDueSoon(db.orm.em.fork(), localDay(), config.warnings.dueSoonDays)
+    .catch((error: unknown) => logger.error('due-soon sweep failed', { error }));
+void sweepDueSoon();
+const sweeper = setInterval(() => void sweepDueSoon(), 60 * 60 * 1000);
+sweeper.unref();
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
+  clearInterval(sweeper);
   // Stop taking connections, let in-flight requests finish, then close the pool and the database.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

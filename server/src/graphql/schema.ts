@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { IndicatorResolver } from '../modules/indicators/indicator.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
@@ -21,6 +22,7 @@ export const resolvers = [
   TaskResolver,
   ReportResolver,
   NotificationResolver,
+  IndicatorResolver,
   SyncResolver,
 ] as const;
 

@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../web/src/offline/backoff.js';
 import { editTask, recordReport, resolveConflict } from '../../../web/src/offline/outbox.js';
 import { SyncClient } from '../../../web/src/offline/sync-client.js';
 import { fetchTransport } from '../../../web/src/offline/transport.js';
@@ -256,5 +258,42 @@ describe('offline sync under faults', () => {
     expect(await reportsOnServer([report.id])).toEqual([report.id]);
     expect(await db.tasks.get(task.id)).toBeUndefined();
     expect(await db.deferredRemovals.count()).toBe(0);
+  });
+
+  it('finishes photo uploads cut at random offsets, verified, with the local blob deleted', { timeout: 180_000 }, async () => {
+    const { w, db, client } = await fieldDevice(1);
+    const seeds = [11, 12, 13];
+    for (const seed of seeds) {
+      const rng = seededRandom(seed);
+      // A JPEG header (the server sniffs the type), then noise.
+      const bytes = Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]),
+        randomBytes(20_000 + Math.floor(rng() * 40_000)),
+      ]);
+      const blob = new Blob([bytes], { type: 'image/jpeg' });
+      const { report } = await recordReport(
+        db,
+        { taskId: w.tasks[0]!.id, percent: 50, photos: [{ blob, fileName: `anh-${seed}.jpg` }] },
+        { compressor: identity },
+      );
+      const [photo] = await db.photos.where('reportId').equals(report.id).toArray();
+      // Cut about a third of the uploads' requests: half-sent bodies and lost answers.
+      h.proxy.decide = (req) => {
+        if (!req.url.startsWith('/files/')) return 'pass';
+        const x = rng();
+        return x < 0.2 ? 'reset-request' : x < 0.33 ? 'lose-response' : 'pass';
+      };
+      for (let i = 0; i < 200 && (await db.photos.get(photo!.id))?.status !== 'VERIFIED'; i++) await client.syncNow();
+      h.proxy.decide = () => 'pass';
+      const local = await db.photos.get(photo!.id);
+      if (local?.status !== 'VERIFIED')
+        console.log('photo stuck', seed, local?.status, local?.uploadedBytes, local?.lastError, client.state.lastError);
+      expect(local?.status, `seed ${seed}`).toBe('VERIFIED');
+      expect(local?.blob).toBeNull();
+      const res = await fetch(`${h.proxyUrl}/files/${photo!.id}`, { headers: { authorization: `Bearer ${w.people[0]!.token}` } });
+      const served = Buffer.from(await res.arrayBuffer());
+      expect(createHash('sha256').update(served).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+    expect(h.proxy.counts['reset-request']).toBeGreaterThan(0);
   });
 });

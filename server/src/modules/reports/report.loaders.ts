@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
+import { Attachment } from '../attachments/attachment.entity.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportIndicatorValue } from './report-indicator-value.entity.js';
 
@@ -17,6 +18,10 @@ export function reportLoaders(em: EntityManager) {
       const reports = rows.map((r) => em.map(ProgressReport, r));
       const byTask = new Map(reports.map((r) => [r.task.id, r]));
       return taskIds.map((id) => byTask.get(id) ?? null);
+    }),
+    attachments: new DataLoader<string, Attachment[]>(async (reportIds) => {
+      const rows = await em.find(Attachment, { report: { $in: [...reportIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return groupBy(reportIds, rows, (a) => a.report.id);
     }),
     values: new DataLoader<string, ReportIndicatorValue[]>(async (reportIds) => {
       const rows = await em.find(ReportIndicatorValue, { report: { $in: [...reportIds] } });

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
+import { AttachmentType } from '../attachments/attachment.type.js';
 import { UnitType } from '../organisations/unit.type.js';
 import { canSeeUnit } from '../scope/scope.js';
 import { TaskType } from '../tasks/task.type.js';
@@ -75,6 +76,21 @@ export class ReportResolver {
   @FieldResolver(() => ID, { nullable: true, description: 'The returned report this one answers' })
   answersReportId(@Root() report: ProgressReport) {
     return report.answersReport?.id ?? null;
+  }
+
+  @FieldResolver(() => [AttachmentType], { description: 'Evidence files, verified or still arriving' })
+  async attachments(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    const rows = await ctx.loaders.report.attachments.load(report.id);
+    return rows.map((a) => ({
+      id: a.id,
+      fileName: a.fileName,
+      contentType: a.contentType,
+      sha256: a.sha256,
+      size: Number(a.size),
+      receivedBytes: Number(a.receivedBytes),
+      status: a.status,
+      url: `/files/${a.id}`,
+    }));
   }
 
   @FieldResolver(() => [IndicatorValueType])

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { requireViewer } from '../../graphql/auth-checker.js';
+import { CreateResolutionInput, UpdateResolutionInput } from './resolution.inputs.js';
 import { NotFoundError } from '../../common/errors.js';
 import type { Context } from '../../graphql/context.js';
 import { assertUuid } from '../tasks/task.service.js';
@@ -20,5 +22,17 @@ export class ResolutionResolver {
     const found = await ctx.em.findOne(Resolution, { id });
     if (!found) throw new NotFoundError('Resolution', id);
     return found;
+  }
+
+  @Authorized()
+  @Mutation(() => ResolutionType, { description: 'Central administrators only' })
+  createResolution(@Ctx() ctx: Context, @Arg('input', () => CreateResolutionInput) input: CreateResolutionInput) {
+    return ctx.services.resolutions.create(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => ResolutionType, { description: 'Central administrators only' })
+  updateResolution(@Ctx() ctx: Context, @Arg('input', () => UpdateResolutionInput) input: UpdateResolutionInput) {
+    return ctx.services.resolutions.update(ctx.em, requireViewer(ctx), input);
   }
 }

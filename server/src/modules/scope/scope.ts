@@ -81,3 +81,28 @@ export function canReview(viewer: Viewer, report: Pick<ProgressReport, 'unitPath
 export function canAdminister(viewer: Viewer, unitPath: string): boolean {
   return hasRole(viewer, Role.ADMIN) && isWithin(unitPath, viewer.unitPath);
 }
+
+/** Resolutions are national: only administrators of a root (central) unit manage them. */
+export function canManageResolutions(viewer: Viewer): boolean {
+  return hasRole(viewer, Role.ADMIN) && viewer.unitPath.split('/').filter(Boolean).length === 1;
+}
+
+/** The assigning unit's focal officers edit every field of a task, its indicators and its lifecycle. */
+export function canManageTask(viewer: Viewer, task: Pick<Task, 'assignerUnitPath'>): boolean {
+  return viewer.unitPath === task.assignerUnitPath && hasRole(viewer, Role.FOCAL);
+}
+
+/** The lead unit's focal officers fill in the description, the person responsible and the result. */
+export function canFillInTask(viewer: Viewer, task: Pick<Task, 'leadUnitPath'>): boolean {
+  return viewer.unitPath === task.leadUnitPath && hasRole(viewer, Role.FOCAL);
+}
+
+/** Sub-tasks are made only under a task assigned to the viewer's own unit, by its focal officers. */
+export function canDecompose(viewer: Viewer, task: Pick<Task, 'leadUnitPath'>): boolean {
+  return canFillInTask(viewer, task);
+}
+
+/** Evidence is uploaded by the reporting unit's reporters and focal officers. */
+export function canAttachTo(viewer: Viewer, report: Pick<ProgressReport, 'unitPath'>): boolean {
+  return report.unitPath === viewer.unitPath && hasRole(viewer, Role.REPORTER, Role.FOCAL);
+}

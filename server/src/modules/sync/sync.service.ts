@@ -115,11 +115,10 @@ export class SyncService {
           : { since: next, next, after: null, view };
 
         const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
-        const [tasks, reports, notifications] = await Promise.all([
-          this.loadTasks(tx, ids('T')),
-          this.loadReports(tx, ids('R')),
-          this.loadNotifications(tx, viewer, ids('N')),
-        ]);
+        // One connection: the queries go one after another.
+        const tasks = await this.loadTasks(tx, ids('T'));
+        const reports = await this.loadReports(tx, ids('R'));
+        const notifications = await this.loadNotifications(tx, viewer, ids('N'));
         const removals = this.loadRemovals(ids('X'), ids('Y'));
         return {
           updateRequired: false,
@@ -179,19 +178,19 @@ export class SyncService {
 
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
     if (!ids.length) return [];
-    const [rows, indicators, ancestors] = await Promise.all([
-      tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
-      tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [pgArray(ids)]),
-      tx.execute<{ task_id: string; title: string }[]>(
-        `with recursive up as (
+    const rows = await tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [pgArray(ids)]);
+    const indicators = await tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [
+      pgArray(ids),
+    ]);
+    const ancestors = await tx.execute<{ task_id: string; title: string }[]>(
+      `with recursive up as (
            select t.id as task_id, t.parent_id, 0 as lvl from task t where t.id = any(?::uuid[])
            union all
            select up.task_id, p.parent_id, up.lvl + 1 from up join task p on p.id = up.parent_id where up.lvl < 64
          )
          select up.task_id, p.title from up join task p on p.id = up.parent_id order by up.task_id, up.lvl desc`,
-        [pgArray(ids)],
-      ),
-    ]);
+      [pgArray(ids)],
+    );
     const byTask = new Map<string, SyncTaskType['indicators']>();
     for (const i of indicators) {
       const list = byTask.get(i.task_id as string) ?? [];
@@ -215,9 +214,9 @@ export class SyncService {
 
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
     if (!ids.length) return [];
-    const [rows, values] = await Promise.all([
-      tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
-      tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [pgArray(ids)]),
+    const rows = await tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [pgArray(ids)]);
+    const values = await tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [
+      pgArray(ids),
     ]);
     const byReport = new Map<string, { indicatorId: string; value: number }[]>();
     for (const v of values) {

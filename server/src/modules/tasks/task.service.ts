@@ -11,7 +11,16 @@ import type { NotificationService } from '../notifications/notification.service.
 import { Unit } from '../organisations/unit.entity.js';
 import { isWithin, subtreePattern } from '../organisations/unit-path.js';
 import { ActionPlan } from '../plans/action-plan.entity.js';
-import { assertCanAssignTo, assertVisibleTask, canSeeTask, canSeeUnit, taskScopeSql } from '../scope/scope.js';
+import {
+  assertCanAssignTo,
+  assertVisibleTask,
+  canDecompose,
+  canFillInTask,
+  canManageTask,
+  canSeeTask,
+  canSeeUnit,
+  taskScopeSql,
+} from '../scope/scope.js';
 import { hasRole, type Viewer } from '../scope/viewer.js';
 import { TaskHistory } from './task-history.entity.js';
 import { Task } from './task.entity.js';
@@ -84,9 +93,6 @@ function checkDates(
     throw new BadInputError('dueOn', `A sub-task cannot be due after its parent (${parent.dueOn}) unless allowed explicitly`);
 }
 
-const isAssigner = (viewer: Viewer, task: Task) => viewer.unitPath === task.assignerUnitPath && hasRole(viewer, Role.FOCAL);
-const isLeadFocal = (viewer: Viewer, task: Task) => viewer.unitPath === task.leadUnitPath && hasRole(viewer, Role.FOCAL);
-
 export class TaskService {
   constructor(
     private readonly audit: AuditService,
@@ -120,8 +126,7 @@ export class TaskService {
       if (input.parentId) {
         parent = await tx.findOne(Task, { id: input.parentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!parent || !canSeeTask(viewer, parent)) throw new NotFoundError('Task', input.parentId);
-        if (parent.leadUnitPath !== viewer.unitPath)
-          throw new ForbiddenError('Only tasks assigned to your unit can be decomposed');
+        if (!canDecompose(viewer, parent)) throw new ForbiddenError('Only tasks assigned to your unit can be decomposed');
         if (parent.state === TaskState.CANCELLED) throw new BadInputError('parentId', 'The parent task has been cancelled');
       }
       let plan: ActionPlan;
@@ -203,8 +208,8 @@ export class TaskService {
 
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);
-      const assigner = isAssigner(viewer, task);
-      if (!assigner && !isLeadFocal(viewer, task))
+      const assigner = canManageTask(viewer, task);
+      if (!assigner && !canFillInTask(viewer, task))
         throw new ForbiddenError('Only focal officers of the assigning or lead unit edit this task');
       const outside = Object.keys(changes).find((f) => !assigner && !(LEAD_FIELDS as readonly string[]).includes(f));
       if (outside) throw new ForbiddenError(`Only the assigning unit may change ${outside}`);
@@ -242,7 +247,7 @@ export class TaskService {
     const reason = reasonOf(input.reason);
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);
-      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reassign a task');
+      if (!canManageTask(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reassign a task');
       this.assertVersion(task, input.baseVersion);
       if (task.state !== TaskState.OPEN) throw new BadInputError('id', 'Only an open task can be reassigned');
       const lead = await tx.findOne(Unit, { id: input.leadUnitId });
@@ -282,7 +287,7 @@ export class TaskService {
     const startOn = input.startOn === undefined ? undefined : day('startOn', input.startOn);
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);
-      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reschedule a task');
+      if (!canManageTask(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reschedule a task');
       this.assertVersion(task, input.baseVersion);
       if (task.state === TaskState.CANCELLED) throw new BadInputError('id', 'The task has been cancelled');
       const parent = task.parent ? await tx.findOne(Task, { id: task.parent.id }) : null;
@@ -310,7 +315,7 @@ export class TaskService {
     const reason = reasonOf(input.reason);
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);
-      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers cancel a task');
+      if (!canManageTask(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers cancel a task');
       this.assertVersion(task, input.baseVersion);
       if (task.state !== TaskState.OPEN) throw new BadInputError('id', 'Only an open task can be cancelled');
       task.state = TaskState.CANCELLED;
