@@ -8,6 +8,8 @@ import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
+import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -18,6 +20,8 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  AnalyticsResolver,
+  WarningResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
