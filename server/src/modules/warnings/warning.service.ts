@@ -177,7 +177,8 @@ export class WarningService {
         params: [...openP, today],
       });
     if (want.has(WarningKind.REVIEW_BOTTLENECK))
-      // Reports wait on the unit that assigned the task; only reviewing units in the subtree count.
+      // Reports wait on the unit that assigned the task; only reviewing units in the subtree count,
+      // and only reports waiting longer than the threshold.
       parts.push({
         sql: `select '${WarningKind.REVIEW_BOTTLENECK}:' || q.assigner_unit_id wid, '${WarningKind.REVIEW_BOTTLENECK}'::text kind,
                 ${SEVERITY[WarningKind.REVIEW_BOTTLENECK]} severity, q.task_id, q.assigner_unit_id unit_id, '9999-12-31'::date due_key,
@@ -186,8 +187,8 @@ export class WarningService {
                       (array_agg(r.task_id order by r.received_at, r.id))[1] task_id
                       from progress_report r join task t on t.id = r.task_id
                      where r.state = 'SUBMITTED' and t.assigner_unit_path like ?${res}
-                     group by t.assigner_unit_id) q
-             where (q.oldest at time zone ${TZ})::date < ?::date`,
+                       and r.received_at < (?::date::timestamp at time zone ${TZ})
+                     group by t.assigner_unit_id) q`,
         params: [like, ...resP, addDays(today, -th.reviewWaitDays)],
       });
     if (!parts.length) return { sql: `${cols(WarningKind.OVERDUE)} from task t where false`, params: [] };
@@ -217,7 +218,15 @@ export class WarningService {
     const taskById = new Map(tasks.map((t) => [t.id, t]));
     const unitById = new Map(units.map((u) => [u.id, u]));
     const latestByTask = new Map(
-      latest.map((l) => [l.task_id, { ...l, state: l.state as ReportState, receivedAt: new Date(l.receivedAt) }]),
+      latest.map((l) => [
+        l.task_id,
+        {
+          ...l,
+          state: l.state as ReportState,
+          receivedAt: new Date(l.receivedAt),
+          reviewedAt: l.reviewedAt ? new Date(l.reviewedAt) : null,
+        },
+      ]),
     );
     const trendByTask = new Map<string, TrendPoint[]>();
     for (const p of trend) {
