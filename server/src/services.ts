@@ -8,6 +8,7 @@ import { ReportService } from './modules/reports/report.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
+import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -23,6 +24,7 @@ export function createServices(config: Config, secret: string) {
     reports: new ReportService(),
     analytics: new AnalyticsService(),
     warnings: new WarningService(config.warnings),
+    evaluations: new TaskEvaluationService(audit),
   };
 }
 

@@ -10,6 +10,7 @@ import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.j
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
 import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
+import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -22,6 +23,7 @@ export const resolvers = [
   ReportResolver,
   AnalyticsResolver,
   WarningResolver,
+  TaskEvaluationResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -8,6 +8,7 @@ import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../tasks/task.service.js';
 import { unitScore, type RatingCounts, type ScoreParts } from '../evaluations/score.js';
+import { assertPeriod } from '../evaluations/task-evaluation.service.js';
 import {
   monthStart,
   subtractRows,
@@ -170,6 +171,7 @@ export class AnalyticsService {
     resolutionId: string | null,
     period: string | null,
   ): Promise<RankedUnit[]> {
+    if (period) assertPeriod('period', period);
     const rows = await this.byChild(em, viewer, unitId, resolutionId);
     const target = await this.target(em, viewer, unitId, resolutionId);
     const ratings = await this.ratingCounts(em, target, period);
