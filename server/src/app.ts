@@ -15,6 +15,7 @@ import { formatError } from './graphql/errors.js';
 import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { createServices, type Services } from './services.js';
+import { exportRoutes } from './modules/exports/export.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -101,6 +102,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
       },
     }),
   );
+
+  app.use('/api/exports', exportRoutes(orm, services));
 
   serveWebApp(app, config.webDist);
 

@@ -9,11 +9,13 @@ import { TaskService } from './modules/tasks/task.service.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
+import { ExportService } from './modules/exports/export.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
+  const analytics = new AnalyticsService();
   return {
     tokens,
     audit,
@@ -22,9 +24,10 @@ export function createServices(config: Config, secret: string) {
     plans: new ActionPlanService(),
     tasks: new TaskService(),
     reports: new ReportService(),
-    analytics: new AnalyticsService(),
+    analytics,
     warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
+    exports: new ExportService(analytics),
   };
 }
 
