@@ -16,6 +16,7 @@ import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { createServices, type Services } from './services.js';
 import { exportRoutes } from './modules/exports/export.routes.js';
+import { publicRoutes } from './modules/publication/public.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -104,6 +105,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   );
 
   app.use('/api/exports', exportRoutes(orm, services));
+  app.use('/api/public', publicRoutes(orm, services));
 
   serveWebApp(app, config.webDist);
 

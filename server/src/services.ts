@@ -10,6 +10,7 @@ import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
+import { PublicationService } from './modules/publication/publication.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -28,6 +29,7 @@ export function createServices(config: Config, secret: string) {
     warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
     exports: new ExportService(analytics),
+    publications: new PublicationService(analytics, audit),
   };
 }
 

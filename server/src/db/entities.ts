@@ -10,6 +10,7 @@ import { ReportIndicatorValue } from '../modules/reports/report-indicator-value.
 import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { Task } from '../modules/tasks/task.entity.js';
 import { TaskEvaluation } from '../modules/evaluations/task-evaluation.entity.js';
+import { Publication } from '../modules/publication/publication.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -26,4 +27,5 @@ export const entities = [
   AuditEvent,
   AuditChainHead,
   TaskEvaluation,
+  Publication,
 ];

@@ -11,6 +11,7 @@ import { TaskResolver } from '../modules/tasks/task.resolver.js';
 import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
+import { PublicationResolver } from '../modules/publication/publication.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -24,6 +25,7 @@ export const resolvers = [
   AnalyticsResolver,
   WarningResolver,
   TaskEvaluationResolver,
+  PublicationResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
