@@ -1,5 +1,6 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
 import { Migration20261130020000_analytics } from './Migration20261130020000_analytics.js';
+import { Migration20261130023000_warning_facts } from './Migration20261130023000_warning_facts.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -8,4 +9,5 @@ import { Migration20261130020000_analytics } from './Migration20261130020000_ana
 export const migrationsList = [
   { name: 'Migration20261130013220', class: Migration20261130013220 },
   { name: 'Migration20261130020000_analytics', class: Migration20261130020000_analytics },
+  { name: 'Migration20261130023000_warning_facts', class: Migration20261130023000_warning_facts },
 ];

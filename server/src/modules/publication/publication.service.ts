@@ -103,25 +103,23 @@ export class PublicationService {
 
   /** Every published dashboard, for the public index. No sign-in. */
   async publicList(em: EntityManager): Promise<PublicListing[]> {
-    const rows = await em
-      .getConnection()
-      .execute<
-        {
-          id: string;
-          code: string;
-          title_vi: string;
-          title_en: string;
-          ucode: string;
-          uname: string;
-          kind: string;
-          published_at: Date | null;
-          snapshot_at: Date | null;
-        }[]
-      >(
-        `select p.id, r.code, r.title_vi, r.title_en, u.code ucode, u.name uname, u.kind, p.published_at, p.snapshot_at
+    const rows = await em.getConnection().execute<
+      {
+        id: string;
+        code: string;
+        title_vi: string;
+        title_en: string;
+        ucode: string;
+        uname: string;
+        kind: string;
+        published_at: Date | null;
+        snapshot_at: Date | null;
+      }[]
+    >(
+      `select p.id, r.code, r.title_vi, r.title_en, u.code ucode, u.name uname, u.kind, p.published_at, p.snapshot_at
          from publication p join resolution r on r.id = p.resolution_id join unit u on u.id = p.unit_id
         where p.published order by r.code, u.depth, u.name`,
-      );
+    );
     return rows.map((r) => ({
       id: r.id,
       resolution: { code: r.code, titleVi: r.title_vi, titleEn: r.title_en },
@@ -190,29 +188,27 @@ export class PublicationService {
       this.analytics.summary(em, asUnit, unit.id, resolution.id),
       this.analytics.byChild(em, asUnit, unit.id, resolution.id),
       this.analytics.trend(em, asUnit, unit.id, resolution.id, 12),
-      em
-        .getConnection()
-        .execute<
-          {
-            task: string;
-            name: string;
-            uom: string;
-            baseline: number;
-            target: number;
-            current: number | null;
-            direction: IndicatorDirection;
-            due_on: string | null;
-          }[]
-        >(
-          `select t.title task, i.name, i.unit_of_measure uom, i.baseline, i.target, i.current_value current, i.direction,
+      em.getConnection().execute<
+        {
+          task: string;
+          name: string;
+          uom: string;
+          baseline: number;
+          target: number;
+          current: number | null;
+          direction: IndicatorDirection;
+          due_on: string | null;
+        }[]
+      >(
+        `select t.title task, i.name, i.unit_of_measure uom, i.baseline, i.target, i.current_value current, i.direction,
                 to_char(coalesce(i.due_on, t.due_on), 'YYYY-MM-DD') due_on
            from indicator i join task t on t.id = i.task_id
           where t.lead_unit_path like ? and t.resolution_id = ? and t.state <> 'CANCELLED'
           order by t.depth, t.title, i.name limit ?`,
-          [subtreePattern(unit.path), resolution.id, MAX_TARGETS],
-          'all',
-          em.getTransactionContext(),
-        ),
+        [subtreePattern(unit.path), resolution.id, MAX_TARGETS],
+        'all',
+        em.getTransactionContext(),
+      ),
     ]);
     const snapshot: PublicSnapshot = {
       resolution: { code: resolution.code, titleVi: resolution.titleVi, titleEn: resolution.titleEn },

@@ -77,7 +77,7 @@ export interface TaskFacts {
   progress: number;
   lastReportAt?: Date | null;
   latestReport?: LatestReportFacts | null;
-  /** Reports not returned, for the forecast. */
+  /** Every report's (writtenAt, percent), for the forecast. */
   trend?: TrendPoint[];
 }
 
@@ -138,29 +138,40 @@ export function returnedNotResubmitted(t: TaskFacts): Finding | null {
   });
 }
 
+/** Days since 2020-01-01 UTC: the x of the trend line (SQL `report_x`). */
+export function reportX(at: Date): number {
+  return (at.getTime() - Date.UTC(2020, 0, 1)) / 86_400_000;
+}
+
+/** Reports written less than a minute apart give no trend. */
+export const MIN_TREND_SPAN_DAYS = 1 / 1440;
+
 /**
- * The day the least-squares line through (writtenAt, percent) reaches 100 %, in Vietnam; null
- * when the line does not rise. Needs two reports written at different times, else undefined.
- * Mirrors PostgreSQL's regr_slope/regr_intercept over days since the epoch.
+ * The day the least-squares line through every report's (writtenAt, percent) reaches 100 %,
+ * in Vietnam; null when the line does not rise; undefined without two reports written at
+ * least a minute apart. The same sums as the trigger-kept `task_report_state`.
  */
 export function projectCompletion(points: TrendPoint[]): string | null | undefined {
-  const xs = points.map((p) => p.writtenAt.getTime() / 86_400_000);
-  if (new Set(xs).size < 2) return undefined;
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = points.reduce((a, p) => a + p.percent, 0) / n;
-  let sxy = 0;
+  if (points.length < 2) return undefined;
+  const xs = points.map((p) => reportX(p.writtenAt));
+  if (Math.max(...xs) - Math.min(...xs) < MIN_TREND_SPAN_DAYS) return undefined;
+  const n = points.length;
+  let sx = 0;
+  let sy = 0;
   let sxx = 0;
+  let sxy = 0;
   points.forEach((p, i) => {
-    sxy += (xs[i] - mx) * (p.percent - my);
-    sxx += (xs[i] - mx) ** 2;
+    sx += xs[i];
+    sy += p.percent;
+    sxx += xs[i] * xs[i];
+    sxy += xs[i] * p.percent;
   });
-  const slope = sxy / sxx;
+  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
   if (!(slope > 0)) return null;
-  const day = (100 - (my - slope * mx)) / slope;
-  const ms = day * 86_400_000;
-  // Far-off projections are clamped so the date stays printable.
-  return Number.isFinite(ms) && ms < 8.64e15 ? localDay(new Date(ms)) : '9999-12-31';
+  const intercept = (sy - slope * sx) / n;
+  const ms = Date.UTC(2020, 0, 1) + ((100 - intercept) / slope) * 86_400_000;
+  // Far-off projections are clamped so the date stays printable (SQL clamps the same way).
+  return Number.isFinite(ms) && ms < Date.UTC(9999, 0, 1) ? localDay(new Date(ms)) : '9999-12-31';
 }
 
 export function forecastMiss(t: TaskFacts, today: string): Finding | null {

@@ -20,6 +20,7 @@ import {
   type Finding,
   type LatestReportFacts,
   type TrendPoint,
+  MIN_TREND_SPAN_DAYS,
 } from './warning-rules.js';
 
 export enum WarningOrder {
@@ -65,8 +66,6 @@ export class WarningService {
     const unit = await this.scopeUnit(em, viewer, args.unitId, args.resolutionId);
     const today = localDay();
     const { sql, params } = this.unionSql(unit, args.resolutionId, args.kinds ?? Object.values(WarningKind), today);
-    const conn = em.getConnection();
-    const [{ n }] = await conn.execute<{ n: number }[]>(`with w as (${sql}) select count(*)::int n from w`, params);
     const byDue = args.orderBy === WarningOrder.DUE_ON;
     const key = byDue ? '(due_key, -severity, wid)' : '(-severity, due_key, wid)';
     let after = '';
@@ -77,11 +76,18 @@ export class WarningService {
       after = byDue ? ` where ${key} > (?::date, ?::int, ?)` : ` where ${key} > (?::int, ?::date, ?)`;
       afterParams.push(a, b, c);
     }
-    const rows = await conn.execute<Row[]>(
-      `with w as (${sql}) select wid, kind, severity, task_id, unit_id, to_char(due_key, 'YYYY-MM-DD') due_key, n, oldest
+    // One pass: the warnings are computed once, counted, and the page cut from them.
+    const rows = await em.getConnection().execute<(Row & { total: number })[]>(
+      `with w as materialized (${sql})
+       select wid, kind, severity, task_id, unit_id, to_char(due_key, 'YYYY-MM-DD') due_key, n, oldest,
+              (select count(*)::int from w) total
          from w${after} order by ${key.slice(1, -1)} limit ?`,
       [...params, ...afterParams, page.first + 1],
     );
+    let n = rows[0]?.total;
+    if (n === undefined) {
+      [{ n }] = await em.getConnection().execute<{ n: number }[]>(`with w as (${sql}) select count(*)::int n from w`, params);
+    }
     const items = await this.hydrate(em, rows, today);
     return toConnection(items, page.first, n, (w) => {
       const row = rows.find((r) => r.wid === w.id)!;
@@ -120,62 +126,62 @@ export class WarningService {
     return unit;
   }
 
-  /** The union of the selected kinds' rows: (wid, kind, severity, task_id, unit_id, due_key, n, oldest). */
+  /**
+   * The selected kinds' rows: (wid, kind, severity, task_id, unit_id, due_key, n, oldest). Task
+   * warnings come from one pass over the subtree's open tasks and their trigger-kept report
+   * facts (task_report_state); review bottlenecks from the reports still waiting.
+   */
   private unionSql(unit: Unit, resolutionId: string | null, kinds: WarningKind[], today: string) {
     const th = this.thresholds;
     const like = subtreePattern(unit.path);
     const res = resolutionId ? ' and t.resolution_id = ?' : '';
     const resP = resolutionId ? [resolutionId] : [];
-    const open = `from task t where t.state = 'OPEN' and t.lead_unit_path like ?${res}`;
-    const openP = [like, ...resP];
-    const cols = (kind: WarningKind) =>
-      `select '${kind}:' || t.id wid, '${kind}'::text kind, ${SEVERITY[kind]} severity, t.id task_id, t.lead_unit_id unit_id,
-              coalesce(t.due_on, '9999-12-31'::date) due_key, null::int n, null::timestamptz oldest`;
-    const latest = `join lateral (select r.state, r.has_obstacles from progress_report r where r.task_id = t.id
-                      order by r.received_at desc, r.id desc limit 1) lr on true`;
-    const parts: { sql: string; params: unknown[] }[] = [];
     const want = new Set(kinds);
-    if (want.has(WarningKind.OVERDUE))
-      parts.push({ sql: `${cols(WarningKind.OVERDUE)} ${open} and t.due_on < ?::date`, params: [...openP, today] });
-    if (want.has(WarningKind.DUE_SOON))
+    const taskKinds = kinds.filter((k) => k !== WarningKind.REVIEW_BOTTLENECK);
+    const parts: { sql: string; params: unknown[] }[] = [];
+    if (taskKinds.length) {
+      // Each condition mirrors its rule in warning-rules.ts.
+      const conditions: [WarningKind, string, unknown[]][] = [
+        [WarningKind.OVERDUE, `t.due_on < ?::date`, [today]],
+        [
+          WarningKind.DUE_SOON,
+          `t.due_on between ?::date and ?::date and t.progress < ?`,
+          [today, addDays(today, th.dueSoonDays), th.dueSoonProgress],
+        ],
+        [
+          WarningKind.BEHIND_SCHEDULE,
+          `t.start_on < t.due_on and ?::date > t.start_on and ?::date <= t.due_on
+             and (?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`,
+          [today, today, today, th.behindSchedulePoints],
+        ],
+        [
+          WarningKind.STALE,
+          `?::date - case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
+             else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end >= ?`,
+          [today, th.staleDays],
+        ],
+        [WarningKind.OBSTACLE, `coalesce(s.latest_has_obstacles, false)`, []],
+        [WarningKind.RETURNED, `s.latest_state is not distinct from 'RETURNED'`, []],
+        [
+          WarningKind.FORECAST_MISS,
+          `s.n >= 2 and s.max_x - s.min_x >= ? and t.due_on >= ?::date and t.progress < 100
+             and (not ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) > 0)
+                  or (100 - (s.sy - (s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) * s.sx) / s.n)
+                     / ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx))
+                     >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
+          [MIN_TREND_SPAN_DAYS, today],
+        ],
+      ];
+      const chosen = conditions.filter(([k]) => want.has(k));
       parts.push({
-        sql: `${cols(WarningKind.DUE_SOON)} ${open} and t.due_on >= ?::date and t.due_on <= ?::date and t.progress < ?`,
-        params: [...openP, today, addDays(today, th.dueSoonDays), th.dueSoonProgress],
+        sql: `select k.kind || ':' || t.id wid, k.kind, k.severity, t.id task_id, t.lead_unit_id unit_id,
+                     coalesce(t.due_on, '9999-12-31'::date) due_key, null::int n, null::timestamptz oldest
+                from task t left join task_report_state s on s.task_id = t.id
+                cross join lateral (values ${chosen.map(([k, cond]) => `('${k}'::text, ${SEVERITY[k]}, (${cond}))`).join(', ')}) k(kind, severity, hit)
+               where t.state = 'OPEN' and t.lead_unit_path like ?${res} and k.hit`,
+        params: [...chosen.flatMap(([, , p]) => p), like, ...resP],
       });
-    if (want.has(WarningKind.BEHIND_SCHEDULE))
-      parts.push({
-        sql: `${cols(WarningKind.BEHIND_SCHEDULE)} ${open} and t.start_on < t.due_on and ?::date > t.start_on and ?::date <= t.due_on
-               and (?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`,
-        params: [...openP, today, today, today, th.behindSchedulePoints],
-      });
-    if (want.has(WarningKind.STALE))
-      parts.push({
-        sql: `${cols(WarningKind.STALE)} ${open} and ?::date - case when t.last_report_at is not null
-                 then (t.last_report_at at time zone ${TZ})::date
-                 else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end >= ?`,
-        params: [...openP, today, th.staleDays],
-      });
-    if (want.has(WarningKind.OBSTACLE))
-      parts.push({
-        sql: `${cols(WarningKind.OBSTACLE)} ${open.replace('from task t', `from task t ${latest}`)} and lr.has_obstacles`,
-        params: openP,
-      });
-    if (want.has(WarningKind.RETURNED))
-      parts.push({
-        sql: `${cols(WarningKind.RETURNED)} ${open.replace('from task t', `from task t ${latest}`)} and lr.state = 'RETURNED'`,
-        params: openP,
-      });
-    if (want.has(WarningKind.FORECAST_MISS))
-      parts.push({
-        sql: `${cols(WarningKind.FORECAST_MISS)} ${open.replace(
-          'from task t',
-          `from task t join lateral (select regr_slope(r.percent, extract(epoch from r.written_at) / 86400) b,
-                  regr_intercept(r.percent, extract(epoch from r.written_at) / 86400) a, count(distinct r.written_at) nd
-             from progress_report r where r.task_id = t.id and r.state <> 'RETURNED') f on true`,
-        )} and t.due_on >= ?::date and t.progress < 100 and f.nd >= 2
-            and (not (f.b > 0) or (to_timestamp(least((100 - f.a) / f.b * 86400, 2.5e11)) at time zone ${TZ})::date > t.due_on)`,
-        params: [...openP, today],
-      });
+    }
     if (want.has(WarningKind.REVIEW_BOTTLENECK))
       // Reports wait on the unit that assigned the task; only reviewing units in the subtree count,
       // and only reports waiting longer than the threshold.
@@ -191,7 +197,11 @@ export class WarningService {
                      group by t.assigner_unit_id) q`,
         params: [like, ...resP, addDays(today, -th.reviewWaitDays)],
       });
-    if (!parts.length) return { sql: `${cols(WarningKind.OVERDUE)} from task t where false`, params: [] };
+    if (!parts.length)
+      return {
+        sql: `select null::text wid, null::text kind, 0 severity, null::uuid task_id, null::uuid unit_id, null::date due_key, null::int n, null::timestamptz oldest where false`,
+        params: [],
+      };
     return { sql: parts.map((p) => `(${p.sql})`).join(' union all '), params: parts.flatMap((p) => p.params) };
   }
 
@@ -209,11 +219,12 @@ export class WarningService {
            from progress_report r where r.task_id = any(?::uuid[]) order by r.task_id, r.received_at desc, r.id desc`,
         [`{${taskIds.join(',')}}`],
       ),
-      em.getConnection().execute<{ task_id: string; written_at: Date; percent: number }[]>(
-        `select r.task_id, r.written_at, r.percent from progress_report r
-          where r.task_id = any(?::uuid[]) and r.state <> 'RETURNED'`,
-        [`{${taskIds.join(',')}}`],
-      ),
+      em
+        .getConnection()
+        .execute<{ task_id: string; written_at: Date; percent: number }[]>(
+          `select r.task_id, r.written_at, r.percent from progress_report r where r.task_id = any(?::uuid[])`,
+          [`{${taskIds.join(',')}}`],
+        ),
     ]);
     const taskById = new Map(tasks.map((t) => [t.id, t]));
     const unitById = new Map(units.map((u) => [u.id, u]));
