@@ -2,10 +2,13 @@ import type { Config } from './config.js';
 import { AuthService } from './modules/accounts/auth.service.js';
 import { TokenSigner } from './modules/accounts/tokens.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { NotificationService } from './modules/notifications/notification.service.js';
 import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
+import { syncHandlers } from './modules/sync/sync.handlers.js';
+import { SyncService } from './modules/sync/sync.service.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
@@ -16,21 +19,24 @@ import { PublicationService } from './modules/publication/publication.service.js
 export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
+  const notifications = new NotificationService(audit);
   const analytics = new AnalyticsService();
-  return {
+  const services = {
     tokens,
     audit,
     auth: new AuthService(tokens, audit, config.refreshTokenTtlDays),
     units: new UnitService(),
     plans: new ActionPlanService(),
-    tasks: new TaskService(),
-    reports: new ReportService(),
+    tasks: new TaskService(audit, notifications),
+    reports: new ReportService(audit, notifications),
+    notifications,
     analytics,
     warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
   };
+  return { ...services, sync: new SyncService(syncHandlers(services)) };
 }
 
 export type Services = ReturnType<typeof createServices>;

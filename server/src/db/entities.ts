@@ -9,6 +9,9 @@ import { ProgressReport } from '../modules/reports/progress-report.entity.js';
 import { ReportIndicatorValue } from '../modules/reports/report-indicator-value.entity.js';
 import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { Task } from '../modules/tasks/task.entity.js';
+import { TaskHistory } from '../modules/tasks/task-history.entity.js';
+import { Notification } from '../modules/notifications/notification.entity.js';
+import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 import { TaskEvaluation } from '../modules/evaluations/task-evaluation.entity.js';
 import { Publication } from '../modules/publication/publication.entity.js';
 
@@ -26,6 +29,9 @@ export const entities = [
   Attachment,
   AuditEvent,
   AuditChainHead,
+  TaskHistory,
+  Notification,
+  SyncClientRecord,
   TaskEvaluation,
   Publication,
 ];

@@ -4,10 +4,12 @@ import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
+import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
@@ -22,6 +24,8 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  NotificationResolver,
+  SyncResolver,
   AnalyticsResolver,
   WarningResolver,
   TaskEvaluationResolver,

@@ -51,6 +51,9 @@ export interface SyncHealthRow {
   /** Reports that reached the server more than a day after they were written. */
   lateArrivals: number;
   lastReceivedAt: Date | null;
+  /** Devices of the unit's subtree that ever synced, and the last time any of them did. */
+  devices: number;
+  lastSyncAt: Date | null;
 }
 
 /** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
@@ -210,6 +213,19 @@ export class AnalyticsService {
         [arr(paths), from, ...(target.resolutionId ? [target.resolutionId] : [])],
       );
     const byPath = new Map(rows.map((r) => [r.unit_path, r]));
+    const syncRows = await em.getConnection().execute<{ g: string | null; devices: number; last: Date | null }[]>(
+      `select substring(u.path from ?) g, count(*)::int devices,
+              max(greatest(coalesce(c.last_pull_at, '-infinity'), coalesce(c.last_push_at, '-infinity'))) last
+         from sync_client c join account a on a.id = c.account_id join unit u on u.id = a.unit_id
+        where u.path like ? group by 1`,
+      [`^${target.unit.path}[0-9a-z]+/`, subtreePattern(target.unit.path)],
+    );
+    const syncBy = new Map(syncRows.map((r) => [r.g ?? '', r]));
+    const withSync = (row: Omit<SyncHealthRow, 'devices' | 'lastSyncAt'>, key: string): SyncHealthRow => {
+      const s = syncBy.get(key);
+      const last = s?.last ? new Date(s.last) : null;
+      return { ...row, devices: s?.devices ?? 0, lastSyncAt: last && Number.isFinite(last.getTime()) ? last : null };
+    };
     const health = (
       unit: Unit,
       own: boolean,
@@ -223,24 +239,29 @@ export class AnalyticsService {
       lateArrivals: r?.lagged ?? 0,
       lastReceivedAt: r?.last ? new Date(r.last) : null,
     });
-    const out: SyncHealthRow[] = target.children.map((c) => health(c, false, byPath.get(c.path)));
+    const out: SyncHealthRow[] = target.children.map((c) => withSync(health(c, false, byPath.get(c.path)), c.path));
     // The unit's own reports: at a root its row holds only them; below, its row minus its children's.
     const self = byPath.get(target.unit.path);
-    if (self && target.unit.depth === 0) out.push(health(target.unit, true, self));
+    if (self && target.unit.depth === 0) out.push(withSync(health(target.unit, true, self), ''));
     else if (self) {
       const kids = target.children.map((c) => byPath.get(c.path)).filter((r) => r !== undefined);
       const n = self.n - kids.reduce((a, r) => a + r.n, 0);
       if (n > 0) {
         const lagSum = self.lag_sum - kids.reduce((a, r) => a + r.lag_sum, 0);
-        out.push({
-          unit: target.unit,
-          own: true,
-          reports: n,
-          averageLagHours: lagSum / n / 3600,
-          maxLagHours: null,
-          lateArrivals: self.lagged - kids.reduce((a, r) => a + r.lagged, 0),
-          lastReceivedAt: null,
-        });
+        out.push(
+          withSync(
+            {
+              unit: target.unit,
+              own: true,
+              reports: n,
+              averageLagHours: lagSum / n / 3600,
+              maxLagHours: null,
+              lateArrivals: self.lagged - kids.reduce((a, r) => a + r.lagged, 0),
+              lastReceivedAt: null,
+            },
+            '',
+          ),
+        );
       }
     }
     return out;

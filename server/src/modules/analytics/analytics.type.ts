@@ -148,4 +148,10 @@ export class UnitSyncHealthType {
 
   @Field(() => Date, { nullable: true })
   lastReceivedAt!: Date | null;
+
+  @Field(() => Int, { description: 'Devices of accounts in the unit’s subtree that ever synced' })
+  devices!: number;
+
+  @Field(() => Date, { nullable: true, description: 'The last time any of those devices synced' })
+  lastSyncAt!: Date | null;
 }
