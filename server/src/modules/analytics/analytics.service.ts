@@ -66,6 +66,14 @@ interface Target {
 const arr = (xs: readonly string[]) => `{${xs.join(',')}}`;
 
 /**
+ * Rollup rows of the paths bound as one text[] parameter, one index lookup per path: with
+ * `unit_path = any(...)` the planner misjudges how many rows a few paths hold and scans the table.
+ */
+const byPaths = (table: 'task_rollup' | 'report_rollup' | 'indicator_rollup', conditions = '') =>
+  // offset 0 keeps the subquery from being flattened into a hash join over the whole table.
+  `unnest(?::text[]) q(path) cross join lateral (select * from ${table} x where x.unit_path = q.path${conditions} offset 0) r`;
+
+/**
  * The committee dashboards, read from the trigger-maintained rollups (task_rollup,
  * indicator_rollup, report_rollup) so a nation costs about what a commune does. Only the
  * current month's open tasks are read from `task`, to split them at today.
@@ -133,13 +141,11 @@ export class AnalyticsService {
     const resParam = target.resolutionId ? [target.resolutionId] : [];
     const [reports, done] = await Promise.all([
       conn.execute<{ week: string; n: number; ob: number }[]>(
-        `select to_char(week, 'YYYY-MM-DD') week, sum(n)::int n, sum(n_obstacles)::int ob from report_rollup
-          where unit_path = any(?::text[]) and week >= ?::date${res} group by week`,
+        `select to_char(week, 'YYYY-MM-DD') week, sum(n)::int n, sum(n_obstacles)::int ob from ${byPaths('report_rollup', ` and week >= ?::date${res}`)} group by week`,
         [arr(paths), from, ...resParam],
       ),
       conn.execute<{ week: string; kind: string; n: number }[]>(
-        `select to_char(done_week, 'YYYY-MM-DD') week, kind, sum(n)::int n from task_rollup
-          where unit_path = any(?::text[]) and kind in ('ON_TIME', 'LATE') and done_week >= ?::date${res} group by done_week, kind`,
+        `select to_char(done_week, 'YYYY-MM-DD') week, kind, sum(n)::int n from ${byPaths('task_rollup', ` and kind in ('ON_TIME', 'LATE') and done_week >= ?::date${res}`)} group by done_week, kind`,
         [arr(paths), from, ...resParam],
       ),
     ]);
@@ -209,7 +215,7 @@ export class AnalyticsService {
       .execute<{ unit_path: string; n: number; lag_sum: number; lag_max: number; lagged: number; last: Date }[]>(
         `select unit_path, sum(n)::int n, sum(lag_sum_seconds)::float8 lag_sum, max(lag_max_seconds)::float8 lag_max,
               sum(n_lagged)::int lagged, max(last_received_at) last
-         from report_rollup where unit_path = any(?::text[]) and week >= ?::date${res} group by unit_path`,
+         from ${byPaths('report_rollup', ` and week >= ?::date${res}`)} group by unit_path`,
         [arr(paths), from, ...(target.resolutionId ? [target.resolutionId] : [])],
       );
     const byPath = new Map(rows.map((r) => [r.unit_path, r]));
@@ -316,8 +322,7 @@ export class AnalyticsService {
         { unit_path: string; kind: TaskRollupRow['kind']; due_month: string | null; started: boolean; n: number; ps: number }[]
       >(
         `select unit_path, kind, to_char(due_month, 'YYYY-MM-DD') due_month, started, sum(n)::int n, sum(progress_sum)::float8 ps
-         from task_rollup where unit_path = any(?::text[])${resolutionId ? ' and resolution_id = ?' : ''}
-        group by unit_path, kind, due_month, started having sum(n) <> 0`,
+         from ${byPaths('task_rollup', `${resolutionId ? ' and resolution_id = ?' : ''}`)} group by unit_path, kind, due_month, started having sum(n) <> 0`,
         [arr(paths), ...(resolutionId ? [resolutionId] : [])],
       );
     const out = new Map<string, TaskRollupRow[]>();
@@ -336,7 +341,7 @@ export class AnalyticsService {
   ): Promise<Map<string, IndicatorRollupRow[]>> {
     const rows = await em.getConnection().execute<{ unit_path: string; n: number; nv: number; na: number; s: number }[]>(
       `select unit_path, sum(n)::int n, sum(n_with_value)::int nv, sum(n_achieved)::int na, sum(achievement_sum)::float8 s
-         from indicator_rollup where unit_path = any(?::text[])${resolutionId ? ' and resolution_id = ?' : ''} group by unit_path`,
+         from ${byPaths('indicator_rollup', `${resolutionId ? ' and resolution_id = ?' : ''}`)} group by unit_path`,
       [arr(paths), ...(resolutionId ? [resolutionId] : [])],
     );
     return new Map(rows.map((r) => [r.unit_path, [{ n: r.n, nWithValue: r.nv, nAchieved: r.na, achievementSum: r.s }]]));
