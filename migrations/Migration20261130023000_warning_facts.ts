@@ -58,6 +58,12 @@ export class Migration20261130023000_warning_facts extends Migration {
                 from progress_report group by task_id) a
         join lateral (select r.id, r.received_at, r.state, r.has_obstacles from progress_report r where r.task_id = a.task_id
                        order by r.received_at desc, r.id desc limit 1) l on true;`);
+    // Covering indexes: a dashboard reads a path's rollup rows from the index alone, not from
+    // heap pages scattered over the rows' lifetime.
+    this.addSql(`create index "task_rollup_cover_idx" on "task_rollup" ("unit_path", "resolution_id")
+      include ("kind", "due_month", "started", "done_week", "n", "progress_sum");`);
+    this.addSql(`create index "report_rollup_cover_idx" on "report_rollup" ("unit_path", "week")
+      include ("resolution_id", "n", "n_obstacles", "lag_sum_seconds", "lag_max_seconds", "n_lagged", "last_received_at");`);
     // The dashboards' queries read a few hundred rollup rows; JIT compilation (on by default once
     // a plan's estimated cost is high) costs more than the query itself.
     this.addSql(`do $$ begin execute format('alter database %I set jit = off', current_database()); end $$;`);
