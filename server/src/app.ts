@@ -18,6 +18,8 @@ import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
+import { exportRoutes } from './modules/exports/export.routes.js';
+import { publicRoutes } from './modules/publication/public.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -114,6 +116,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   );
 
   app.use('/files', attachmentRoutes(orm, services));
+  app.use('/api/exports', exportRoutes(orm, services));
+  app.use('/api/public', publicRoutes(orm, services));
 
   serveWebApp(app, config.webDist);
 

@@ -16,6 +16,11 @@ import { ResolutionService } from './modules/resolutions/resolution.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
 import { syncHandlers } from './modules/sync/sync.handlers.js';
 import { SyncService } from './modules/sync/sync.service.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { WarningService } from './modules/warnings/warning.service.js';
+import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
+import { ExportService } from './modules/exports/export.service.js';
+import { PublicationService } from './modules/publication/publication.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -23,6 +28,7 @@ export function createServices(config: Config, secret: string) {
   const audit = new AuditService();
   const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
   const notifications = new NotificationService(audit);
+  const analytics = new AnalyticsService();
   const services = {
     tokens,
     audit,
@@ -41,6 +47,11 @@ export function createServices(config: Config, secret: string) {
     resolutions: new ResolutionService(audit),
     indicators: new IndicatorService(audit),
     attachments: new AttachmentService(audit, new LocalDiskStorage(path.join(config.dataDir, 'files')), config.maxUploadBytes),
+    analytics,
+    warnings: new WarningService(config.warnings),
+    evaluations: new TaskEvaluationService(audit),
+    exports: new ExportService(analytics),
+    publications: new PublicationService(analytics, audit),
   };
   return { ...services, sync: new SyncService(syncHandlers(services)) };
 }

@@ -26,7 +26,31 @@ export const committeeRoutes: RouteRecordRaw[] = [
         component: () => import('./pages/CommitteeHomePage.vue'),
         meta: { title: 'committee.title' },
       },
+      {
+        path: 'dashboard',
+        name: 'committee-dashboard',
+        component: () => import('./pages/committee/CommitteeDashboardPage.vue'),
+        meta: { title: 'dashboard.title' },
+      },
+      {
+        path: 'warnings',
+        name: 'committee-warnings',
+        component: () => import('./pages/committee/CommitteeWarningsPage.vue'),
+        meta: { title: 'committeeWarnings.title' },
+      },
     ],
+  },
+  {
+    path: '/public',
+    name: 'public',
+    component: () => import('./pages/PublicDashboardPage.vue'),
+    meta: { public: true, title: 'publicView.title' },
+  },
+  {
+    path: '/public/:id',
+    name: 'public-dashboard',
+    component: () => import('./pages/PublicDashboardPage.vue'),
+    meta: { public: true, title: 'publicView.title' },
   },
 ];
 

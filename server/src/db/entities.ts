@@ -12,6 +12,8 @@ import { Task } from '../modules/tasks/task.entity.js';
 import { TaskHistory } from '../modules/tasks/task-history.entity.js';
 import { Notification } from '../modules/notifications/notification.entity.js';
 import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
+import { TaskEvaluation } from '../modules/evaluations/task-evaluation.entity.js';
+import { Publication } from '../modules/publication/publication.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -30,4 +32,6 @@ export const entities = [
   TaskHistory,
   Notification,
   SyncClientRecord,
+  TaskEvaluation,
+  Publication,
 ];

@@ -9,6 +9,7 @@ import { ActionPlan } from '../modules/plans/action-plan.entity.js';
 import { reportLoaders } from '../modules/reports/report.loaders.js';
 import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { taskLoaders } from '../modules/tasks/task.loaders.js';
+import { Task } from '../modules/tasks/task.entity.js';
 import type { Viewer } from '../modules/scope/viewer.js';
 import type { Services } from '../services.js';
 
@@ -20,6 +21,7 @@ export function createLoaders(em: EntityManager) {
     resolution: byIdLoader(em, Resolution),
     plan: byIdLoader(em, ActionPlan),
     task: taskLoaders(em),
+    taskById: byIdLoader(em, Task),
     indicator: indicatorLoaders(em),
     report: reportLoaders(em),
   };

@@ -12,6 +12,10 @@ import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
+import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
+import { WarningResolver } from '../modules/warnings/warning.resolver.js';
+import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
+import { PublicationResolver } from '../modules/publication/publication.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -26,6 +30,10 @@ export const resolvers = [
   IndicatorResolver,
   AuditResolver,
   SyncResolver,
+  AnalyticsResolver,
+  WarningResolver,
+  TaskEvaluationResolver,
+  PublicationResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

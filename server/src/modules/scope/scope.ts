@@ -137,3 +137,26 @@ export function accountScopeSql(viewer: Viewer, alias = 'u'): { sql: string; par
 export function auditScopeSql(viewer: Viewer, alias = 'e'): { sql: string; params: string[] } {
   return { sql: `${alias}.actor_unit_path like ?`, params: [subtreePattern(viewer.unitPath)] };
 }
+
+/** Leaders rate tasks led by units strictly below their own. */
+export function canEvaluate(viewer: Viewer, task: Pick<Task, 'leadUnitPath'>): boolean {
+  return hasRole(viewer, Role.LEADER) && task.leadUnitPath !== viewer.unitPath && isWithin(task.leadUnitPath, viewer.unitPath);
+}
+
+/**
+ * A task the viewer may rate: NOT_FOUND when it cannot see it, FORBIDDEN when it can see it but
+ * the task is its own unit's (nobody rates their own work).
+ */
+export function assertCanEvaluate<T extends Pick<Task, 'id' | 'leadUnitPath' | 'assignerUnitPath'>>(
+  viewer: Viewer,
+  task: T | null,
+  id: string,
+): asserts task is T {
+  assertVisibleTask(viewer, task, id);
+  if (!canEvaluate(viewer, task!)) throw new ForbiddenError('Only a leader above the lead unit rates a task');
+}
+
+/** Leaders publish a resolution's figures for their own unit or one below it. */
+export function canPublish(viewer: Viewer, unitPath: string): boolean {
+  return hasRole(viewer, Role.LEADER) && isWithin(unitPath, viewer.unitPath);
+}
