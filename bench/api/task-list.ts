@@ -8,7 +8,19 @@
 import { localDay } from '../../server/src/common/dates.js';
 import { deriveStatus } from '../../server/src/modules/tasks/task-status.js';
 import { TaskState } from '../../server/src/modules/tasks/task.enums.js';
-import { argNumber, benchDatabaseUrl, describeRun, gql, post, printTable, startApi, startRaw, stats, timeRuns, type RawContext } from '../lib/harness.js';
+import {
+  argNumber,
+  benchDatabaseUrl,
+  describeRun,
+  gql,
+  post,
+  printTable,
+  startApi,
+  startRaw,
+  stats,
+  timeRuns,
+  type RawContext,
+} from '../lib/harness.js';
 
 const QUERY = `query TaskList($filter: TaskFilter) {
   tasks(first: 50, filter: $filter) {
@@ -42,7 +54,10 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
   const ids = page.map((t) => t.id as string);
   const [{ rows: units }, { rows: indicators }, { rows: latest }] = await Promise.all([
     pool.query(`select id, name from unit where id = any($1::uuid[])`, [[...new Set(page.map((t) => t.lead_unit_id as string))]]),
-    pool.query(`select id, task_id, name, target, current_value from indicator where task_id = any($1::uuid[]) order by created_at, id`, [ids]),
+    pool.query(
+      `select id, task_id, name, target, current_value from indicator where task_id = any($1::uuid[]) order by created_at, id`,
+      [ids],
+    ),
     pool.query(
       `select distinct on (task_id) id, task_id, percent, state, received_at from progress_report
         where task_id = any($1::uuid[]) order by task_id, received_at desc, id desc`,
@@ -58,12 +73,23 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
       nodes: page.map((t) => ({
         id: t.id,
         title: t.title,
-        status: deriveStatus({ state: t.state as TaskState, dueOn: t.due_on, progress: t.progress, completedAt: t.completed_at, lastReportAt: t.last_report_at }, today),
+        status: deriveStatus(
+          {
+            state: t.state as TaskState,
+            dueOn: t.due_on,
+            progress: t.progress,
+            completedAt: t.completed_at,
+            lastReportAt: t.last_report_at,
+          },
+          today,
+        ),
         progress: t.progress,
         dueOn: t.due_on,
         priority: t.priority,
         leadUnit: { id: t.lead_unit_id, name: unitById.get(t.lead_unit_id)?.name },
-        indicators: indicators.filter((i) => i.task_id === t.id).map((i) => ({ id: i.id, name: i.name, target: i.target, currentValue: i.current_value })),
+        indicators: indicators
+          .filter((i) => i.task_id === t.id)
+          .map((i) => ({ id: i.id, name: i.name, target: i.target, currentValue: i.current_value })),
         latestReport: latestByTask.get(t.id) ?? null,
       })),
     },
@@ -101,7 +127,10 @@ for (const [label, username] of viewers) {
     // Same answer from both before timing anything.
     const a = (await gql(api, QUERY, variables, token)).json!.data as { tasks: { totalCount: number; nodes: { id: string }[] } };
     const b = (await post(`${raw.url}/tasks`, { overdue }, token)).json!.data as typeof a;
-    if (a.tasks.totalCount !== b.tasks.totalCount || a.tasks.nodes.map((n) => n.id).join() !== b.tasks.nodes.map((n) => n.id).join())
+    if (
+      a.tasks.totalCount !== b.tasks.totalCount ||
+      a.tasks.nodes.map((n) => n.id).join() !== b.tasks.nodes.map((n) => n.id).join()
+    )
       throw new Error(`GraphQL and raw SQL disagree for ${label}`);
     // Interleaved, so a burst of load on the shared machine hits both sides alike.
     const g: number[] = [];
@@ -112,7 +141,17 @@ for (const [label, username] of viewers) {
     }
     const gs = stats(g);
     const ss = stats(s);
-    rows.push([`${label}${overdue ? ', overdue' : ''}`, a.tasks.totalCount, gs.min, gs.median, gs.max, ss.min, ss.median, ss.max, `${(gs.median / ss.median).toFixed(2)}×`]);
+    rows.push([
+      `${label}${overdue ? ', overdue' : ''}`,
+      a.tasks.totalCount,
+      gs.min,
+      gs.median,
+      gs.max,
+      ss.min,
+      ss.median,
+      ss.max,
+      `${(gs.median / ss.median).toFixed(2)}×`,
+    ]);
   }
 }
 printTable(

@@ -9,7 +9,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { localDay } from '../../server/src/common/dates.js';
-import { openDatabase } from '../../server/src/db/orm.js';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { migrationsList } from '../../migrations/index.js';
+import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
 import { DEMO_PASSWORD, seedReference } from '../../server/src/db/seed/seed.js';
 import { seededRandom } from '../../server/src/db/seed/deterministic.js';
 import { hashPassword } from '../../server/src/modules/accounts/password.js';
@@ -75,6 +77,9 @@ const SPECS: Record<Scale, ScaleSpec> = {
     reports: [1, 4],
   },
 };
+
+/** The migrations whose tables the generator knows; later ones are applied after the load. */
+const LOADED_MIGRATIONS = ['Migration20261130013220', 'Migration20261130020000_workflow'];
 
 /** Tables written in bulk; their indexes and foreign keys are rebuilt after the load. */
 const BULK_TABLES = ['action_plan', 'task', 'task_coordinator', 'indicator', 'progress_report', 'report_indicator_value'];
@@ -283,8 +288,15 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   };
 
   // Migrations and reference data (resolutions, central units, the 34 provinces) by the app itself.
-  const orm = await openDatabase(url);
+  // Only the migrations whose tables this generator fills run before the load; the later ones run
+  // after it and backfill what they add (rollups, sync columns) as they would on a live database.
+  const known = migrationsList.findIndex((m) => !LOADED_MIGRATIONS.includes(m.name));
+  const prefix = known < 0 ? migrationsList : migrationsList.slice(0, known);
+  const orm = await MikroORM.init(ormOptions(url));
   try {
+    const pending = (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+    const upTo = prefix.filter((m) => pending.includes(m.name)).at(-1);
+    if (upTo) await orm.getMigrator().up({ to: upTo.name });
     const [{ n }] = await orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from task`);
     if (Number(n) > 0) throw new Error(`the database already holds ${n} tasks; pass --reset to start again`);
     await seedReference(orm.em.fork());

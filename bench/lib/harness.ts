@@ -111,7 +111,11 @@ export async function startRaw(
           return;
         }
         const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-        const data = await route({ pool, body, viewer: { id: rows[0].id, roles: rows[0].roles, unitId: rows[0].unit_id, unitPath: rows[0].path } });
+        const data = await route({
+          pool,
+          body,
+          viewer: { id: rows[0].id, roles: rows[0].roles, unitId: rows[0].unit_id, unitPath: rows[0].path },
+        });
         const json = JSON.stringify({ data });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
       } catch (error) {
@@ -156,7 +160,8 @@ export async function post(url: string, body: unknown, token?: string, headers: 
 /** POSTs a GraphQL operation and fails loudly on errors, so a broken query never times as fast. */
 export async function gql(api: Api, query: string, variables: Record<string, unknown>, token: string): Promise<Reply> {
   const reply = await post(`${api.url}/graphql`, { query, variables }, token);
-  if (reply.status !== 200 || reply.json?.errors?.length) throw new Error(`GraphQL failed (${reply.status}): ${JSON.stringify(reply.json?.errors ?? reply.json)}`);
+  if (reply.status !== 200 || reply.json?.errors?.length)
+    throw new Error(`GraphQL failed (${reply.status}): ${JSON.stringify(reply.json?.errors ?? reply.json)}`);
   return reply;
 }
 
@@ -182,7 +187,12 @@ export interface Stats {
 export function stats(ms: number[]): Stats {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-  return { min: s[0]!, median: s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2, p95: at(0.95), max: s[s.length - 1]! };
+  return {
+    min: s[0]!,
+    median: s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2,
+    p95: at(0.95),
+    max: s[s.length - 1]!,
+  };
 }
 
 const f1 = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -213,7 +223,14 @@ export async function describeRun(databaseUrl: string, command: string): Promise
   const free = execSync('free -h').toString().split('\n')[1]!.split(/\s+/)[1];
   const r = rows[0]!;
   console.log(`date: ${new Date().toISOString()}`);
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${free} memory, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`database: ${databaseUrl.replace(/:[^:@/]*@/, ':***@')} — ${r.units} units, ${r.accounts} accounts, ~${r.tasks} tasks, ~${r.reports} reports; ${r.pg!.split(' on ')[0]}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${free} memory, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `database: ${databaseUrl.replace(/:[^:@/]*@/, ':***@')} — ${r.units} units, ${r.accounts} accounts, ~${r.tasks} tasks, ~${r.reports} reports; ${r.pg!.split(' on ')[0]}`,
+  );
   console.log(`command: ${command}`);
 }
