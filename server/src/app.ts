@@ -41,6 +41,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     schema,
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown: it drains HTTP first, then stops Apollo and the database.
+    stopOnTerminationSignals: false,
     introspection: !production,
     plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
   });

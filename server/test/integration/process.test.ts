@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-app.js';
+
+const serverDir = path.resolve(import.meta.dirname, '../..');
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp, ms = 30_000) => {
+    const until = Date.now() + ms;
+    while (!pattern.test(output)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return output.match(pattern)!;
+  };
+  return { child, exited, waitFor, output: () => output };
+}
+
+describe('the server process', () => {
+  it('refuses to start on a bad variable, naming it', async () => {
+    const p = start({ PORT: 'abc', DATABASE_URL: 'postgres://127.0.0.1/none' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('PORT must be a whole number');
+  });
+
+  it('migrates, serves, and shuts down cleanly on SIGTERM', async () => {
+    const databaseUrl = await createTestDatabase();
+    const p = start({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: 'x'.repeat(40),
+    });
+    const [, url] = await p.waitFor(/"url":"(http:\/\/localhost:\d+\/)"/);
+    const health = await fetch(`${url}healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await p.waitFor(/"msg":"request".*"path":"\/healthz"/);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toMatch(/"msg":"shutting down","service":"resolute","signal":"SIGTERM"/);
+    expect(p.output()).toContain('"msg":"stopped"');
+  }, 60_000);
+});
