@@ -1,7 +1,11 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
+import { Migration20261130021000_sync } from './Migration20261130021000_sync.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
  * Vitest and compiled code; a test checks that no file in this folder is left out.
  */
-export const migrationsList = [{ name: 'Migration20261130013220', class: Migration20261130013220 }];
+export const migrationsList = [
+  { name: 'Migration20261130013220', class: Migration20261130013220 },
+  { name: 'Migration20261130021000_sync', class: Migration20261130021000_sync },
+];

@@ -6,6 +6,8 @@ import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
+import { syncHandlers } from './modules/sync/sync.handlers.js';
+import { SyncService } from './modules/sync/sync.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -19,6 +21,7 @@ export function createServices(config: Config, secret: string) {
     plans: new ActionPlanService(),
     tasks: new TaskService(),
     reports: new ReportService(),
+    sync: new SyncService(syncHandlers()),
   };
 }
 

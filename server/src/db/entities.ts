@@ -9,6 +9,7 @@ import { ProgressReport } from '../modules/reports/progress-report.entity.js';
 import { ReportIndicatorValue } from '../modules/reports/report-indicator-value.entity.js';
 import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { Task } from '../modules/tasks/task.entity.js';
+import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -24,4 +25,5 @@ export const entities = [
   Attachment,
   AuditEvent,
   AuditChainHead,
+  SyncClientRecord,
 ];

@@ -8,6 +8,7 @@ import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -18,6 +19,7 @@ export const resolvers = [
   ActionPlanResolver,
   TaskResolver,
   ReportResolver,
+  SyncResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

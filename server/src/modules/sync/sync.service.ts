@@ -1,0 +1,473 @@
+import {
+  CheckConstraintViolationException,
+  ForeignKeyConstraintViolationException,
+  IsolationLevel,
+  NotNullConstraintViolationException,
+  OptimisticLockError,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, BadInputError, ConflictError, ErrorCode } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import type { Viewer } from '../scope/viewer.js';
+import { assertUuid } from '../tasks/task.service.js';
+import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
+import {
+  OutboxEntryStatus,
+  OutboxKind,
+  SyncEntity,
+  type OutboxEntryInput,
+  type OutboxEntryResultType,
+  type SyncNotificationType,
+  type SyncPullInput,
+  type SyncPullResultType,
+  type SyncPushInput,
+  type SyncPushResultType,
+  type SyncReportType,
+  type SyncTaskType,
+  type CreateReportEntry,
+  type UpdateTaskEntry,
+  type MarkNotificationReadEntry,
+} from './sync.types.js';
+
+/** The protocol this server speaks, and the oldest client protocol it still accepts. */
+export const PROTOCOL_VERSION = 1;
+export const MIN_PROTOCOL_VERSION = 1;
+export const MAX_PUSH_ENTRIES = 100;
+export const MAX_PULL_LIMIT = 1000;
+
+/** What applying one entry does; each runs inside the entry's own transaction (`em`). */
+export interface SyncHandlers {
+  createReport(em: EntityManager, viewer: Viewer, entry: CreateReportEntry): Promise<void>;
+  /** Returns the task version the edit produced; throws ConflictError on a stale base version. */
+  updateTask(em: EntityManager, viewer: Viewer, entry: UpdateTaskEntry): Promise<{ version: number }>;
+  markNotificationRead(em: EntityManager, viewer: Viewer, entry: MarkNotificationReadEntry): Promise<void>;
+}
+
+interface KeyRow {
+  x: string;
+  k: string;
+  id: string;
+}
+
+type Row = Record<string, unknown>;
+
+const iso = (d: unknown): Date | null => (d === null || d === undefined ? null : new Date(d as string));
+
+/**
+ * The server side of offline sync (docs/SYNC.md): pull pages of what changed in the account's
+ * view since a cursor, and push batches of outbox entries, each applied at most once.
+ */
+export class SyncService {
+  constructor(
+    private readonly handlers: SyncHandlers,
+    private readonly logger?: Logger,
+  ) {}
+
+  private versionTooOld(v: number): boolean {
+    if (v > PROTOCOL_VERSION)
+      throw new BadInputError('protocolVersion', `protocol ${v} is newer than this server's ${PROTOCOL_VERSION}`);
+    return v < MIN_PROTOCOL_VERSION;
+  }
+
+  /**
+   * One page of changes since `cursor`: tasks led by the viewer's unit (indicators and ancestor
+   * titles inline), the reports its unit wrote, its notifications, and removals. Every query of
+   * the page reads one snapshot.
+   */
+  async pull(
+    em: EntityManager,
+    viewer: Viewer,
+    input: SyncPullInput,
+    userAgent: string | null = null,
+  ): Promise<SyncPullResultType> {
+    const empty = { tasks: [], reports: [], notifications: [], removals: [], hasMore: false, reset: false };
+    if (this.versionTooOld(input.protocolVersion)) {
+      return { ...empty, updateRequired: true, cursor: input.cursor ?? '', serverTime: new Date() };
+    }
+    assertUuid('clientId', input.clientId);
+    const limit = input.limit ?? 500;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
+      throw new BadInputError('limit', `limit must be between 1 and ${MAX_PULL_LIMIT}`);
+    }
+    const view = viewFingerprint(viewer.accountId, viewer.unitPath);
+    let cursor: PullCursor | null = null;
+    if (input.cursor) {
+      cursor = decodeCursor(input.cursor);
+      if (!cursor || cursor.view !== view) {
+        return { ...empty, updateRequired: false, reset: true, cursor: '', serverTime: new Date() };
+      }
+    }
+
+    const result = await em.fork().transactional(
+      async (tx) => {
+        const [{ xmin, now }] = await tx.execute<{ xmin: string; now: Date }[]>(
+          `select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, now() as now`,
+        );
+        const since = cursor?.since ?? '0';
+        const next = cursor?.after ? cursor.next : xmin;
+        const after = cursor?.after ?? null;
+        const keys = await this.changedKeys(tx, viewer, since, after, limit + 1);
+        const hasMore = keys.length > limit;
+        const page = keys.slice(0, limit);
+        const last = page.at(-1);
+        const nextCursor: PullCursor = hasMore
+          ? { since, next, after: [last!.x, last!.k, last!.id], view }
+          : { since: next, next, after: null, view };
+
+        const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
+        const [tasks, reports, notifications, removals] = await Promise.all([
+          this.loadTasks(tx, ids('T')),
+          this.loadReports(tx, ids('R')),
+          this.loadNotifications(tx, ids('N')),
+          this.loadRemovals(tx, ids('X')),
+        ]);
+        return {
+          updateRequired: false,
+          reset: false,
+          cursor: encodeCursor(nextCursor),
+          hasMore,
+          serverTime: new Date(now),
+          tasks,
+          reports,
+          notifications,
+          removals,
+        };
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    );
+    await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'pull', 0, 0);
+    return result;
+  }
+
+  /**
+   * The keys (change_xid, kind, id) of everything in the view changed since `since`, after
+   * `after`, in key order. An indicator's change is its task's change.
+   */
+  private async changedKeys(
+    tx: EntityManager,
+    viewer: Viewer,
+    since: string,
+    after: [string, string, string] | null,
+    limit: number,
+  ): Promise<KeyRow[]> {
+    const p = viewer.unitPath;
+    const parts = [
+      `select t.change_xid as x, 'T' as k, t.id from task t where t.change_xid >= ?::xid8 and t.lead_unit_path = ?`,
+      `select i.change_xid, 'T', i.task_id from indicator i join task t on t.id = i.task_id
+         where i.change_xid >= ?::xid8 and t.lead_unit_path = ?`,
+      `select r.change_xid, 'R', r.id from progress_report r where r.change_xid >= ?::xid8 and r.unit_path = ?`,
+      `select s.change_xid, 'X', s.entity_id from sync_tombstone s
+         where s.change_xid >= ?::xid8 and s.unit_path = ? and s.entity = 'TASK'
+           and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)`,
+    ];
+    const params: unknown[] = [since, p, since, p, since, p, since, p];
+    const notif = this.notificationKeysSql();
+    if (notif) {
+      parts.push(notif);
+      params.push(since, viewer.accountId, since, viewer.accountId);
+    }
+    let where = '';
+    if (after) {
+      where = `where (c.x, c.k, c.id) > (?::xid8, ?, ?::uuid)`;
+      params.push(...after);
+    }
+    const sql = `select c.x::text as x, c.k, c.id from (${parts.join(' union ')}) c ${where} order by c.x, c.k, c.id limit ?`;
+    params.push(limit);
+    return tx.execute<KeyRow[]>(sql, params);
+  }
+
+  /** Keys of the viewer's notifications and their removals; null until notifications exist. */
+  protected notificationKeysSql(): string | null {
+    return null;
+  }
+
+  private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
+    if (!ids.length) return [];
+    const [rows, indicators, ancestors] = await Promise.all([
+      tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
+      tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [pgArray(ids)]),
+      tx.execute<{ task_id: string; title: string }[]>(
+        `with recursive up as (
+           select t.id as task_id, t.parent_id, 0 as lvl from task t where t.id = any(?::uuid[])
+           union all
+           select up.task_id, p.parent_id, up.lvl + 1 from up join task p on p.id = up.parent_id where up.lvl < 64
+         )
+         select up.task_id, p.title from up join task p on p.id = up.parent_id order by up.task_id, up.lvl desc`,
+        [pgArray(ids)],
+      ),
+    ]);
+    const byTask = new Map<string, SyncTaskType['indicators']>();
+    for (const i of indicators) {
+      const list = byTask.get(i.task_id as string) ?? [];
+      list.push({
+        id: i.id as string,
+        name: i.name as string,
+        unitOfMeasure: i.unit_of_measure as string,
+        baseline: Number(i.baseline),
+        target: Number(i.target),
+        direction: i.direction as SyncTaskType['indicators'][number]['direction'],
+        dueOn: dateOnly(i.due_on),
+        currentValue: i.current_value === null ? null : Number(i.current_value),
+        version: Number(i.version),
+      });
+      byTask.set(i.task_id as string, list);
+    }
+    const titles = new Map<string, string[]>();
+    for (const a of ancestors) titles.set(a.task_id, [...(titles.get(a.task_id) ?? []), a.title]);
+    return rows.map((t) => toSyncTask(t, byTask.get(t.id as string) ?? [], titles.get(t.id as string) ?? []));
+  }
+
+  private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
+    if (!ids.length) return [];
+    const [rows, values] = await Promise.all([
+      tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [pgArray(ids)]),
+      tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [pgArray(ids)]),
+    ]);
+    const byReport = new Map<string, { indicatorId: string; value: number }[]>();
+    for (const v of values) {
+      const list = byReport.get(v.report_id as string) ?? [];
+      list.push({ indicatorId: v.indicator_id as string, value: Number(v.value) });
+      byReport.set(v.report_id as string, list);
+    }
+    return rows.map((r) => ({
+      id: r.id as string,
+      taskId: r.task_id as string,
+      percent: Number(r.percent),
+      values: byReport.get(r.id as string) ?? [],
+      narrative: (r.narrative as string | null) ?? null,
+      hasObstacles: Boolean(r.has_obstacles),
+      obstacles: (r.obstacles as string | null) ?? null,
+      writtenAt: iso(r.written_at)!,
+      receivedAt: iso(r.received_at)!,
+      answersReportId: (r.answers_report_id as string | null) ?? null,
+      flaggedReassigned: Boolean(r.flagged_reassigned),
+      state: r.state as SyncReportType['state'],
+      reviewedAt: iso(r.reviewed_at),
+      reviewComment: (r.review_comment as string | null) ?? null,
+    }));
+  }
+
+  /** The viewer's notifications by id; overridden once notifications exist. */
+  protected async loadNotifications(_tx: EntityManager, ids: string[]): Promise<SyncNotificationType[]> {
+    void ids;
+    return [];
+  }
+
+  private async loadRemovals(_tx: EntityManager, ids: string[]): Promise<{ entity: SyncEntity; id: string }[]> {
+    return ids.map((id) => ({ entity: SyncEntity.TASK, id }));
+  }
+
+  /** The server's current copy of a task the viewer may still see, for a CONFLICT answer. */
+  async syncTask(em: EntityManager, id: string): Promise<SyncTaskType | null> {
+    const [task] = await this.loadTasks(em.fork(), [id]);
+    return task ?? null;
+  }
+
+  // ---- push ------------------------------------------------------------------------------------
+
+  /**
+   * Applies a batch of outbox entries in order, each in its own transaction together with the
+   * record of its id, and answers per entry. A refused entry never stops the ones behind it.
+   */
+  async push(
+    em: EntityManager,
+    viewer: Viewer,
+    input: SyncPushInput,
+    userAgent: string | null = null,
+  ): Promise<SyncPushResultType> {
+    if (this.versionTooOld(input.protocolVersion)) return { updateRequired: true, results: [] };
+    assertUuid('clientId', input.clientId);
+    if (input.entries.length > MAX_PUSH_ENTRIES) {
+      throw new BadInputError('entries', `at most ${MAX_PUSH_ENTRIES} entries per push`);
+    }
+    const seen = new Set<string>();
+    const results: OutboxEntryResultType[] = [];
+    for (const entry of input.entries) {
+      if (seen.has(entry.id)) {
+        results.push(
+          result(entry.id, OutboxEntryStatus.REJECTED, {
+            code: ErrorCode.BAD_USER_INPUT,
+            field: 'id',
+            reason: 'entry sent twice in one batch',
+          }),
+        );
+        continue;
+      }
+      seen.add(entry.id);
+      results.push(await this.applyEntry(em, viewer, input.clientId, entry));
+    }
+    const applied = results.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
+    const rejected = results.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
+    await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'push', applied, rejected);
+    return { updateRequired: false, results };
+  }
+
+  private async applyEntry(
+    em: EntityManager,
+    viewer: Viewer,
+    clientId: string,
+    entry: OutboxEntryInput,
+  ): Promise<OutboxEntryResultType> {
+    try {
+      assertUuid('id', entry.id);
+      const payloadProblem = checkPayload(entry);
+      if (payloadProblem) throw new BadInputError(payloadProblem, `${entry.kind} needs exactly its own payload`);
+      return await em.fork().transactional(async (tx) => {
+        // The primary key serialises two attempts at the same entry: the second waits here
+        // until the first commits (then answers ALREADY_APPLIED) or rolls back (then applies).
+        const inserted = await tx.execute<{ id: string }[]>(
+          `insert into sync_applied_entry (id, account_id, client_id, kind, result) values (?, ?, ?, ?, '{}'::jsonb)
+           on conflict (id) do nothing returning id`,
+          [entry.id, viewer.accountId, clientId, entry.kind],
+        );
+        if (!inserted.length) {
+          const [prior] = await tx.execute<{ account_id: string; result: { version?: number | null } }[]>(
+            `select account_id, result from sync_applied_entry where id = ?`,
+            [entry.id],
+          );
+          if (!prior || prior.account_id !== viewer.accountId) {
+            return result(entry.id, OutboxEntryStatus.REJECTED, {
+              code: ErrorCode.BAD_USER_INPUT,
+              field: 'id',
+              reason: 'this entry id is already used',
+            });
+          }
+          return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
+        }
+        let version: number | null = null;
+        if (entry.kind === OutboxKind.CREATE_REPORT) await this.handlers.createReport(tx, viewer, entry.createReport!);
+        else if (entry.kind === OutboxKind.UPDATE_TASK)
+          version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
+        else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
+        await tx.flush();
+        await tx.execute(`update sync_applied_entry set result = ?::jsonb where id = ?`, [JSON.stringify({ version }), entry.id]);
+        return result(entry.id, OutboxEntryStatus.APPLIED, { version });
+      });
+    } catch (error) {
+      return this.failure(em, entry, error);
+    }
+  }
+
+  private async failure(em: EntityManager, entry: OutboxEntryInput, error: unknown): Promise<OutboxEntryResultType> {
+    if (error instanceof ConflictError || error instanceof OptimisticLockError) {
+      const taskId = entry.updateTask?.taskId;
+      if (entry.kind === OutboxKind.UPDATE_TASK && taskId) {
+        const serverTask = await this.syncTask(em, taskId);
+        if (serverTask) {
+          return result(entry.id, OutboxEntryStatus.CONFLICT, {
+            code: ErrorCode.CONFLICT,
+            reason: 'The task was changed by someone else first',
+            serverTask,
+          });
+        }
+      }
+      const e = error instanceof AppError ? error : null;
+      return result(entry.id, OutboxEntryStatus.REJECTED, { code: ErrorCode.CONFLICT, reason: e?.message ?? 'conflict' });
+    }
+    if (error instanceof AppError) {
+      const field = typeof error.extensions.field === 'string' ? error.extensions.field : null;
+      return result(entry.id, OutboxEntryStatus.REJECTED, { code: error.code, field, reason: error.message });
+    }
+    if (
+      error instanceof CheckConstraintViolationException ||
+      error instanceof ForeignKeyConstraintViolationException ||
+      error instanceof NotNullConstraintViolationException
+    ) {
+      return result(entry.id, OutboxEntryStatus.REJECTED, {
+        code: ErrorCode.BAD_USER_INPUT,
+        reason: 'The entry breaks a rule of the data',
+      });
+    }
+    // Anything else (database down, a bug) may pass on a later try: the client keeps the entry.
+    this.logger?.error('sync entry failed', { entryId: entry.id, kind: entry.kind, error });
+    return result(entry.id, OutboxEntryStatus.RETRY_LATER, {
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+      reason: 'Could not apply it now; it will be sent again',
+    });
+  }
+
+  /** Records what this device last did, for the committee's sync health. Never fails the call. */
+  private async touchClient(
+    em: EntityManager,
+    viewer: Viewer,
+    clientId: string,
+    protocolVersion: number,
+    userAgent: string | null,
+    what: 'pull' | 'push',
+    applied: number,
+    rejected: number,
+  ): Promise<void> {
+    const column = what === 'pull' ? 'last_pull_at' : 'last_push_at';
+    try {
+      await em.fork().execute(
+        `insert into sync_client (client_id, account_id, protocol_version, ${column}, pushed_entries, rejected_entries, user_agent)
+         values (?, ?, ?, now(), ?, ?, ?)
+         on conflict (client_id, account_id) do update set
+           protocol_version = excluded.protocol_version, ${column} = now(),
+           pushed_entries = sync_client.pushed_entries + excluded.pushed_entries,
+           rejected_entries = sync_client.rejected_entries + excluded.rejected_entries,
+           user_agent = coalesce(excluded.user_agent, sync_client.user_agent)`,
+        [clientId, viewer.accountId, protocolVersion, applied, rejected, userAgent?.slice(0, 255) ?? null],
+      );
+    } catch (error) {
+      this.logger?.warn('sync client record failed', { clientId, error });
+    }
+  }
+}
+
+/** A uuid[] literal: knex would spread a JS array into a list. Ids come from our own rows. */
+function pgArray(ids: string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
+function result(
+  id: string,
+  status: OutboxEntryStatus,
+  extra: Partial<Omit<OutboxEntryResultType, 'id' | 'status'>> = {},
+): OutboxEntryResultType {
+  return { id, status, code: null, field: null, reason: null, version: null, serverTask: null, ...extra };
+}
+
+function checkPayload(e: OutboxEntryInput): string | null {
+  const present = {
+    [OutboxKind.CREATE_REPORT]: !!e.createReport,
+    [OutboxKind.UPDATE_TASK]: !!e.updateTask,
+    [OutboxKind.MARK_NOTIFICATION_READ]: !!e.markNotificationRead,
+  };
+  const field = {
+    CREATE_REPORT: 'createReport',
+    UPDATE_TASK: 'updateTask',
+    MARK_NOTIFICATION_READ: 'markNotificationRead',
+  } as const;
+  if (!present[e.kind]) return field[e.kind];
+  for (const k of Object.values(OutboxKind)) if (k !== e.kind && present[k]) return field[k];
+  return null;
+}
+
+function dateOnly(d: unknown): string | null {
+  if (d === null || d === undefined) return null;
+  if (typeof d === 'string') return d.slice(0, 10);
+  const x = d as Date;
+  return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+}
+
+function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitles: string[]): SyncTaskType {
+  return {
+    id: t.id as string,
+    parentId: (t.parent_id as string | null) ?? null,
+    title: t.title as string,
+    description: (t.description as string | null) ?? null,
+    responsiblePerson: (t.responsible_person as string | null) ?? null,
+    expectedResult: (t.expected_result as string | null) ?? null,
+    startOn: dateOnly(t.start_on),
+    dueOn: dateOnly(t.due_on),
+    priority: t.priority as SyncTaskType['priority'],
+    state: t.state as string,
+    progress: Number(t.progress),
+    version: Number(t.version),
+    updatedAt: iso(t.updated_at)!,
+    lastReportAt: iso(t.last_report_at),
+    ancestorTitles,
+    indicators,
+  };
+}

@@ -1,0 +1,206 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IndicatorDirection } from '../indicators/indicator.entity.js';
+import { ReportState } from '../reports/report.enums.js';
+import { IndicatorValueType } from '../reports/progress-report.type.js';
+import { TaskPriority } from '../tasks/task.enums.js';
+
+export enum SyncEntity {
+  TASK = 'TASK',
+  REPORT = 'REPORT',
+  NOTIFICATION = 'NOTIFICATION',
+}
+registerEnumType(SyncEntity, { name: 'SyncEntity' });
+
+export enum OutboxKind {
+  CREATE_REPORT = 'CREATE_REPORT',
+  UPDATE_TASK = 'UPDATE_TASK',
+  MARK_NOTIFICATION_READ = 'MARK_NOTIFICATION_READ',
+}
+registerEnumType(OutboxKind, { name: 'OutboxKind' });
+
+export enum OutboxEntryStatus {
+  APPLIED = 'APPLIED',
+  ALREADY_APPLIED = 'ALREADY_APPLIED',
+  REJECTED = 'REJECTED',
+  CONFLICT = 'CONFLICT',
+  RETRY_LATER = 'RETRY_LATER',
+}
+registerEnumType(OutboxEntryStatus, {
+  name: 'OutboxEntryStatus',
+  description: 'APPLIED and ALREADY_APPLIED confirm the entry; RETRY_LATER keeps it in the outbox',
+});
+
+@ObjectType('SyncIndicator')
+export class SyncIndicatorType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) unitOfMeasure!: string;
+  @Field(() => Float) baseline!: number;
+  @Field(() => Float) target!: number;
+  @Field(() => IndicatorDirection) direction!: IndicatorDirection;
+  @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string | null;
+  @Field(() => Float, { nullable: true }) currentValue!: number | null;
+  @Field(() => Int) version!: number;
+}
+
+@ObjectType('SyncTask', { description: 'A task of the account’s unit as the field app stores it' })
+export class SyncTaskType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { nullable: true }) parentId!: string | null;
+  @Field(() => String) title!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => String, { nullable: true }) responsiblePerson!: string | null;
+  @Field(() => String, { nullable: true }) expectedResult!: string | null;
+  @Field(() => LocalDateResolver, { nullable: true }) startOn!: string | null;
+  @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string | null;
+  @Field(() => TaskPriority) priority!: TaskPriority;
+  @Field(() => String) state!: string;
+  @Field(() => Float) progress!: number;
+  @Field(() => Int) version!: number;
+  @Field(() => Date) updatedAt!: Date;
+  @Field(() => Date, { nullable: true }) lastReportAt!: Date | null;
+  @Field(() => [String], { description: 'Titles of the tasks above, root first' }) ancestorTitles!: string[];
+  @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
+}
+
+@ObjectType('SyncReport')
+export class SyncReportType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) taskId!: string;
+  @Field(() => Float) percent!: number;
+  @Field(() => [IndicatorValueType]) values!: IndicatorValueType[];
+  @Field(() => String, { nullable: true }) narrative!: string | null;
+  @Field(() => Boolean) hasObstacles!: boolean;
+  @Field(() => String, { nullable: true }) obstacles!: string | null;
+  @Field(() => Date) writtenAt!: Date;
+  @Field(() => Date) receivedAt!: Date;
+  @Field(() => ID, { nullable: true }) answersReportId!: string | null;
+  @Field(() => Boolean) flaggedReassigned!: boolean;
+  @Field(() => ReportState) state!: ReportState;
+  @Field(() => Date, { nullable: true }) reviewedAt!: Date | null;
+  @Field(() => String, { nullable: true }) reviewComment!: string | null;
+}
+
+@ObjectType('SyncNotification')
+export class SyncNotificationType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) kind!: string;
+  @Field(() => String) message!: string;
+  @Field(() => ID, { nullable: true }) taskId!: string | null;
+  @Field(() => ID, { nullable: true }) reportId!: string | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) readAt!: Date | null;
+}
+
+@ObjectType('SyncRemoval')
+export class SyncRemovalType {
+  @Field(() => SyncEntity) entity!: SyncEntity;
+  @Field(() => ID) id!: string;
+}
+
+@ObjectType('SyncPullResult')
+export class SyncPullResultType {
+  @Field(() => Boolean, { description: 'The client is too old: update it; its outbox is kept' })
+  updateRequired!: boolean;
+  @Field(() => Boolean, { description: 'Drop the view data (never the outbox) and pull again from a null cursor' })
+  reset!: boolean;
+  @Field(() => String, { description: 'Opaque; store it only after applying the whole page' })
+  cursor!: string;
+  @Field(() => Boolean, { description: 'Pull again at once with the new cursor' })
+  hasMore!: boolean;
+  @Field(() => Date) serverTime!: Date;
+  @Field(() => [SyncTaskType]) tasks!: SyncTaskType[];
+  @Field(() => [SyncReportType]) reports!: SyncReportType[];
+  @Field(() => [SyncNotificationType]) notifications!: SyncNotificationType[];
+  @Field(() => [SyncRemovalType]) removals!: SyncRemovalType[];
+}
+
+@InputType('SyncPullInput')
+export class SyncPullInput {
+  @Field(() => Int) protocolVersion!: number;
+  @Field(() => ID, { description: 'A UUID made once per installed app' }) clientId!: string;
+  @Field(() => String, { nullable: true }) cursor?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Rows per page, 1–1000 (default 500)' }) limit?: number | null;
+}
+
+@InputType('IndicatorValueEntryInput')
+export class IndicatorValueEntryInput {
+  @Field(() => ID) indicatorId!: string;
+  @Field(() => Float) value!: number;
+}
+
+@InputType('AttachmentRefInput')
+export class AttachmentRefInput {
+  @Field(() => ID) id!: string;
+  @Field(() => String) sha256!: string;
+  @Field(() => Float) size!: number;
+  @Field(() => String) contentType!: string;
+  @Field(() => String) fileName!: string;
+}
+
+@InputType('CreateReportEntry')
+export class CreateReportEntry {
+  @Field(() => ID) reportId!: string;
+  @Field(() => ID) taskId!: string;
+  @Field(() => Float) percent!: number;
+  @Field(() => [IndicatorValueEntryInput], { nullable: true }) values?: IndicatorValueEntryInput[] | null;
+  @Field(() => String, { nullable: true }) narrative?: string | null;
+  @Field(() => Boolean) hasObstacles!: boolean;
+  @Field(() => String, { nullable: true }) obstacles?: string | null;
+  @Field(() => Date) writtenAt!: Date;
+  @Field(() => ID, { nullable: true }) answersReportId?: string | null;
+  @Field(() => [AttachmentRefInput], { nullable: true }) attachments?: AttachmentRefInput[] | null;
+}
+
+@InputType('UpdateTaskEntry')
+export class UpdateTaskEntry {
+  @Field(() => ID) taskId!: string;
+  @Field(() => Int) baseVersion!: number;
+  @Field(() => String, { nullable: true }) responsiblePerson?: string | null;
+  @Field(() => String, { nullable: true }) expectedResult?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType('MarkNotificationReadEntry')
+export class MarkNotificationReadEntry {
+  @Field(() => ID) notificationId!: string;
+}
+
+@InputType('OutboxEntryInput')
+export class OutboxEntryInput {
+  @Field(() => ID, { description: 'Made on the device: the idempotency key' }) id!: string;
+  @Field(() => OutboxKind) kind!: OutboxKind;
+  @Field(() => Date, { description: 'Device clock: shown, never trusted for ordering' }) createdAt!: Date;
+  @Field(() => CreateReportEntry, { nullable: true }) createReport?: CreateReportEntry | null;
+  @Field(() => UpdateTaskEntry, { nullable: true }) updateTask?: UpdateTaskEntry | null;
+  @Field(() => MarkNotificationReadEntry, { nullable: true }) markNotificationRead?: MarkNotificationReadEntry | null;
+}
+
+@InputType('SyncPushInput')
+export class SyncPushInput {
+  @Field(() => Int) protocolVersion!: number;
+  @Field(() => ID) clientId!: string;
+  @Field(() => [OutboxEntryInput], { description: 'At most 100, applied in order' }) entries!: OutboxEntryInput[];
+}
+
+@ObjectType('OutboxEntryResult')
+export class OutboxEntryResultType {
+  @Field(() => ID) id!: string;
+  @Field(() => OutboxEntryStatus) status!: OutboxEntryStatus;
+  @Field(() => String, { nullable: true, description: 'For REJECTED: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN…' })
+  code!: string | null;
+  @Field(() => String, { nullable: true }) field!: string | null;
+  @Field(() => String, { nullable: true, description: 'Readable, shown to the person' }) reason!: string | null;
+  @Field(() => Int, { nullable: true, description: 'UPDATE_TASK applied: the task version the edit produced' })
+  version!: number | null;
+  @Field(() => SyncTaskType, { nullable: true, description: 'For CONFLICT: the server’s copy' })
+  serverTask!: SyncTaskType | null;
+}
+
+@ObjectType('SyncPushResult')
+export class SyncPushResultType {
+  @Field(() => Boolean) updateRequired!: boolean;
+  @Field(() => [OutboxEntryResultType], { description: 'In the order of the entries' })
+  results!: OutboxEntryResultType[];
+}

@@ -1,0 +1,73 @@
+import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import type {
+  ConflictRecord,
+  DeferredRemoval,
+  LocalNotification,
+  LocalReport,
+  LocalTask,
+  MetaRow,
+  OutboxEntry,
+  PhotoRow,
+  RejectedEntry,
+} from './types.js';
+
+/**
+ * The field app's local database. Screens read `tasks`, `reports`, `notifications`, `conflicts`
+ * and the outbox count; only the functions of this folder write, each change together with its
+ * outbox entry in one IndexedDB transaction.
+ *
+ * Versions: never edit a released `version(n)`; add `version(n + 1)` with the new stores and an
+ * `upgrade()` that rewrites old rows. Dexie runs every step in order on an older database.
+ */
+export class OfflineDatabase extends Dexie {
+  tasks!: EntityTable<LocalTask, 'id'>;
+  reports!: EntityTable<LocalReport, 'id'>;
+  notifications!: EntityTable<LocalNotification, 'id'>;
+  outbox!: Table<OutboxEntry, number>;
+  rejected!: EntityTable<RejectedEntry, 'id'>;
+  conflicts!: EntityTable<ConflictRecord, 'id'>;
+  photos!: EntityTable<PhotoRow, 'id'>;
+  deferredRemovals!: EntityTable<DeferredRemoval, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name = 'resolute', options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({
+      tasks: 'id, dueOn, parentId',
+      reports: 'id, taskId, syncState, writtenAt',
+      notifications: 'id, createdAt, readAt',
+      outbox: '++seq, &id, kind, *refs',
+      rejected: 'id, rejectedAt',
+      conflicts: 'id, taskId, entryId',
+      photos: 'id, reportId, status',
+      deferredRemovals: 'id',
+      meta: 'key',
+    });
+    // version(2) goes here when a store or index changes, e.g.:
+    // this.version(2).stores({ reports: 'id, taskId, syncState, writtenAt, state' }).upgrade(...)
+  }
+}
+
+/** Opens the database; tests pass fake-indexeddb through `options` ({ indexedDB, IDBKeyRange }). */
+export function openOfflineDatabase(name = 'resolute', options?: DexieOptions): OfflineDatabase {
+  return new OfflineDatabase(name, options);
+}
+
+export async function getMeta<T>(db: OfflineDatabase, key: string): Promise<T | undefined> {
+  return (await db.meta.get(key))?.value as T | undefined;
+}
+
+export async function setMeta(db: OfflineDatabase, key: string, value: unknown): Promise<void> {
+  await db.meta.put({ key, value });
+}
+
+/** This installation's id: made once, kept until the database is deleted (sign-out keeps it). */
+export async function getClientId(db: OfflineDatabase): Promise<string> {
+  return db.transaction('rw', db.meta, async () => {
+    const existing = await getMeta<string>(db, 'clientId');
+    if (existing) return existing;
+    const id = crypto.randomUUID();
+    await setMeta(db, 'clientId', id);
+    return id;
+  });
+}

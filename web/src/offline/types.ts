@@ -1,0 +1,252 @@
+/**
+ * Row types of the field app's local database and the wire types of the sync protocol
+ * (docs/SYNC.md). Plain data only: every row can be structured-cloned into IndexedDB.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export type TaskPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+export type ReportState = 'SUBMITTED' | 'APPROVED' | 'RETURNED';
+
+export interface LocalIndicator {
+  id: string;
+  name: string;
+  unitOfMeasure: string;
+  baseline: number;
+  target: number;
+  direction: 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
+  dueOn: string | null;
+  currentValue: number | null;
+  version: number;
+}
+
+/** The fields of a task a field officer may edit offline (UPDATE_TASK). */
+export interface TaskEdit {
+  responsiblePerson?: string | null;
+  expectedResult?: string | null;
+  description?: string | null;
+}
+export const EDITABLE_TASK_FIELDS = ['responsiblePerson', 'expectedResult', 'description'] as const;
+
+/** A task as the server sent it (SyncTask), with the indicators inline. */
+export interface ServerTask {
+  id: string;
+  parentId: string | null;
+  title: string;
+  description: string | null;
+  responsiblePerson: string | null;
+  expectedResult: string | null;
+  startOn: string | null;
+  dueOn: string | null;
+  priority: string;
+  state: string;
+  progress: number;
+  version: number;
+  updatedAt: string;
+  lastReportAt: string | null;
+  /** Titles of the tasks above, root first, for context. */
+  ancestorTitles: string[];
+  indicators: LocalIndicator[];
+}
+
+/** A task in the local database: the server's copy with any unsent local edits laid over it. */
+export interface LocalTask extends ServerTask {
+  /** The version the server last sent; an edit is based on it. */
+  serverVersion: number;
+  /** The server's copy as last received: the row is this with the pending edits laid over it. */
+  server: ServerTask;
+  /** Fields edited on this device and not yet confirmed by the server. */
+  pendingFields: (keyof TaskEdit)[];
+}
+
+export interface IndicatorValue {
+  indicatorId: string;
+  value: number;
+}
+
+export interface AttachmentRef {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  fileName: string;
+}
+
+/** Where a locally known report stands with the server. */
+export type ReportSyncState = 'PENDING' | 'SYNCED' | 'REJECTED';
+
+export interface LocalReport {
+  id: string;
+  taskId: string;
+  percent: number;
+  values: IndicatorValue[];
+  narrative: string | null;
+  hasObstacles: boolean;
+  obstacles: string | null;
+  writtenAt: string;
+  /** Set by the server; null while the report waits in the outbox. */
+  receivedAt: string | null;
+  answersReportId: string | null;
+  flaggedReassigned: boolean;
+  state: ReportState;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  attachments: AttachmentRef[];
+  syncState: ReportSyncState;
+  /** Why the server refused it, when syncState is REJECTED. */
+  rejectedReason?: string | null;
+}
+
+export interface LocalNotification {
+  id: string;
+  kind: string;
+  message: string;
+  taskId: string | null;
+  reportId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export type OutboxKind = 'CREATE_REPORT' | 'UPDATE_TASK' | 'MARK_NOTIFICATION_READ';
+
+export interface CreateReportPayload {
+  reportId: string;
+  taskId: string;
+  percent: number;
+  values: IndicatorValue[];
+  narrative: string | null;
+  hasObstacles: boolean;
+  obstacles: string | null;
+  writtenAt: string;
+  answersReportId: string | null;
+  attachments: AttachmentRef[];
+}
+
+export interface UpdateTaskPayload extends TaskEdit {
+  taskId: string;
+  baseVersion: number;
+}
+
+export interface MarkNotificationReadPayload {
+  notificationId: string;
+}
+
+interface OutboxBase {
+  /** Auto-increment: the order entries were made in, and the order they are pushed in. */
+  seq?: number;
+  /** Made on the device: the idempotency key. */
+  id: string;
+  /** Device clock, shown only. */
+  createdAt: string;
+  /** Ids of the local records this entry refers to: a removal waits while any entry names one. */
+  refs: string[];
+  attempts: number;
+  lastError: string | null;
+}
+
+export type OutboxEntry =
+  | (OutboxBase & { kind: 'CREATE_REPORT'; createReport: CreateReportPayload })
+  | (OutboxBase & { kind: 'UPDATE_TASK'; updateTask: UpdateTaskPayload })
+  | (OutboxBase & { kind: 'MARK_NOTIFICATION_READ'; markNotificationRead: MarkNotificationReadPayload });
+
+/** An entry the server refused (or that failed validation on the device), set aside with its reason. */
+export interface RejectedEntry {
+  id: string;
+  entry: unknown;
+  code: string;
+  field: string | null;
+  reason: string;
+  rejectedAt: string;
+}
+
+/** An edit the server refused because the task changed meanwhile: both copies, for the person to decide. */
+export interface ConflictRecord {
+  id: string;
+  entryId: string;
+  taskId: string;
+  /** What this device wanted, and the version it was based on. */
+  local: UpdateTaskPayload;
+  server: ServerTask;
+  createdAt: string;
+}
+
+export type PhotoStatus = 'QUEUED' | 'UPLOADING' | 'VERIFIED' | 'FAILED';
+
+/** A compressed photo waiting for (or in) its upload. The blob is deleted once verified and confirmed. */
+export interface PhotoRow {
+  id: string;
+  reportId: string;
+  blob: Blob | null;
+  sha256: string;
+  size: number;
+  contentType: string;
+  fileName: string;
+  status: PhotoStatus;
+  uploadedBytes: number;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** A removal the server sent for a record an unsent entry still refers to; applied once none does. */
+export interface DeferredRemoval {
+  id: string;
+  entity: RemovalEntity;
+}
+
+export type RemovalEntity = 'TASK' | 'REPORT' | 'NOTIFICATION';
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+// ---- wire types -------------------------------------------------------------------------------
+
+export interface WireReport {
+  id: string;
+  taskId: string;
+  percent: number;
+  values: IndicatorValue[];
+  narrative: string | null;
+  hasObstacles: boolean;
+  obstacles: string | null;
+  writtenAt: string;
+  receivedAt: string;
+  answersReportId: string | null;
+  flaggedReassigned: boolean;
+  state: ReportState;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+}
+
+export interface SyncPullResult {
+  updateRequired: boolean;
+  reset: boolean;
+  cursor: string;
+  hasMore: boolean;
+  serverTime: string;
+  tasks: ServerTask[];
+  reports: WireReport[];
+  notifications: LocalNotification[];
+  removals: { entity: RemovalEntity; id: string }[];
+}
+
+export type OutboxEntryStatus = 'APPLIED' | 'ALREADY_APPLIED' | 'REJECTED' | 'CONFLICT' | 'RETRY_LATER';
+
+export interface OutboxEntryResult {
+  id: string;
+  status: OutboxEntryStatus;
+  code: string | null;
+  field: string | null;
+  reason: string | null;
+  /** UPDATE_TASK applied: the task version the edit produced. */
+  version: number | null;
+  /** CONFLICT: the server's copy, to show beside the local one. */
+  serverTask: ServerTask | null;
+}
+
+export interface SyncPushResult {
+  updateRequired: boolean;
+  results: OutboxEntryResult[];
+}
