@@ -1,4 +1,5 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
+import { Migration20261130020000_analytics } from './Migration20261130020000_analytics.js';
 import { Migration20261130021000_sync } from './Migration20261130021000_sync.js';
 
 /**
@@ -7,5 +8,6 @@ import { Migration20261130021000_sync } from './Migration20261130021000_sync.js'
  */
 export const migrationsList = [
   { name: 'Migration20261130013220', class: Migration20261130013220 },
+  { name: 'Migration20261130020000_analytics', class: Migration20261130020000_analytics },
   { name: 'Migration20261130021000_sync', class: Migration20261130021000_sync },
 ];

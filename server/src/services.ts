@@ -8,6 +8,8 @@ import { ReportService } from './modules/reports/report.service.js';
 import { TaskService } from './modules/tasks/task.service.js';
 import { syncHandlers } from './modules/sync/sync.handlers.js';
 import { SyncService } from './modules/sync/sync.service.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { WarningService } from './modules/warnings/warning.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string) {
@@ -22,6 +24,8 @@ export function createServices(config: Config, secret: string) {
     tasks: new TaskService(),
     reports: new ReportService(),
     sync: new SyncService(syncHandlers()),
+    analytics: new AnalyticsService(),
+    warnings: new WarningService(config.warnings),
   };
 }
 

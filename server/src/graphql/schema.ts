@@ -9,6 +9,8 @@ import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
+import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
+import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -20,6 +22,8 @@ export const resolvers = [
   TaskResolver,
   ReportResolver,
   SyncResolver,
+  AnalyticsResolver,
+  WarningResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

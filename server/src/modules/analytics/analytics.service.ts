@@ -1,0 +1,393 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError, NotFoundError } from '../../common/errors.js';
+import { addDays, localDay } from '../../common/dates.js';
+import { Unit } from '../organisations/unit.entity.js';
+import { subtreePattern } from '../organisations/unit-path.js';
+import { Resolution } from '../resolutions/resolution.entity.js';
+import { canSeeUnit } from '../scope/scope.js';
+import type { Viewer } from '../scope/viewer.js';
+import { assertUuid } from '../tasks/task.service.js';
+import { unitScore, type RatingCounts, type ScoreParts } from '../evaluations/score.js';
+import {
+  monthStart,
+  subtractRows,
+  summarise,
+  summariseIndicators,
+  type IndicatorRollupRow,
+  type IndicatorSummary,
+  type OverdueCorrection,
+  type Summary,
+  type TaskRollupRow,
+} from './rollup-math.js';
+
+export interface UnitSummary {
+  unit: Unit;
+  /** True for the "own tasks" line: tasks led by the unit itself, not by a unit below. */
+  own: boolean;
+  summary: Summary;
+  indicators: IndicatorSummary;
+}
+
+export interface TrendPoint {
+  weekStart: string;
+  reportsReceived: number;
+  reportsWithObstacles: number;
+  completedOnTime: number;
+  completedLate: number;
+}
+
+export interface RankedUnit extends UnitSummary {
+  rank: number;
+  score: ScoreParts;
+}
+
+export interface SyncHealthRow {
+  unit: Unit;
+  own: boolean;
+  reports: number;
+  averageLagHours: number | null;
+  maxLagHours: number | null;
+  /** Reports that reached the server more than a day after they were written. */
+  lateArrivals: number;
+  lastReceivedAt: Date | null;
+}
+
+/** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
+interface Target {
+  unit: Unit;
+  resolutionId: string | null;
+  children: Unit[];
+}
+
+const arr = (xs: readonly string[]) => `{${xs.join(',')}}`;
+
+/**
+ * The committee dashboards, read from the trigger-maintained rollups (task_rollup,
+ * indicator_rollup, report_rollup) so a nation costs about what a commune does. Only the
+ * current month's open tasks are read from `task`, to split them at today.
+ */
+export class AnalyticsService {
+  /** Counts by status, rates, average progress and indicator achievement for a subtree. */
+  async summary(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<UnitSummary> {
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const paths = this.subtreePaths(target);
+    const today = localDay();
+    const [rows, corr, ind] = await Promise.all([
+      this.taskRows(em, paths, target.resolutionId),
+      this.corrections(em, target, today),
+      this.indicatorRows(em, paths, target.resolutionId),
+    ]);
+    const all = [...rows.values()].flat();
+    const correction = sumCorrections([...corr.values()]);
+    return {
+      unit: target.unit,
+      own: false,
+      summary: summarise(all, today, correction),
+      indicators: summariseIndicators([...ind.values()].flat()),
+    };
+  }
+
+  /** The same figures for each child unit (and the unit's own tasks), for drill-down. */
+  async byChild(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<UnitSummary[]> {
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const today = localDay();
+    const childPaths = target.children.map((c) => c.path);
+    const [rows, corr, ind] = await Promise.all([
+      this.taskRows(em, [target.unit.path, ...childPaths], target.resolutionId),
+      this.corrections(em, target, today),
+      this.indicatorRows(em, [target.unit.path, ...childPaths], target.resolutionId),
+    ]);
+    const out: UnitSummary[] = target.children.map((c) => ({
+      unit: c,
+      own: false,
+      summary: summarise(rows.get(c.path) ?? [], today, corr.get(c.path)),
+      indicators: summariseIndicators(ind.get(c.path) ?? []),
+    }));
+    const ownRows = this.ownRows(target, rows);
+    const ownInd = this.ownIndicatorRows(target, ind);
+    const own = summarise(ownRows, today, corr.get(''));
+    if (own.total > 0) out.push({ unit: target.unit, own: true, summary: own, indicators: summariseIndicators(ownInd) });
+    return out;
+  }
+
+  /** Week by week (Monday starts, Vietnam time): reports received and tasks completed. */
+  async trend(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+    weeks: number,
+  ): Promise<TrendPoint[]> {
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 260) throw new BadInputError('weeks', 'weeks must be between 1 and 260');
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const paths = this.subtreePaths(target);
+    const today = localDay();
+    const thisWeek = weekStart(today);
+    const from = addDays(thisWeek, -7 * (weeks - 1));
+    const conn = em.getConnection();
+    const res = target.resolutionId ? ' and resolution_id = ?' : '';
+    const resParam = target.resolutionId ? [target.resolutionId] : [];
+    const [reports, done] = await Promise.all([
+      conn.execute<{ week: string; n: number; ob: number }[]>(
+        `select to_char(week, 'YYYY-MM-DD') week, sum(n)::int n, sum(n_obstacles)::int ob from report_rollup
+          where unit_path = any(?::text[]) and week >= ?::date${res} group by week`,
+        [arr(paths), from, ...resParam],
+      ),
+      conn.execute<{ week: string; kind: string; n: number }[]>(
+        `select to_char(done_week, 'YYYY-MM-DD') week, kind, sum(n)::int n from task_rollup
+          where unit_path = any(?::text[]) and kind in ('ON_TIME', 'LATE') and done_week >= ?::date${res} group by done_week, kind`,
+        [arr(paths), from, ...resParam],
+      ),
+    ]);
+    const points = new Map<string, TrendPoint>();
+    for (let i = 0; i < weeks; i++) {
+      const w = addDays(from, 7 * i);
+      points.set(w, { weekStart: w, reportsReceived: 0, reportsWithObstacles: 0, completedOnTime: 0, completedLate: 0 });
+    }
+    for (const r of reports) {
+      const p = points.get(r.week);
+      if (p) {
+        p.reportsReceived += r.n;
+        p.reportsWithObstacles += r.ob;
+      }
+    }
+    for (const r of done) {
+      const p = points.get(r.week);
+      if (p && r.kind === 'ON_TIME') p.completedOnTime += r.n;
+      else if (p) p.completedLate += r.n;
+    }
+    return [...points.values()];
+  }
+
+  /**
+   * Child units ranked by score (ratings of their tasks in `period`, or all periods, and their
+   * on-time rate), best first; units with no score last, by name.
+   */
+  async ranking(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+    period: string | null,
+  ): Promise<RankedUnit[]> {
+    const rows = await this.byChild(em, viewer, unitId, resolutionId);
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const ratings = await this.ratingCounts(em, target, period);
+    const ranked = rows
+      .filter((r) => !r.own)
+      .map((r) => ({ ...r, rank: 0, score: unitScore(ratings.get(r.unit.path) ?? zeroRatings(), r.summary.onTimeRate) }));
+    ranked.sort(
+      (a, b) =>
+        (b.score.score ?? -1) - (a.score.score ?? -1) ||
+        (b.summary.completionRate ?? -1) - (a.summary.completionRate ?? -1) ||
+        a.unit.name.localeCompare(b.unit.name, 'vi'),
+    );
+    ranked.forEach((r, i) => (r.rank = i + 1));
+    return ranked;
+  }
+
+  /** Per child unit: reports received in the last `weeks` weeks and how long they took to arrive. */
+  async syncHealth(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+    weeks: number,
+  ): Promise<SyncHealthRow[]> {
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 260) throw new BadInputError('weeks', 'weeks must be between 1 and 260');
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const from = addDays(weekStart(localDay()), -7 * (weeks - 1));
+    const res = target.resolutionId ? ' and resolution_id = ?' : '';
+    const paths = [target.unit.path, ...target.children.map((c) => c.path)];
+    const rows = await em
+      .getConnection()
+      .execute<{ unit_path: string; n: number; lag_sum: number; lag_max: number; lagged: number; last: Date }[]>(
+        `select unit_path, sum(n)::int n, sum(lag_sum_seconds)::float8 lag_sum, max(lag_max_seconds)::float8 lag_max,
+              sum(n_lagged)::int lagged, max(last_received_at) last
+         from report_rollup where unit_path = any(?::text[]) and week >= ?::date${res} group by unit_path`,
+        [arr(paths), from, ...(target.resolutionId ? [target.resolutionId] : [])],
+      );
+    const byPath = new Map(rows.map((r) => [r.unit_path, r]));
+    const health = (
+      unit: Unit,
+      own: boolean,
+      r?: { n: number; lag_sum: number; lag_max: number; lagged: number; last: Date },
+    ) => ({
+      unit,
+      own,
+      reports: r?.n ?? 0,
+      averageLagHours: r && r.n > 0 ? r.lag_sum / r.n / 3600 : null,
+      maxLagHours: r && r.n > 0 ? r.lag_max / 3600 : null,
+      lateArrivals: r?.lagged ?? 0,
+      lastReceivedAt: r?.last ? new Date(r.last) : null,
+    });
+    const out: SyncHealthRow[] = target.children.map((c) => health(c, false, byPath.get(c.path)));
+    // The unit's own reports: at a root its row holds only them; below, its row minus its children's.
+    const self = byPath.get(target.unit.path);
+    if (self && target.unit.depth === 0) out.push(health(target.unit, true, self));
+    else if (self) {
+      const kids = target.children.map((c) => byPath.get(c.path)).filter((r) => r !== undefined);
+      const n = self.n - kids.reduce((a, r) => a + r.n, 0);
+      if (n > 0) {
+        const lagSum = self.lag_sum - kids.reduce((a, r) => a + r.lag_sum, 0);
+        out.push({
+          unit: target.unit,
+          own: true,
+          reports: n,
+          averageLagHours: lagSum / n / 3600,
+          maxLagHours: null,
+          lateArrivals: self.lagged - kids.reduce((a, r) => a + r.lagged, 0),
+          lastReceivedAt: null,
+        });
+      }
+    }
+    return out;
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private async target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
+    let unit: Unit | null;
+    if (unitId) {
+      assertUuid('unitId', unitId);
+      unit = await em.findOne(Unit, { id: unitId });
+      if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', unitId);
+    } else {
+      unit = await em.findOneOrFail(Unit, { id: viewer.unitId });
+    }
+    if (resolutionId) {
+      assertUuid('resolutionId', resolutionId);
+      if (!(await em.findOne(Resolution, { id: resolutionId }))) throw new NotFoundError('Resolution', resolutionId);
+    }
+    const children = await em.find(Unit, { parent: unit.id }, { orderBy: { name: 'asc', id: 'asc' } });
+    return { unit, resolutionId: resolutionId ?? null, children };
+  }
+
+  /** Rollup rows whose sum is the whole subtree: below the root the unit's own row is. */
+  private subtreePaths(t: Target): string[] {
+    return t.unit.depth === 0 ? [t.unit.path, ...t.children.map((c) => c.path)] : [t.unit.path];
+  }
+
+  private ownRows(t: Target, rows: Map<string, TaskRollupRow[]>): TaskRollupRow[] {
+    const self = rows.get(t.unit.path) ?? [];
+    if (t.unit.depth === 0) return self;
+    return subtractRows(
+      self,
+      t.children.flatMap((c) => rows.get(c.path) ?? []),
+    );
+  }
+
+  private ownIndicatorRows(t: Target, rows: Map<string, IndicatorRollupRow[]>): IndicatorRollupRow[] {
+    const self = rows.get(t.unit.path) ?? [];
+    if (t.unit.depth === 0) return self;
+    const neg = t.children
+      .flatMap((c) => rows.get(c.path) ?? [])
+      .map((r) => ({ n: -r.n, nWithValue: -r.nWithValue, nAchieved: -r.nAchieved, achievementSum: -r.achievementSum }));
+    return [...self, ...neg];
+  }
+
+  private async taskRows(em: EntityManager, paths: string[], resolutionId: string | null): Promise<Map<string, TaskRollupRow[]>> {
+    const rows = await em
+      .getConnection()
+      .execute<
+        { unit_path: string; kind: TaskRollupRow['kind']; due_month: string | null; started: boolean; n: number; ps: number }[]
+      >(
+        `select unit_path, kind, to_char(due_month, 'YYYY-MM-DD') due_month, started, sum(n)::int n, sum(progress_sum)::float8 ps
+         from task_rollup where unit_path = any(?::text[])${resolutionId ? ' and resolution_id = ?' : ''}
+        group by unit_path, kind, due_month, started having sum(n) <> 0`,
+        [arr(paths), ...(resolutionId ? [resolutionId] : [])],
+      );
+    const out = new Map<string, TaskRollupRow[]>();
+    for (const r of rows) {
+      const list = out.get(r.unit_path) ?? [];
+      list.push({ kind: r.kind, dueMonth: r.due_month, started: r.started, n: r.n, progressSum: r.ps });
+      out.set(r.unit_path, list);
+    }
+    return out;
+  }
+
+  private async indicatorRows(
+    em: EntityManager,
+    paths: string[],
+    resolutionId: string | null,
+  ): Promise<Map<string, IndicatorRollupRow[]>> {
+    const rows = await em.getConnection().execute<{ unit_path: string; n: number; nv: number; na: number; s: number }[]>(
+      `select unit_path, sum(n)::int n, sum(n_with_value)::int nv, sum(n_achieved)::int na, sum(achievement_sum)::float8 s
+         from indicator_rollup where unit_path = any(?::text[])${resolutionId ? ' and resolution_id = ?' : ''} group by unit_path`,
+      [arr(paths), ...(resolutionId ? [resolutionId] : [])],
+    );
+    return new Map(rows.map((r) => [r.unit_path, [{ n: r.n, nWithValue: r.nv, nAchieved: r.na, achievementSum: r.s }]]));
+  }
+
+  /**
+   * Open tasks due this month before today, by child path ('' for the unit's own): the one
+   * part of status that moves with the calendar inside a rollup month.
+   */
+  private async corrections(em: EntityManager, t: Target, today: string): Promise<Map<string, OverdueCorrection>> {
+    const from = monthStart(today);
+    const out = new Map<string, OverdueCorrection>();
+    if (from >= today) return out;
+    const rows = await em.getConnection().execute<{ g: string | null; started: boolean; n: number; ps: number }[]>(
+      `select substring(t.lead_unit_path from ?) g, (t.progress > 0 or t.last_report_at is not null) started,
+              count(*)::int n, coalesce(sum(t.progress), 0)::float8 ps
+         from task t
+        where t.state = 'OPEN' and t.due_on >= ?::date and t.due_on < ?::date and t.lead_unit_path like ?
+              ${t.resolutionId ? 'and t.resolution_id = ?' : ''}
+        group by 1, 2`,
+      [`^${t.unit.path}[0-9a-z]+/`, from, today, subtreePattern(t.unit.path), ...(t.resolutionId ? [t.resolutionId] : [])],
+    );
+    for (const r of rows) {
+      const key = r.g ?? '';
+      const c = out.get(key) ?? { started: { n: 0, progressSum: 0 }, notStarted: { n: 0, progressSum: 0 } };
+      const part = r.started ? c.started : c.notStarted;
+      part.n += r.n;
+      part.progressSum += r.ps;
+      out.set(key, c);
+    }
+    return out;
+  }
+
+  private async ratingCounts(em: EntityManager, t: Target, period: string | null): Promise<Map<string, RatingCounts>> {
+    const rows = await em.getConnection().execute<{ g: string | null; rating: string; n: number }[]>(
+      `select substring(e.lead_unit_path from ?) g, e.rating::text rating, count(*)::int n
+         from task_evaluation e where e.lead_unit_path like ?
+         ${t.resolutionId ? 'and e.resolution_id = ?' : ''} ${period ? 'and e.period = ?' : ''}
+        group by 1, 2`,
+      [
+        `^${t.unit.path}[0-9a-z]+/`,
+        subtreePattern(t.unit.path),
+        ...(t.resolutionId ? [t.resolutionId] : []),
+        ...(period ? [period] : []),
+      ],
+    );
+    const out = new Map<string, RatingCounts>();
+    for (const r of rows) {
+      if (!r.g) continue;
+      const c = out.get(r.g) ?? zeroRatings();
+      if (r.rating === 'DONE_WELL') c.doneWell += r.n;
+      else if (r.rating === 'DONE') c.done += r.n;
+      else c.notDone += r.n;
+      out.set(r.g, c);
+    }
+    return out;
+  }
+}
+
+const zeroRatings = (): RatingCounts => ({ doneWell: 0, done: 0, notDone: 0 });
+
+function sumCorrections(list: OverdueCorrection[]): OverdueCorrection {
+  const c = { started: { n: 0, progressSum: 0 }, notStarted: { n: 0, progressSum: 0 } };
+  for (const x of list) {
+    c.started.n += x.started.n;
+    c.started.progressSum += x.started.progressSum;
+    c.notStarted.n += x.notStarted.n;
+    c.notStarted.progressSum += x.notStarted.progressSum;
+  }
+  return c;
+}
+
+/** Monday of `day`'s week (PostgreSQL's date_trunc('week')). */
+export function weekStart(day: string): string {
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((dow + 6) % 7));
+}

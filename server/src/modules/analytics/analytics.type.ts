@@ -1,0 +1,151 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { UnitType } from '../organisations/unit.type.js';
+import { TaskStatus } from '../tasks/task.enums.js';
+
+@ObjectType('StatusCount')
+export class StatusCountType {
+  @Field(() => TaskStatus)
+  status!: TaskStatus;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType('IndicatorAchievement', { description: 'Targets of the tasks (cancelled ones left out), current vs target' })
+export class IndicatorAchievementType {
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Int, { description: 'Indicators with a current value' })
+  withValue!: number;
+
+  @Field(() => Int, { description: 'Indicators whose current value meets the target in its direction' })
+  achieved!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean share of the way from baseline to target (0–1) over indicators with a value',
+  })
+  averageAchievement!: number | null;
+}
+
+@ObjectType('AnalyticsSummary')
+export class AnalyticsSummaryType {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => [StatusCountType], { description: 'Every derived status, zeros included' })
+  byStatus!: StatusCountType[];
+
+  @Field(() => Float, { nullable: true, description: 'Completed ÷ (total − cancelled)' })
+  completionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Completed on time ÷ (completed + overdue)' })
+  onTimeRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Completed late ÷ completed' })
+  lateCompletionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Mean progress of tasks not cancelled; completed count as 100' })
+  averageProgress!: number | null;
+
+  @Field(() => IndicatorAchievementType)
+  indicators!: IndicatorAchievementType;
+}
+
+@ObjectType('UnitAnalytics')
+export class UnitAnalyticsType {
+  @Field(() => UnitType)
+  unit!: UnitType;
+
+  @Field(() => Boolean, { description: 'True for the line of tasks led by the unit itself rather than by a unit below' })
+  own!: boolean;
+
+  @Field(() => AnalyticsSummaryType)
+  summary!: AnalyticsSummaryType;
+}
+
+@ObjectType('TrendPoint', { description: 'One week, Monday to Sunday, Vietnam time' })
+export class TrendPointType {
+  @Field(() => LocalDateResolver)
+  weekStart!: string;
+
+  @Field(() => Int)
+  reportsReceived!: number;
+
+  @Field(() => Int)
+  reportsWithObstacles!: number;
+
+  @Field(() => Int)
+  completedOnTime!: number;
+
+  @Field(() => Int)
+  completedLate!: number;
+}
+
+@ObjectType('UnitScore', { description: 'How a unit’s score was computed, every part shown' })
+export class UnitScoreType {
+  @Field(() => Float, { nullable: true, description: '0–100; null when there are neither ratings nor due work' })
+  score!: number | null;
+
+  @Field(() => Int)
+  rated!: number;
+
+  @Field(() => Int)
+  doneWell!: number;
+
+  @Field(() => Int)
+  done!: number;
+
+  @Field(() => Int)
+  notDone!: number;
+
+  @Field(() => Float, { nullable: true, description: '(2·doneWell + 1·done) ÷ (2·rated)' })
+  ratingScore!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  onTimeRate!: number | null;
+
+  @Field(() => Float, { description: 'Weight of the rating part after leaving out a missing part' })
+  ratingWeight!: number;
+
+  @Field(() => Float)
+  onTimeWeight!: number;
+
+  @Field(() => String)
+  formula!: string;
+}
+
+@ObjectType('RankedUnit')
+export class RankedUnitType extends UnitAnalyticsType {
+  @Field(() => Int)
+  rank!: number;
+
+  @Field(() => UnitScoreType)
+  score!: UnitScoreType;
+}
+
+@ObjectType('UnitSyncHealth', { description: 'How recently and how late a unit’s reports arrive' })
+export class UnitSyncHealthType {
+  @Field(() => UnitType)
+  unit!: UnitType;
+
+  @Field(() => Boolean)
+  own!: boolean;
+
+  @Field(() => Int, { description: 'Reports received in the window' })
+  reports!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean of receivedAt − writtenAt, hours' })
+  averageLagHours!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  maxLagHours!: number | null;
+
+  @Field(() => Int, { description: 'Reports that arrived more than a day after they were written' })
+  lateArrivals!: number;
+
+  @Field(() => Date, { nullable: true })
+  lastReceivedAt!: Date | null;
+}

@@ -1,0 +1,59 @@
+import { localDay } from '../../common/dates.js';
+import { WarningKind, type Finding } from './warning-rules.js';
+
+export type Lang = 'vi' | 'en';
+
+const viDate = (d?: string | null) => (d ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : '');
+const pct = (n?: number) => `${Math.round(n ?? 0)}%`;
+const clip = (s?: string | null) => {
+  const t = (s ?? '').trim().replace(/\s+/g, ' ');
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+};
+
+/** Why a warning was raised, in words, in Vietnamese or English. */
+export function describeWarning(f: Finding, lang: Lang): string {
+  const p = f.params;
+  const vi = lang === 'vi';
+  switch (f.kind) {
+    case WarningKind.OVERDUE:
+      return vi
+        ? `Quá hạn ${p.daysOverdue} ngày (hạn ${viDate(p.dueOn)}), tiến độ ${pct(p.progress)}.`
+        : `Overdue by ${p.daysOverdue} days (due ${p.dueOn}), progress ${pct(p.progress)}.`;
+    case WarningKind.DUE_SOON:
+      return vi
+        ? `Còn ${p.daysLeft} ngày đến hạn (${viDate(p.dueOn)}) nhưng tiến độ mới ${pct(p.progress)}.`
+        : `Due in ${p.daysLeft} days (${p.dueOn}) with progress only ${pct(p.progress)}.`;
+    case WarningKind.BEHIND_SCHEDULE:
+      return vi
+        ? `Chậm tiến độ: đã qua ${pct(p.elapsedPercent)} thời gian nhưng mới đạt ${pct(p.progress)}.`
+        : `Behind schedule: ${pct(p.elapsedPercent)} of the time has passed but progress is ${pct(p.progress)}.`;
+    case WarningKind.STALE:
+      return p.neverReported
+        ? vi
+          ? `Chưa có báo cáo nào sau ${p.daysSinceReport} ngày.`
+          : `No report at all in ${p.daysSinceReport} days.`
+        : vi
+          ? `Không có báo cáo mới trong ${p.daysSinceReport} ngày.`
+          : `No new report for ${p.daysSinceReport} days.`;
+    case WarningKind.OBSTACLE:
+      return vi
+        ? `Báo cáo gần nhất nêu vướng mắc${p.obstacles ? `: “${clip(p.obstacles)}”` : '.'}`
+        : `The latest report raises an obstacle${p.obstacles ? `: “${clip(p.obstacles)}”` : '.'}`;
+    case WarningKind.RETURNED:
+      return vi
+        ? `Báo cáo bị trả lại${p.returnedAt ? ` ngày ${viDate(localDay(p.returnedAt))}` : ''} và chưa được gửi lại${p.reviewComment ? `: “${clip(p.reviewComment)}”` : '.'}`
+        : `Report returned${p.returnedAt ? ` on ${localDay(p.returnedAt)}` : ''} and not resubmitted${p.reviewComment ? `: “${clip(p.reviewComment)}”` : '.'}`;
+    case WarningKind.FORECAST_MISS:
+      return p.projectedOn
+        ? vi
+          ? `Theo xu hướng báo cáo, dự kiến hoàn thành ngày ${viDate(p.projectedOn)}, sau hạn ${viDate(p.dueOn)}.`
+          : `At the reported pace it would finish on ${p.projectedOn}, after the due date ${p.dueOn}.`
+        : vi
+          ? `Tiến độ báo cáo không tăng: với đà này sẽ không hoàn thành trước hạn ${viDate(p.dueOn)}.`
+          : `Reported progress is not rising: at this pace it will not finish by ${p.dueOn}.`;
+    case WarningKind.REVIEW_BOTTLENECK:
+      return vi
+        ? `${p.waitingReports} báo cáo đang chờ duyệt, lâu nhất ${p.oldestWaitingDays} ngày.`
+        : `${p.waitingReports} reports waiting for review, the oldest for ${p.oldestWaitingDays} days.`;
+  }
+}

@@ -1,0 +1,200 @@
+import type { WarningThresholds } from '../../config.js';
+import { daysBetween, localDay } from '../../common/dates.js';
+import { ReportState } from '../reports/report.enums.js';
+import { TaskState } from '../tasks/task.enums.js';
+
+/**
+ * Early-warning rules: pure functions of a task's facts, `today` (a day in Vietnam) and the
+ * configured thresholds. The warnings query selects with SQL that mirrors these rules, then
+ * runs them on each row it returns to produce the reason, so the words always match the rule.
+ */
+export enum WarningKind {
+  OVERDUE = 'OVERDUE',
+  DUE_SOON = 'DUE_SOON',
+  BEHIND_SCHEDULE = 'BEHIND_SCHEDULE',
+  STALE = 'STALE',
+  OBSTACLE = 'OBSTACLE',
+  RETURNED = 'RETURNED',
+  FORECAST_MISS = 'FORECAST_MISS',
+  REVIEW_BOTTLENECK = 'REVIEW_BOTTLENECK',
+}
+
+/** How urgent each kind is, 3 highest; the list sorts by it first. */
+export const SEVERITY: Record<WarningKind, number> = {
+  [WarningKind.OVERDUE]: 3,
+  [WarningKind.FORECAST_MISS]: 2,
+  [WarningKind.DUE_SOON]: 2,
+  [WarningKind.BEHIND_SCHEDULE]: 2,
+  [WarningKind.RETURNED]: 2,
+  [WarningKind.OBSTACLE]: 2,
+  [WarningKind.REVIEW_BOTTLENECK]: 2,
+  [WarningKind.STALE]: 1,
+};
+
+export interface WarningParams {
+  dueOn?: string | null;
+  daysOverdue?: number;
+  daysLeft?: number;
+  progress?: number;
+  elapsedPercent?: number;
+  daysSinceReport?: number;
+  neverReported?: boolean;
+  obstacles?: string | null;
+  reportedAt?: Date;
+  returnedAt?: Date | null;
+  reviewComment?: string | null;
+  /** Null: at the current pace the task never completes. */
+  projectedOn?: string | null;
+  waitingReports?: number;
+  oldestWaitingDays?: number;
+}
+
+export interface Finding {
+  kind: WarningKind;
+  severity: number;
+  params: WarningParams;
+}
+
+export interface LatestReportFacts {
+  state: ReportState;
+  hasObstacles: boolean;
+  obstacles?: string | null;
+  receivedAt: Date;
+  reviewedAt?: Date | null;
+  reviewComment?: string | null;
+}
+
+export interface TrendPoint {
+  writtenAt: Date;
+  percent: number;
+}
+
+export interface TaskFacts {
+  state: TaskState;
+  startOn?: string | null;
+  dueOn?: string | null;
+  createdAt: Date;
+  progress: number;
+  lastReportAt?: Date | null;
+  latestReport?: LatestReportFacts | null;
+  /** Reports not returned, for the forecast. */
+  trend?: TrendPoint[];
+}
+
+const finding = (kind: WarningKind, params: WarningParams): Finding => ({ kind, severity: SEVERITY[kind], params });
+const isOpen = (t: TaskFacts) => t.state === TaskState.OPEN;
+
+export function overdue(t: TaskFacts, today: string): Finding | null {
+  if (!isOpen(t) || !t.dueOn || today <= t.dueOn) return null;
+  return finding(WarningKind.OVERDUE, { dueOn: t.dueOn, daysOverdue: daysBetween(t.dueOn, today), progress: t.progress });
+}
+
+export function dueSoon(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
+  if (!isOpen(t) || !t.dueOn || today > t.dueOn) return null;
+  const daysLeft = daysBetween(today, t.dueOn);
+  if (daysLeft > th.dueSoonDays || t.progress >= th.dueSoonProgress) return null;
+  return finding(WarningKind.DUE_SOON, { dueOn: t.dueOn, daysLeft, progress: t.progress });
+}
+
+/** Share of the period from start to due that has passed by `today`, 0–100. */
+export function elapsedPercent(startOn: string, dueOn: string, today: string): number {
+  return (daysBetween(startOn, today) / daysBetween(startOn, dueOn)) * 100;
+}
+
+export function behindSchedule(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
+  if (!isOpen(t) || !t.startOn || !t.dueOn || t.startOn >= t.dueOn || today <= t.startOn || today > t.dueOn) return null;
+  const elapsed = elapsedPercent(t.startOn, t.dueOn, today);
+  if (elapsed - t.progress <= th.behindSchedulePoints) return null;
+  return finding(WarningKind.BEHIND_SCHEDULE, { dueOn: t.dueOn, elapsedPercent: Math.round(elapsed), progress: t.progress });
+}
+
+/** The day silence is counted from: the last report, or when the task started (or was made). */
+export function staleSince(t: TaskFacts): string {
+  if (t.lastReportAt) return localDay(t.lastReportAt);
+  const created = localDay(t.createdAt);
+  return t.startOn && t.startOn > created ? t.startOn : created;
+}
+
+export function stale(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
+  if (!isOpen(t)) return null;
+  const days = daysBetween(staleSince(t), today);
+  if (days < th.staleDays) return null;
+  return finding(WarningKind.STALE, { daysSinceReport: days, neverReported: !t.lastReportAt, dueOn: t.dueOn ?? null });
+}
+
+export function obstacle(t: TaskFacts): Finding | null {
+  const r = t.latestReport;
+  if (!isOpen(t) || !r || !r.hasObstacles) return null;
+  return finding(WarningKind.OBSTACLE, { obstacles: r.obstacles ?? null, reportedAt: r.receivedAt, dueOn: t.dueOn ?? null });
+}
+
+export function returnedNotResubmitted(t: TaskFacts): Finding | null {
+  const r = t.latestReport;
+  if (!isOpen(t) || !r || r.state !== ReportState.RETURNED) return null;
+  return finding(WarningKind.RETURNED, {
+    returnedAt: r.reviewedAt ?? null,
+    reviewComment: r.reviewComment ?? null,
+    dueOn: t.dueOn ?? null,
+  });
+}
+
+/**
+ * The day the least-squares line through (writtenAt, percent) reaches 100 %, in Vietnam; null
+ * when the line does not rise. Needs two reports written at different times, else undefined.
+ * Mirrors PostgreSQL's regr_slope/regr_intercept over days since the epoch.
+ */
+export function projectCompletion(points: TrendPoint[]): string | null | undefined {
+  const xs = points.map((p) => p.writtenAt.getTime() / 86_400_000);
+  if (new Set(xs).size < 2) return undefined;
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = points.reduce((a, p) => a + p.percent, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  points.forEach((p, i) => {
+    sxy += (xs[i] - mx) * (p.percent - my);
+    sxx += (xs[i] - mx) ** 2;
+  });
+  const slope = sxy / sxx;
+  if (!(slope > 0)) return null;
+  const day = (100 - (my - slope * mx)) / slope;
+  const ms = day * 86_400_000;
+  // Far-off projections are clamped so the date stays printable.
+  return Number.isFinite(ms) && ms < 8.64e15 ? localDay(new Date(ms)) : '9999-12-31';
+}
+
+export function forecastMiss(t: TaskFacts, today: string): Finding | null {
+  if (!isOpen(t) || !t.dueOn || today > t.dueOn || t.progress >= 100 || !t.trend) return null;
+  const projected = projectCompletion(t.trend);
+  if (projected === undefined) return null;
+  if (projected !== null && projected <= t.dueOn) return null;
+  return finding(WarningKind.FORECAST_MISS, { dueOn: t.dueOn, projectedOn: projected, progress: t.progress });
+}
+
+/** Every task-level warning of a task, most severe first. */
+export function taskWarnings(t: TaskFacts, today: string, th: WarningThresholds): Finding[] {
+  return [
+    overdue(t, today),
+    dueSoon(t, today, th),
+    behindSchedule(t, today, th),
+    stale(t, today, th),
+    obstacle(t),
+    returnedNotResubmitted(t),
+    forecastMiss(t, today),
+  ]
+    .filter((f): f is Finding => f !== null)
+    .sort((a, b) => b.severity - a.severity);
+}
+
+export interface ReviewQueueFacts {
+  waitingReports: number;
+  oldestReceivedAt: Date;
+}
+
+/** A reviewing unit with reports waiting longer than the threshold. */
+export function reviewBottleneck(q: ReviewQueueFacts, today: string, th: WarningThresholds): Finding | null {
+  if (q.waitingReports <= 0) return null;
+  const days = daysBetween(localDay(q.oldestReceivedAt), today);
+  if (days <= th.reviewWaitDays) return null;
+  return finding(WarningKind.REVIEW_BOTTLENECK, { waitingReports: q.waitingReports, oldestWaitingDays: days });
+}
