@@ -294,6 +294,12 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const prefix = known < 0 ? migrationsList : migrationsList.slice(0, known);
   const orm = await MikroORM.init(ormOptions(url));
   try {
+    const executed = (await orm.getMigrator().getExecutedMigrations()).map((m) => m.name);
+    const unknown = executed.filter((name) => !LOADED_MIGRATIONS.includes(name));
+    if (unknown.length)
+      throw new Error(
+        `generate into an empty database: ${unknown.join(', ')} ran before the load, and the rows they derive (rollups, sync columns) would not follow it`,
+      );
     const pending = (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
     const upTo = prefix.filter((m) => pending.includes(m.name)).at(-1);
     if (upTo) await orm.getMigrator().up({ to: upTo.name });
@@ -943,6 +949,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     const after = await schemaFingerprint(client);
     if (after !== before)
       throw new Error(`the schema after the load differs from the migrated one:\n${diffLines(before, after)}`);
+    await (await openDatabase(url)).close(true);
+    phase('later migrations');
     return { counts, phases, asOf };
   } finally {
     await client.end();

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { generateDataset, verifyDataset, type GenerateResult } from '../../../bench/data/dataset.js';
 import { schemaFingerprint } from '../../../bench/data/schema-guard.js';
+import { startApi, type Api } from '../../../bench/lib/harness.js';
 import { DEMO_PASSWORD } from '../../src/db/seed/seed.js';
 import { withDatabase } from '../global-setup.js';
-import { createTestApp, createTestDatabase, ok, type TestApp } from '../support/test-app.js';
+import { ok, type GraphQLResponse } from '../support/test-app.js';
 
 const AS_OF = '2026-11-30';
 
@@ -19,15 +21,34 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
+/** An empty database (the generator migrates it), named so the global teardown drops it. */
+async function createEmptyDatabase(): Promise<string> {
+  const adminUrl = inject('adminUrl');
+  const name = inject('templateDb').replace('tpl', `b${randomBytes(4).toString('hex')}`);
+  await query(withDatabase(adminUrl, 'postgres'), `create database "${name}"`);
+  return withDatabase(adminUrl, name);
+}
+
 describe('the benchmark data generator at small scale', () => {
-  let t: TestApp;
+  const t = { databaseUrl: '' };
+  let api: Api;
   let result: GenerateResult;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t.databaseUrl = await createEmptyDatabase();
     result = await generateDataset({ databaseUrl: t.databaseUrl, scale: 'small', seed: 7, asOf: AS_OF });
+    api = await startApi(t.databaseUrl);
   }, 180_000);
-  afterAll(() => t?.close());
+  afterAll(() => api?.close());
+
+  const gql = async <T>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> => {
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: q, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
 
   it('writes units of every level, accounts, task trees, indicators and reports', async () => {
     const [c] = await query<Record<string, string>>(
@@ -46,6 +67,12 @@ describe('the benchmark data generator at small scale', () => {
     expect(Number(c!.depth)).toBeGreaterThanOrEqual(3);
     expect(Number(c!.depth)).toBeLessThanOrEqual(5);
     expect(Number(c!.states)).toBe(3);
+  });
+
+  it('refuses a database whose later migrations already ran, as their derived rows would not follow', async () => {
+    await expect(generateDataset({ databaseUrl: t.databaseUrl, scale: 'small', seed: 7, asOf: AS_OF })).rejects.toThrow(
+      /empty database|already holds/,
+    );
   });
 
   it('keeps every invariant of the application', async () => {
@@ -80,13 +107,13 @@ describe('the benchmark data generator at small scale', () => {
       `select u.code, u.path from unit u where u.kind = 'CELL' and exists (select 1 from task where lead_unit_id = u.id) order by u.seq limit 1`,
     );
     const session = ok(
-      await t.gql<{ signIn: { accessToken: string } }>(
+      await gql<{ signIn: { accessToken: string } }>(
         `mutation($u: String!, $p: String!) { signIn(username: $u, password: $p) { accessToken } }`,
         { u: `canbo.${cell!.code.toLowerCase()}`, p: DEMO_PASSWORD },
       ),
     );
     const data = ok(
-      await t.gql<{ tasks: { totalCount: number; nodes: { leadUnit: { code: string } }[] } }>(
+      await gql<{ tasks: { totalCount: number; nodes: { leadUnit: { code: string } }[] } }>(
         `{ tasks(first: 100) { totalCount nodes { leadUnit { code } } } }`,
         {},
         session.signIn.accessToken,
@@ -100,7 +127,7 @@ describe('the benchmark data generator at small scale', () => {
   });
 
   it('makes the same rows from the same seed and day', async () => {
-    const again = await createTestDatabase();
+    const again = await createEmptyDatabase();
     await generateDataset({ databaseUrl: again, scale: 'small', seed: 7, asOf: AS_OF });
     const digest = (url: string) =>
       query<{ md5: string }>(
