@@ -148,13 +148,14 @@ export async function post(url: string, body: unknown, token?: string, headers: 
     body: JSON.stringify(body),
   });
   const buf = Buffer.from(await res.arrayBuffer());
-  let json: Reply['json'] = null;
-  try {
-    json = JSON.parse(buf.toString('utf8')) as Reply['json'];
-  } catch {
-    json = null;
-  }
-  return { status: res.status, bytes: buf.length, json };
+  const parse = (): Reply['json'] => {
+    try {
+      return JSON.parse(buf.toString('utf8')) as Reply['json'];
+    } catch {
+      return null;
+    }
+  };
+  return { status: res.status, bytes: buf.length, json: parse() };
 }
 
 /** POSTs a GraphQL operation and fails loudly on errors, so a broken query never times as fast. */
