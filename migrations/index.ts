@@ -1,6 +1,7 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
 import { Migration20261130020000_analytics } from './Migration20261130020000_analytics.js';
 import { Migration20261130021000_sync } from './Migration20261130021000_sync.js';
+import { Migration20261130020000_accounts_security } from './Migration20261130020000_accounts_security.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -8,6 +9,7 @@ import { Migration20261130021000_sync } from './Migration20261130021000_sync.js'
  */
 export const migrationsList = [
   { name: 'Migration20261130013220', class: Migration20261130013220 },
+  { name: 'Migration20261130020000_accounts_security', class: Migration20261130020000_accounts_security },
   { name: 'Migration20261130020000_analytics', class: Migration20261130020000_analytics },
   { name: 'Migration20261130021000_sync', class: Migration20261130021000_sync },
 ];

@@ -7,11 +7,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import helmet from 'helmet';
 import type { Config } from './config.js';
 import { AppError } from './common/errors.js';
 import type { Logger } from './common/logger.js';
 import { createLoaders, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
+import { queryLimitsPlugin } from './graphql/protection.js';
 import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { createServices, type Services } from './services.js';
@@ -44,7 +46,10 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     // main.ts owns shutdown: it drains HTTP first, then stops Apollo and the database.
     stopOnTerminationSignals: false,
     introspection: !production,
-    plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [
+      queryLimitsPlugin(schema, { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity }),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
 
@@ -69,6 +74,9 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     });
     next();
   });
+
+  app.use(securityHeaders(production));
+  app.use(cors(config.corsOrigins));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -115,6 +123,17 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
       return;
     }
     const status = (error as { status?: number }).status;
+    if (status === 413) {
+      res.status(413).json({
+        errors: [
+          {
+            message: `The request is larger than the ${config.maxRequestBytes} bytes this server accepts`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.maxRequestBytes },
+          },
+        ],
+      });
+      return;
+    }
     if (status && status >= 400 && status < 500) {
       res.status(status).json({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
       return;
@@ -123,7 +142,80 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
-  return { express: app, schema, services, stop: () => apollo.stop() };
+  return {
+    express: app,
+    schema,
+    services,
+    async stop() {
+      await apollo.stop();
+      await services.limiter.close();
+    },
+  };
+}
+
+/**
+ * Security headers for the API and the PWA served from the same origin. The CSP fits a
+ * Vite-built Vue app: scripts only from this origin (no inline scripts), its service worker and
+ * manifest, photos shown from blob: URLs, styles set by components at run time.
+ */
+function securityHeaders(production: boolean) {
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Plain-HTTP installations on a LAN must keep working; HSTS only matters behind TLS anyway.
+    strictTransportSecurity: production ? { maxAge: 15_552_000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  return (req: Request, res: Response, next: NextFunction) =>
+    headers(req, res, () => {
+      // Apollo's development landing page (never in production) loads its sandbox from a CDN.
+      if (!production && req.method === 'GET' && req.path === '/graphql') res.removeHeader('Content-Security-Policy');
+      next();
+    });
+}
+
+/** Cross-origin calls only from the configured origins; the web app itself is same-origin. */
+function cors(origins: string[]) {
+  const allowed = new Set(origins);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.headers.origin;
+    res.vary('Origin');
+    if (origin && allowed.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'x-request-id');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
+        res.setHeader(
+          'Access-Control-Allow-Headers',
+          'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name',
+        );
+        res.setHeader('Access-Control-Max-Age', '600');
+        res.status(204).end();
+        return;
+      }
+    } else if (origin && req.method === 'OPTIONS') {
+      // A preflight from an origin not on the list gets no permission headers.
+      res.status(403).json({ errors: [{ message: 'Origin not allowed', extensions: { code: 'FORBIDDEN' } }] });
+      return;
+    }
+    next();
+  };
 }
 
 /** Errors raised while building the context keep their code and an HTTP status. */

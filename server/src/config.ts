@@ -23,6 +23,18 @@ export interface WarningThresholds {
   reviewWaitDays: number;
 }
 
+export interface RateLimits {
+  /** Sign-in attempts allowed per client address per window. */
+  signInPerIp: number;
+  /** Sign-in attempts allowed per username per window (whoever sends them). */
+  signInPerUsername: number;
+  /** Token refreshes allowed per client address per window. */
+  refreshPerIp: number;
+  windowSeconds: number;
+  /** First delay after a failed sign-in; doubles with each further failure (capped at 8×). */
+  signInDelayMs: number;
+}
+
 export interface Config {
   env: Environment;
   host: string;
@@ -35,11 +47,19 @@ export interface Config {
   jwtSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** No sign-in outlives this many days, however often it is refreshed. */
+  refreshTokenMaxDays: number;
+  rateLimits: RateLimits;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   corsOrigins: string[];
   redisUrl: string | undefined;
   seedDemo: boolean;
   maxUploadBytes: number;
   maxRequestBytes: number;
+  /** Deepest GraphQL selection accepted, and the most work (points) one request may ask for. */
+  graphqlMaxDepth: number;
+  graphqlMaxComplexity: number;
   webDist: string;
   warnings: WarningThresholds;
 }
@@ -137,6 +157,36 @@ export const configSpec = {
     read: integer(1, 365),
     fallback: () => 30,
   },
+  REFRESH_TOKEN_MAX_DAYS: {
+    description: 'Absolute lifetime of a sign-in, however often it is refreshed',
+    read: integer(1, 730),
+    fallback: () => 90,
+  },
+  RATE_LIMIT_SIGNIN_PER_IP: {
+    description: 'Sign-in attempts per client address per window',
+    read: integer(1, 1_000_000),
+    fallback: () => 30,
+  },
+  RATE_LIMIT_SIGNIN_PER_USERNAME: {
+    description: 'Sign-in attempts per username per window',
+    read: integer(1, 1_000_000),
+    fallback: () => 10,
+  },
+  RATE_LIMIT_REFRESH_PER_IP: {
+    description: 'Token refreshes per client address per window',
+    read: integer(1, 1_000_000),
+    fallback: () => 300,
+  },
+  RATE_LIMIT_WINDOW_SECONDS: {
+    description: 'Length of the rate-limit window',
+    read: integer(1, 86_400),
+    fallback: () => 900,
+  },
+  SIGNIN_DELAY_MS: {
+    description: 'Delay after a failed sign-in, doubling per further failure (up to 8×)',
+    read: integer(0, 10_000),
+    fallback: () => 250,
+  },
   CORS_ORIGINS: {
     description: 'Comma-separated origins allowed to call the API from another origin',
     read: (raw: string) =>
@@ -155,6 +205,11 @@ export const configSpec = {
     read: url('redis:', 'rediss:'),
     fallback: () => undefined,
   },
+  REDIS_KEY_PREFIX: {
+    description: 'Prefix of every Redis key Resolute writes',
+    read: text,
+    fallback: () => 'resolute:',
+  },
   SEED_DEMO: {
     description: 'Seed demo units, accounts and tasks into an empty database',
     read: boolean,
@@ -169,6 +224,16 @@ export const configSpec = {
     description: 'Largest GraphQL request body',
     read: integer(1024, 64 * 1024 * 1024),
     fallback: () => 2 * 1024 * 1024,
+  },
+  GRAPHQL_MAX_DEPTH: {
+    description: 'Deepest GraphQL query accepted',
+    read: integer(2, 100),
+    fallback: () => 12,
+  },
+  GRAPHQL_MAX_COMPLEXITY: {
+    description: 'Most work one GraphQL request may ask for (a page of N items costs N × its fields)',
+    read: integer(10, 10_000_000),
+    fallback: () => 20_000,
   },
   WEB_DIST: {
     description: 'Folder of the built web app served at /',
@@ -219,11 +284,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: get('JWT_SECRET'),
     accessTokenTtlSeconds: get('ACCESS_TOKEN_TTL_SECONDS'),
     refreshTokenTtlDays: get('REFRESH_TOKEN_TTL_DAYS'),
+    refreshTokenMaxDays: get('REFRESH_TOKEN_MAX_DAYS'),
+    rateLimits: {
+      signInPerIp: get('RATE_LIMIT_SIGNIN_PER_IP'),
+      signInPerUsername: get('RATE_LIMIT_SIGNIN_PER_USERNAME'),
+      refreshPerIp: get('RATE_LIMIT_REFRESH_PER_IP'),
+      windowSeconds: get('RATE_LIMIT_WINDOW_SECONDS'),
+      signInDelayMs: get('SIGNIN_DELAY_MS'),
+    },
+    redisKeyPrefix: get('REDIS_KEY_PREFIX'),
     corsOrigins: get('CORS_ORIGINS'),
     redisUrl: get('REDIS_URL'),
     seedDemo: get('SEED_DEMO'),
     maxUploadBytes: get('MAX_UPLOAD_BYTES'),
     maxRequestBytes: get('MAX_REQUEST_BYTES'),
+    graphqlMaxDepth: get('GRAPHQL_MAX_DEPTH'),
+    graphqlMaxComplexity: get('GRAPHQL_MAX_COMPLEXITY'),
     webDist: path.resolve(get('WEB_DIST')),
     warnings: {
       dueSoonDays: get('WARN_DUE_SOON_DAYS'),
@@ -235,6 +311,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
   if (env === 'production' && !config.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (config.refreshTokenMaxDays < config.refreshTokenTtlDays) {
+    problems.push('REFRESH_TOKEN_MAX_DAYS must be at least REFRESH_TOKEN_TTL_DAYS');
   }
   if (env === 'production' && !config.databaseUrl) {
     problems.push('DATABASE_URL is required when NODE_ENV=production');

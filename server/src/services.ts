@@ -1,7 +1,9 @@
 import type { Config } from './config.js';
+import { AccountService } from './modules/accounts/account.service.js';
 import { AuthService } from './modules/accounts/auth.service.js';
 import { TokenSigner } from './modules/accounts/tokens.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { createRateLimiter } from './modules/rate-limit/rate-limiter.js';
 import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
@@ -15,11 +17,18 @@ import { WarningService } from './modules/warnings/warning.service.js';
 export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
+  const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
   return {
     tokens,
     audit,
-    auth: new AuthService(tokens, audit, config.refreshTokenTtlDays),
-    units: new UnitService(),
+    limiter,
+    auth: new AuthService(tokens, audit, limiter, {
+      refreshTtlDays: config.refreshTokenTtlDays,
+      refreshMaxDays: config.refreshTokenMaxDays,
+      limits: config.rateLimits,
+    }),
+    accounts: new AccountService(audit),
+    units: new UnitService(audit),
     plans: new ActionPlanService(),
     tasks: new TaskService(),
     reports: new ReportService(),

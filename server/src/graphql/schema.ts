@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
 import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
@@ -24,6 +25,7 @@ export const resolvers = [
   SyncResolver,
   AnalyticsResolver,
   WarningResolver,
+  AuditResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

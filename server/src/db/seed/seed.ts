@@ -300,7 +300,7 @@ export async function seedDemo(em: EntityManager, root: Unit): Promise<void> {
                 name: spec.indicator[0],
                 unitOfMeasure: spec.indicator[1],
                 baseline: spec.indicator[2],
-                target: spec.indicator[3] / (spec.indicator[4] === IndicatorDirection.HIGHER_IS_BETTER ? 4 : 1),
+                target: Math.round(spec.indicator[3] / (spec.indicator[4] === IndicatorDirection.HIGHER_IS_BETTER ? 4 : 1)),
                 direction: spec.indicator[4],
                 dueOn: subDue,
               })
@@ -332,7 +332,7 @@ export async function seedDemo(em: EntityManager, root: Unit): Promise<void> {
                   name: ind.name,
                   unitOfMeasure: ind.unitOfMeasure,
                   baseline: ind.baseline,
-                  target: ind.target / 3,
+                  target: Math.round(ind.target / 3),
                   direction: ind.direction,
                   dueOn: leaf.dueOn,
                 })

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { ConnectionType } from '../../common/pagination.js';
 import { Role } from './role.js';
 
 @ObjectType('Account')
@@ -21,6 +22,20 @@ export class AccountType {
   @Field(() => Date, { nullable: true })
   disabledAt?: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'Set while repeated failed sign-ins keep the account locked' })
+  lockedUntil?: Date | null;
+
   @Field(() => Date, { nullable: true })
   lastSignInAt?: Date | null;
+}
+
+export const AccountConnection = ConnectionType('Account', AccountType);
+
+@ObjectType('AccountCredentials', { description: 'An account with a temporary password, shown this once' })
+export class AccountCredentialsType {
+  @Field(() => AccountType)
+  account!: AccountType;
+
+  @Field(() => String, { description: 'Give it to the person; they must change it at first sign-in' })
+  temporaryPassword!: string;
 }

@@ -24,6 +24,10 @@ export class RefreshToken {
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   issuedAt: Date & Opt = new Date();
 
+  /** When the sign-in began; carried over on rotation. The absolute cap counts from here. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  signedInAt: Date & Opt = new Date();
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
 

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError, NotFoundError } from '../../common/errors.js';
+import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
+import { Unit } from '../organisations/unit.entity.js';
+import { subtreePattern } from '../organisations/unit-path.js';
+import { auditScopeSql, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
+import { assertUuid } from '../tasks/task.service.js';
+import { AuditEvent } from './audit-event.entity.js';
+import type { AuditEventFilter } from './audit.type.js';
 
 export interface AuditEntry {
   action: string;
@@ -86,6 +94,58 @@ export function eventHash(e: HashedFields): string {
 }
 
 export class AuditService {
+  /**
+   * One page of the events recorded against units in the viewer's subtree (or below `unitId`),
+   * newest first. Events of a unit outside it are never returned or counted.
+   */
+  async list(em: EntityManager, viewer: Viewer, filter: AuditEventFilter, page: PageArgs): Promise<Connection<AuditEvent>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...p: unknown[]) => {
+      where.push(sql);
+      params.push(...p);
+    };
+    const scope = auditScopeSql(viewer);
+    add(scope.sql, ...scope.params);
+    if (filter.unitId) {
+      assertUuid('unitId', filter.unitId);
+      const unit = await em.findOne(Unit, { id: filter.unitId });
+      if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', filter.unitId);
+      add('e.actor_unit_path like ?', subtreePattern(unit.path));
+    }
+    if (filter.actions?.length) {
+      const actions = filter.actions.slice(0, 50);
+      add(`e.action in (${actions.map(() => '?').join(', ')})`, ...actions);
+    }
+    if (filter.entityType) add('e.entity_type = ?', filter.entityType);
+    if (filter.entityId) add('e.entity_id = ?', filter.entityId);
+    if (filter.actorAccountId) {
+      assertUuid('actorAccountId', filter.actorAccountId);
+      add('e.actor_account_id = ?', filter.actorAccountId);
+    }
+    if (filter.from) add('e.at >= ?', filter.from);
+    if (filter.to) add('e.at < ?', filter.to);
+    if (filter.from && filter.to && filter.from > filter.to) throw new BadInputError('to', '"to" comes before "from"');
+    const base = where.join(' and ');
+    const conn = em.getConnection();
+    const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from audit_event e where ${base}`, params);
+    const keyset: string[] = [];
+    const keyParams: unknown[] = [];
+    if (page.after) {
+      const [id] = decodeCursor(page.after, 1);
+      if (typeof id !== 'string' || !/^\d{1,19}$/.test(id))
+        throw new BadInputError('after', 'The cursor is not one this server issued');
+      keyset.push('e.id < ?');
+      keyParams.push(id);
+    }
+    const rows = await conn.execute<Record<string, unknown>[]>(
+      `select e.* from audit_event e where ${[base, ...keyset].join(' and ')} order by e.id desc limit ?`,
+      [...params, ...keyParams, page.first + 1],
+    );
+    const events = rows.map((r) => em.map(AuditEvent, r));
+    return toConnection(events, page.first, Number(n), (e) => [String(e.id)]);
+  }
+
   /**
    * Appends an event to its chain inside the caller's transaction: the chain head row is
    * locked until that transaction ends, so events of one province are strictly ordered while

@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
+import { Role } from '../accounts/role.js';
 import { canSeeUnit } from '../scope/scope.js';
 import { Unit } from './unit.entity.js';
+import { CreateUnitInput, UpdateUnitInput } from './unit.inputs.js';
 import { UnitType } from './unit.type.js';
 
 @Resolver(() => UnitType)
@@ -17,6 +19,30 @@ export class UnitResolver {
   @Query(() => UnitType)
   unit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.units.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UnitType, { description: 'A new unit below your own unit or below a unit of your subtree' })
+  createUnit(@Ctx() ctx: Context, @Arg('input', () => CreateUnitInput) input: CreateUnitInput) {
+    return ctx.services.units.create(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UnitType, { description: 'Renames a unit below your own, or changes its kind' })
+  updateUnit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateUnitInput) input: UpdateUnitInput) {
+    return ctx.services.units.update(ctx.em, requireViewer(ctx), id, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UnitType, { description: 'Moves a unit below your own, with everything below it, under a new parent' })
+  moveUnit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('newParentId', () => ID) newParentId: string) {
+    return ctx.services.units.move(ctx.em, requireViewer(ctx), id, newParentId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UnitType, { description: 'Refused while the unit has active units below it or enabled accounts' })
+  deactivateUnit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    return ctx.services.units.deactivate(ctx.em, requireViewer(ctx), id);
   }
 
   @FieldResolver(() => UnitType, { nullable: true, description: 'Null at the top of your subtree' })

@@ -81,3 +81,34 @@ export function canReview(viewer: Viewer, report: Pick<ProgressReport, 'unitPath
 export function canAdminister(viewer: Viewer, unitPath: string): boolean {
   return hasRole(viewer, Role.ADMIN) && isWithin(unitPath, viewer.unitPath);
 }
+
+/** An admin acts on accounts and units only through this: NOT_FOUND outside its subtree. */
+export function assertCanAdminister(viewer: Viewer, unitPath: string, entity: string, id?: string): void {
+  if (!hasRole(viewer, Role.ADMIN)) throw new ForbiddenError('Only administrators manage accounts and units');
+  if (!isWithin(unitPath, viewer.unitPath)) throw new NotFoundError(entity, id);
+}
+
+/**
+ * Units an admin may change (rename, move, deactivate): strictly below its own unit. Its own
+ * unit belongs to the admin above. Outside the subtree answers NOT_FOUND; its own unit FORBIDDEN.
+ */
+export function assertCanManageUnit(viewer: Viewer, unit: Pick<Unit, 'id' | 'path'>): void {
+  assertCanAdminister(viewer, unit.path, 'Unit', unit.id);
+  if (unit.path === viewer.unitPath) throw new ForbiddenError('Your own unit is managed by the administrator above it');
+}
+
+/** An admin grants (or takes away) only roles it holds itself. */
+export function assertCanGrantRoles(viewer: Viewer, roles: readonly Role[]): void {
+  const missing = roles.filter((r) => !viewer.roles.includes(r));
+  if (missing.length) throw new ForbiddenError(`You cannot grant or remove a role you do not hold: ${missing.join(', ')}`);
+}
+
+/** The SQL condition for accounts (joined unit aliased `alias`) the viewer administers. */
+export function accountScopeSql(viewer: Viewer, alias = 'u'): { sql: string; params: string[] } {
+  return { sql: `${alias}.path like ?`, params: [subtreePattern(viewer.unitPath)] };
+}
+
+/** Audit events readable by the viewer: those recorded against a unit in its subtree. */
+export function auditScopeSql(viewer: Viewer, alias = 'e'): { sql: string; params: string[] } {
+  return { sql: `${alias}.actor_unit_path like ?`, params: [subtreePattern(viewer.unitPath)] };
+}

@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { chromiumAvailable, INSTALL_HINT } from './chromium.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Builds the web app once for the whole browser suite, so it tests what `npm start` serves. */
+export default function setup() {
+  if (!chromiumAvailable()) {
+    console.warn(`\n  Skipping the browser suite: ${INSTALL_HINT}\n`);
+    return;
+  }
+  const build = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('The web app did not build');
+}

@@ -1,0 +1,33 @@
+import { Role } from '../../../src/modules/accounts/role.js';
+import { lineOfCommand, onlyRoles, type MatrixEntry } from './matrix.js';
+
+const adminInLine = onlyRoles([Role.ADMIN], lineOfCommand);
+
+/** Unit management: always on a new unit below the fixture's unit, so each call starts alike. */
+export const entries: MatrixEntry[] = [
+  {
+    operation: 'Mutation.createUnit',
+    document: `mutation($input: CreateUnitInput!) { createUnit(input: $input) { id } }`,
+    variables: (fx) => ({ input: { parentId: fx.units.unit.id, code: fx.unique('MT'), name: 'Chi bộ ma trận', kind: 'CELL' } }),
+    expect: adminInLine,
+  },
+  {
+    operation: 'Mutation.updateUnit',
+    document: `mutation($id: ID!) { updateUnit(id: $id, input: { name: "Tên mới" }) { id } }`,
+    variables: async (fx) => ({ id: (await fx.newUnit(fx.units.unit)).id }),
+    expect: adminInLine,
+  },
+  {
+    // From below the child up to the unit: the child's admin manages the unit moved but not its new parent.
+    operation: 'Mutation.moveUnit',
+    document: `mutation($id: ID!, $to: ID!) { moveUnit(id: $id, newParentId: $to) { id } }`,
+    variables: async (fx) => ({ id: (await fx.newUnit(fx.units.child)).id, to: fx.units.unit.id }),
+    expect: adminInLine,
+  },
+  {
+    operation: 'Mutation.deactivateUnit',
+    document: `mutation($id: ID!) { deactivateUnit(id: $id) { id } }`,
+    variables: async (fx) => ({ id: (await fx.newUnit(fx.units.unit)).id }),
+    expect: adminInLine,
+  },
+];
