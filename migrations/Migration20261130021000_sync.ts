@@ -23,10 +23,9 @@ export class Migration20261130021000_sync extends Migration {
                         for each row execute function "sync_set_change_xid"()', name, tbl);
         execute format('create index if not exists "%s_change_xid_idx" on %s ("change_xid")', name, tbl);
       end $$;`);
-    this.addSql(`select "sync_track"('task'), "sync_track"('indicator'), "sync_track"('progress_report');`);
-    this.addSql(`do $$ begin
-        if to_regclass('notification') is not null then perform "sync_track"('notification'); end if;
-      end $$;`);
+    this.addSql(
+      `select "sync_track"('task'), "sync_track"('indicator'), "sync_track"('progress_report'), "sync_track"('notification');`,
+    );
 
     this.addSql(`create table "sync_tombstone" (
       "id" bigserial primary key,
@@ -51,6 +50,14 @@ export class Migration20261130021000_sync extends Migration {
       end $$;`);
     this.addSql(`create trigger "task_sync_tombstone" after update of "lead_unit_path" or delete on "task"
       for each row execute function "sync_task_tombstone"();`);
+
+    this.addSql(`create function "sync_notification_tombstone"() returns trigger language plpgsql as $$
+      begin
+        insert into "sync_tombstone" ("entity", "entity_id", "account_id") values ('NOTIFICATION', old.id, old.account_id);
+        return null;
+      end $$;`);
+    this.addSql(`create trigger "notification_sync_tombstone" after delete on "notification"
+      for each row execute function "sync_notification_tombstone"();`);
 
     this.addSql(`create table "sync_applied_entry" (
       "id" uuid not null,

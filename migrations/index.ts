@@ -1,5 +1,6 @@
 import { Migration20261130013220 } from './Migration20261130013220.js';
 import { Migration20261130020000_analytics } from './Migration20261130020000_analytics.js';
+import { Migration20261130020000_workflow } from './Migration20261130020000_workflow.js';
 import { Migration20261130021000_sync } from './Migration20261130021000_sync.js';
 import { Migration20261130020000_accounts_security } from './Migration20261130020000_accounts_security.js';
 
@@ -11,5 +12,6 @@ export const migrationsList = [
   { name: 'Migration20261130013220', class: Migration20261130013220 },
   { name: 'Migration20261130020000_accounts_security', class: Migration20261130020000_accounts_security },
   { name: 'Migration20261130020000_analytics', class: Migration20261130020000_analytics },
+  { name: 'Migration20261130020000_workflow', class: Migration20261130020000_workflow },
   { name: 'Migration20261130021000_sync', class: Migration20261130021000_sync },
 ];

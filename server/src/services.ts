@@ -4,6 +4,7 @@ import { AuthService } from './modules/accounts/auth.service.js';
 import { TokenSigner } from './modules/accounts/tokens.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { createRateLimiter } from './modules/rate-limit/rate-limiter.js';
+import { NotificationService } from './modules/notifications/notification.service.js';
 import { UnitService } from './modules/organisations/unit.service.js';
 import { ActionPlanService } from './modules/plans/action-plan.service.js';
 import { ReportService } from './modules/reports/report.service.js';
@@ -18,7 +19,8 @@ export function createServices(config: Config, secret: string) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
   const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
-  return {
+  const notifications = new NotificationService(audit);
+  const services = {
     tokens,
     audit,
     limiter,
@@ -30,12 +32,13 @@ export function createServices(config: Config, secret: string) {
     accounts: new AccountService(audit),
     units: new UnitService(audit),
     plans: new ActionPlanService(),
-    tasks: new TaskService(),
-    reports: new ReportService(),
-    sync: new SyncService(syncHandlers()),
+    tasks: new TaskService(audit, notifications),
+    reports: new ReportService(audit, notifications),
+    notifications,
     analytics: new AnalyticsService(),
     warnings: new WarningService(config.warnings),
   };
+  return { ...services, sync: new SyncService(syncHandlers(services)) };
 }
 
 export type Services = ReturnType<typeof createServices>;

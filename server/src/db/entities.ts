@@ -9,6 +9,8 @@ import { ProgressReport } from '../modules/reports/progress-report.entity.js';
 import { ReportIndicatorValue } from '../modules/reports/report-indicator-value.entity.js';
 import { Resolution } from '../modules/resolutions/resolution.entity.js';
 import { Task } from '../modules/tasks/task.entity.js';
+import { TaskHistory } from '../modules/tasks/task-history.entity.js';
+import { Notification } from '../modules/notifications/notification.entity.js';
 import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
@@ -25,5 +27,7 @@ export const entities = [
   Attachment,
   AuditEvent,
   AuditChainHead,
+  TaskHistory,
+  Notification,
   SyncClientRecord,
 ];

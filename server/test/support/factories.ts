@@ -10,6 +10,7 @@ import { ActionPlan } from '../../src/modules/plans/action-plan.entity.js';
 import { ProgressReport } from '../../src/modules/reports/progress-report.entity.js';
 import { Resolution } from '../../src/modules/resolutions/resolution.entity.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
+import type { Viewer } from '../../src/modules/scope/viewer.js';
 import type { TestApp } from './test-app.js';
 
 // Factories write straight to the database with overridable defaults; parents are built on demand.
@@ -177,4 +178,18 @@ export async function buildReport(
   });
   await em.flush();
   return r;
+}
+
+/** The viewer a request by `account` of `unit` would carry, for calling services directly. */
+export function viewerOf(account: Account, unit: Unit): Viewer {
+  return {
+    accountId: account.id,
+    username: account.username,
+    displayName: account.displayName,
+    unitId: unit.id,
+    unitPath: unit.path,
+    roles: account.roles,
+    mustChangePassword: false,
+    familyId: randomUUID(),
+  };
 }

@@ -385,7 +385,12 @@ export class SyncClient {
       if (!batch.length) break;
       const limit = this.options.pushBatch ?? MAX_PUSH_BATCH;
       const res = await this.call<{ syncPush: SyncPushResult }>(SYNC_PUSH, {
-        input: { protocolVersion: PROTOCOL_VERSION, clientId, entries: batch.slice(0, limit).map(toWire) },
+        input: {
+          protocolVersion: PROTOCOL_VERSION,
+          clientId,
+          clientTime: (this.options.now?.() ?? new Date()).toISOString(),
+          entries: batch.slice(0, limit).map(toWire),
+        },
       });
       if (res.syncPush.updateRequired) throw new UpdateRequired('the server needs a newer version of the app');
       for (const e of batch) attempted.add(e.id);

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { UnitType } from '../organisations/unit.type.js';
@@ -6,6 +6,16 @@ import { canSeeUnit } from '../scope/scope.js';
 import { TaskType } from '../tasks/task.type.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { IndicatorValueType, ProgressReportType } from './progress-report.type.js';
+import { SubmitReportInput } from './report.inputs.js';
+
+@ObjectType('SubmitReportResult')
+class SubmitReportResult {
+  @Field(() => ProgressReportType)
+  report!: ProgressReport;
+
+  @Field(() => Boolean, { description: 'False when this id had been stored before: nothing new was stored' })
+  created!: boolean;
+}
 
 @Resolver(() => ProgressReportType)
 export class ReportResolver {
@@ -13,6 +23,28 @@ export class ReportResolver {
   @Query(() => ProgressReportType)
   report(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.reports.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized()
+  @Mutation(() => SubmitReportResult, { description: 'Stores a report once per device-made id' })
+  submitReport(@Ctx() ctx: Context, @Arg('input', () => SubmitReportInput) input: SubmitReportInput) {
+    return ctx.services.reports.submit(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => ProgressReportType)
+  approveReport(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+  ) {
+    return ctx.services.reports.approve(ctx.em, requireViewer(ctx), id, comment);
+  }
+
+  @Authorized()
+  @Mutation(() => ProgressReportType, { description: 'Returns the report to its unit; a new report answers it' })
+  returnReport(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('comment', () => String) comment: string) {
+    return ctx.services.reports.return(ctx.em, requireViewer(ctx), id, comment);
   }
 
   @FieldResolver(() => TaskType)

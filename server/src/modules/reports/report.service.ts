@@ -1,12 +1,72 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
-import { NotFoundError } from '../../common/errors.js';
-import { reportScope } from '../scope/scope.js';
-import type { Viewer } from '../scope/viewer.js';
+import { Account } from '../accounts/account.entity.js';
+import { Role } from '../accounts/role.js';
+import { actorOf, type AuditService } from '../audit/audit.service.js';
+import { Indicator } from '../indicators/indicator.entity.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import type { NotificationService } from '../notifications/notification.service.js';
+import { isWithin } from '../organisations/unit-path.js';
+import { canReportOn, canReview, canSeeTask, reportScope } from '../scope/scope.js';
+import { hasRole, type Viewer } from '../scope/viewer.js';
+import { Task } from '../tasks/task.entity.js';
+import { TaskState } from '../tasks/task.enums.js';
+import { recomputeProgress } from '../tasks/task-progress.js';
 import { assertUuid } from '../tasks/task.service.js';
 import { ProgressReport } from './progress-report.entity.js';
+import { ReportState } from './report.enums.js';
+import { ReportIndicatorValue } from './report-indicator-value.entity.js';
+import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
+
+/** The unit whose leaders are asked to review a report: the assigner, or the reporter's parent. */
+function reviewerUnitPath(task: Pick<Task, 'assignerUnitPath'>, reporterPath: string): string | null {
+  if (task.assignerUnitPath !== reporterPath && isWithin(reporterPath, task.assignerUnitPath)) return task.assignerUnitPath;
+  const parent = reporterPath.replace(/[^/]+\/$/, '');
+  return parent.length > 1 ? parent : null;
+}
+
+function checkText(field: string, value: string | null | undefined, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (value.length > max) throw new BadInputError(field, `${field} is longer than ${max} characters`);
+  return value.trim() ? value : null;
+}
+
+/** Shape checks that need no database: they fail before anything is read or written. */
+function validateSubmission(input: SubmitReportInput, now: Date) {
+  assertUuid('id', input.id);
+  assertUuid('taskId', input.taskId);
+  if (input.answersReportId) assertUuid('answersReportId', input.answersReportId);
+  if (typeof input.percent !== 'number' || !Number.isFinite(input.percent) || input.percent < 0 || input.percent > 100)
+    throw new BadInputError('percent', 'percent must be between 0 and 100');
+  const narrative = checkText('narrative', input.narrative, NARRATIVE_MAX);
+  const obstacles = checkText('obstacles', input.obstacles, OBSTACLES_MAX);
+  if (input.hasObstacles && !obstacles) throw new BadInputError('obstacles', 'Describe the obstacles');
+  const writtenAt = input.writtenAt instanceof Date ? input.writtenAt : new Date(input.writtenAt as unknown as string);
+  if (Number.isNaN(writtenAt.getTime())) throw new BadInputError('writtenAt', 'writtenAt is not a valid time');
+  if (writtenAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
+    throw new BadInputError('writtenAt', 'writtenAt is in the future; check the device clock');
+  if (writtenAt.getTime() < Date.UTC(2000, 0, 1)) throw new BadInputError('writtenAt', 'writtenAt is too far in the past');
+  const values = input.values ?? [];
+  if (values.length > 200) throw new BadInputError('values', 'Too many indicator values');
+  const seen = new Set<string>();
+  for (const v of values) {
+    assertUuid('values', v.indicatorId);
+    if (seen.has(v.indicatorId)) throw new BadInputError('values', 'An indicator is given twice');
+    seen.add(v.indicatorId);
+    if (typeof v.value !== 'number' || !Number.isFinite(v.value))
+      throw new BadInputError('values', 'An indicator value is not a number');
+  }
+  return { narrative, obstacles: input.hasObstacles ? obstacles : null, writtenAt, values };
+}
 
 export class ReportService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
+  ) {}
+
   /** A report the viewer may read; NOT_FOUND for a missing and a forbidden id alike. */
   async get(em: EntityManager, viewer: Viewer, id: string): Promise<ProgressReport> {
     assertUuid('id', id);
@@ -27,5 +87,189 @@ export class ReportService {
       em.count(ProgressReport, { task: taskId }),
     ]);
     return toConnection(rows, page.first, total, (r) => [r.receivedAt.toISOString(), r.id]);
+  }
+
+  /**
+   * Stores a report written by the lead unit of a task, once per device-made id: the same id
+   * again returns the original with `created: false` and stores nothing, even when two
+   * transactions race. A report written while the reporter's unit led the task, which has been
+   * reassigned since, is kept and flagged. Invalid input stores nothing.
+   */
+  async submit(
+    em: EntityManager,
+    viewer: Viewer,
+    input: SubmitReportInput,
+  ): Promise<{ report: ProgressReport; created: boolean }> {
+    const clean = validateSubmission(input, new Date());
+    return em.transactional(async (tx) => {
+      const existing = await tx.findOne(ProgressReport, { id: input.id });
+      if (existing) return { report: this.replayed(viewer, existing), created: false };
+
+      const task = await tx.findOne(Task, { id: input.taskId });
+      if (!task) throw new NotFoundError('Task', input.taskId);
+      let flaggedReassigned = false;
+      if (!canReportOn(viewer, task)) {
+        const ledThen = await this.unitLedTaskAt(tx, task.id, viewer.unitId, clean.writtenAt);
+        if (ledThen && hasRole(viewer, Role.REPORTER, Role.FOCAL)) flaggedReassigned = true;
+        else if (canSeeTask(viewer, task))
+          throw new ForbiddenError('Only the lead unit’s reporters and focal officers report on this task');
+        else throw new NotFoundError('Task', input.taskId);
+      }
+      if (task.state === TaskState.CANCELLED) throw new BadInputError('taskId', 'The task has been cancelled');
+
+      if (clean.values.length) {
+        const ids = clean.values.map((v) => v.indicatorId);
+        const found = await tx.count(Indicator, { id: { $in: ids }, task: task.id });
+        if (found !== ids.length) throw new BadInputError('values', 'A value is given for an indicator of another task');
+      }
+      if (input.answersReportId) {
+        const answered = await tx.findOne(ProgressReport, { id: input.answersReportId, task: task.id });
+        if (!answered) throw new BadInputError('answersReportId', 'The answered report is not a report of this task');
+        if (answered.state !== ReportState.RETURNED)
+          throw new BadInputError('answersReportId', 'Only a returned report can be answered');
+      }
+
+      // The primary key decides a race: the loser waits for the winner's commit, inserts
+      // nothing, and answers with the winner's report.
+      const rows = await tx.execute<Record<string, unknown>[]>(
+        `insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
+           obstacles, written_at, answers_report_id, flagged_reassigned)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (id) do nothing returning *`,
+        [
+          input.id,
+          task.id,
+          viewer.unitId,
+          viewer.unitPath,
+          viewer.accountId,
+          input.percent,
+          clean.narrative,
+          input.hasObstacles,
+          clean.obstacles,
+          clean.writtenAt,
+          input.answersReportId ?? null,
+          flaggedReassigned,
+        ],
+      );
+      if (!rows.length) {
+        const winner = await tx.findOneOrFail(ProgressReport, { id: input.id }, { refresh: true });
+        return { report: this.replayed(viewer, winner), created: false };
+      }
+      const report = tx.map(ProgressReport, rows[0]!);
+      for (const v of clean.values)
+        tx.create(ReportIndicatorValue, { report, indicator: tx.getReference(Indicator, v.indicatorId), value: v.value });
+      await tx.flush();
+      await tx.execute(`update task set last_report_at = now() where id = ?`, [task.id]);
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'report.submit',
+        entityType: 'ProgressReport',
+        entityId: report.id,
+        after: {
+          taskId: task.id,
+          percent: report.percent,
+          values: clean.values,
+          hasObstacles: report.hasObstacles,
+          writtenAt: report.writtenAt,
+          answersReportId: input.answersReportId ?? null,
+          flaggedReassigned,
+        },
+        unitPath: viewer.unitPath,
+      });
+      const reviewers = reviewerUnitPath(task, viewer.unitPath);
+      if (reviewers)
+        await this.notifications.notifyUnit(tx, reviewers, {
+          kind: NotificationKind.REPORT_SUBMITTED,
+          message: `Báo cáo mới (${report.percent}%) cho nhiệm vụ «${task.title}» chờ duyệt${flaggedReassigned ? ' — nhiệm vụ đã được giao lại' : ''}`,
+          taskId: task.id,
+          reportId: report.id,
+        });
+      return { report, created: true };
+    });
+  }
+
+  /** Approves a submitted report; the task's progress and indicators follow it, up the tree. */
+  async approve(em: EntityManager, viewer: Viewer, id: string, comment?: string | null): Promise<ProgressReport> {
+    const text = checkText('comment', comment, COMMENT_MAX);
+    return this.review(em, viewer, id, ReportState.APPROVED, text);
+  }
+
+  /** Returns a submitted report to its unit with a comment saying what to fix. */
+  async return(em: EntityManager, viewer: Viewer, id: string, comment: string): Promise<ProgressReport> {
+    const text = checkText('comment', comment, COMMENT_MAX);
+    if (!text) throw new BadInputError('comment', 'Say why the report is returned');
+    return this.review(em, viewer, id, ReportState.RETURNED, text);
+  }
+
+  private async review(
+    em: EntityManager,
+    viewer: Viewer,
+    id: string,
+    state: ReportState.APPROVED | ReportState.RETURNED,
+    comment: string | null,
+  ): Promise<ProgressReport> {
+    assertUuid('id', id);
+    return em.transactional(async (tx) => {
+      const report = await tx.findOne(ProgressReport, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const task = report ? await tx.findOne(Task, { id: report.task.id }) : null;
+      if (!report || !task || !(isWithin(report.unitPath, viewer.unitPath) || canSeeTask(viewer, task)))
+        throw new NotFoundError('ProgressReport', id);
+      if (!canReview(viewer, report)) throw new ForbiddenError('Only leaders of a unit above the reporting unit review it');
+      if (report.state !== ReportState.SUBMITTED)
+        throw new ConflictError(`The report was already ${report.state === ReportState.APPROVED ? 'approved' : 'returned'}`, {
+          state: report.state,
+        });
+      report.state = state;
+      report.reviewedAt = new Date();
+      report.reviewedBy = tx.getReference(Account, viewer.accountId) as never;
+      report.reviewComment = comment;
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: state === ReportState.APPROVED ? 'report.approve' : 'report.return',
+        entityType: 'ProgressReport',
+        entityId: report.id,
+        before: { state: ReportState.SUBMITTED },
+        after: { state, comment },
+        unitPath: report.unitPath,
+      });
+      if (state === ReportState.APPROVED) await recomputeProgress(tx, task.id);
+      await this.notifications.notifyUnit(
+        tx,
+        report.unitPath,
+        state === ReportState.APPROVED
+          ? {
+              kind: NotificationKind.REPORT_APPROVED,
+              message: `Báo cáo cho nhiệm vụ «${task.title}» đã được duyệt`,
+              taskId: task.id,
+              reportId: report.id,
+            }
+          : {
+              kind: NotificationKind.REPORT_RETURNED,
+              message: `Báo cáo cho nhiệm vụ «${task.title}» bị trả lại: ${comment}`,
+              taskId: task.id,
+              reportId: report.id,
+            },
+        report.author.id,
+      );
+      return report;
+    });
+  }
+
+  /**
+   * True when the unit had been given the task by the time the report was written, by the
+   * assignment history: a device offline across a reassignment still believes it leads.
+   */
+  private async unitLedTaskAt(em: EntityManager, taskId: string, unitId: string, at: Date): Promise<boolean> {
+    const rows = await em.execute<{ one: number }[]>(
+      `select 1 as one from task_assignment where task_id = ? and unit_id = ? and assigned_at <= ? limit 1`,
+      [taskId, unitId, at],
+    );
+    return rows.length > 0;
+  }
+
+  /** A repeated id answers with the original, to whoever could have sent it. */
+  private replayed(viewer: Viewer, report: ProgressReport): ProgressReport {
+    if (report.author.id !== viewer.accountId && !isWithin(report.unitPath, viewer.unitPath))
+      throw new ConflictError('This report id is already used', { field: 'id' });
+    return report;
   }
 }

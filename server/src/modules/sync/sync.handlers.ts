@@ -1,13 +1,40 @@
-import { AppError, ErrorCode } from '../../common/errors.js';
+import type { NotificationService } from '../notifications/notification.service.js';
+import type { ReportService } from '../reports/report.service.js';
+import type { TaskService } from '../tasks/task.service.js';
 import type { SyncHandlers } from './sync.service.js';
 
 /**
- * Each outbox kind applied through the service that owns it (reports, tasks, notifications), so
- * a synced change obeys exactly the rules of the same change made online.
+ * Each outbox kind applied through the service that owns it, so a synced change obeys exactly
+ * the rules (scope, validation, audit, notifications) of the same change made online.
  */
-export function syncHandlers(): SyncHandlers {
-  const unavailable = async (): Promise<never> => {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, 'not available yet');
+export function syncHandlers(services: {
+  reports: ReportService;
+  tasks: TaskService;
+  notifications: NotificationService;
+}): SyncHandlers {
+  return {
+    async createReport(em, viewer, e) {
+      await services.reports.submit(em, viewer, {
+        id: e.reportId,
+        taskId: e.taskId,
+        percent: e.percent,
+        values: (e.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+        narrative: e.narrative ?? null,
+        hasObstacles: e.hasObstacles,
+        obstacles: e.obstacles ?? null,
+        writtenAt: e.writtenAt,
+        answersReportId: e.answersReportId ?? null,
+      });
+    },
+    async updateTask(em, viewer, e) {
+      const fields: Record<string, string | null> = {};
+      for (const f of ['responsiblePerson', 'expectedResult', 'description'] as const)
+        if (e[f] !== undefined) fields[f] = e[f] ?? null;
+      const task = await services.tasks.update(em, viewer, { id: e.taskId, baseVersion: e.baseVersion, ...fields });
+      return { version: task.version };
+    },
+    async markNotificationRead(em, viewer, e) {
+      await services.notifications.markRead(em, viewer, e.notificationId);
+    },
   };
-  return { createReport: unavailable, updateTask: unavailable, markNotificationRead: unavailable };
 }

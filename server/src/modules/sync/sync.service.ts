@@ -115,12 +115,12 @@ export class SyncService {
           : { since: next, next, after: null, view };
 
         const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
-        const [tasks, reports, notifications, removals] = await Promise.all([
+        const [tasks, reports, notifications] = await Promise.all([
           this.loadTasks(tx, ids('T')),
           this.loadReports(tx, ids('R')),
-          this.loadNotifications(tx, ids('N')),
-          this.loadRemovals(tx, ids('X')),
+          this.loadNotifications(tx, viewer, ids('N')),
         ]);
+        const removals = this.loadRemovals(ids('X'), ids('Y'));
         return {
           updateRequired: false,
           reset: false,
@@ -161,11 +161,12 @@ export class SyncService {
            and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)`,
     ];
     const params: unknown[] = [since, p, since, p, since, p, since, p];
-    const notif = this.notificationKeysSql();
-    if (notif) {
-      parts.push(notif);
-      params.push(since, viewer.accountId, since, viewer.accountId);
-    }
+    parts.push(
+      `select n.change_xid, 'N', n.id from notification n where n.change_xid >= ?::xid8 and n.account_id = ?`,
+      `select s.change_xid, 'Y', s.entity_id from sync_tombstone s
+         where s.change_xid >= ?::xid8 and s.account_id = ? and s.entity = 'NOTIFICATION'`,
+    );
+    params.push(since, viewer.accountId, since, viewer.accountId);
     let where = '';
     if (after) {
       where = `where (c.x, c.k, c.id) > (?::xid8, ?, ?::uuid)`;
@@ -174,11 +175,6 @@ export class SyncService {
     const sql = `select c.x::text as x, c.k, c.id from (${parts.join(' union ')}) c ${where} order by c.x, c.k, c.id limit ?`;
     params.push(limit);
     return tx.execute<KeyRow[]>(sql, params);
-  }
-
-  /** Keys of the viewer's notifications and their removals; null until notifications exist. */
-  protected notificationKeysSql(): string | null {
-    return null;
   }
 
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
@@ -247,14 +243,28 @@ export class SyncService {
     }));
   }
 
-  /** The viewer's notifications by id; overridden once notifications exist. */
-  protected async loadNotifications(_tx: EntityManager, ids: string[]): Promise<SyncNotificationType[]> {
-    void ids;
-    return [];
+  private async loadNotifications(tx: EntityManager, viewer: Viewer, ids: string[]): Promise<SyncNotificationType[]> {
+    if (!ids.length) return [];
+    const rows = await tx.execute<Row[]>(
+      `select * from notification where id = any(?::uuid[]) and account_id = ? order by created_at, id`,
+      [pgArray(ids), viewer.accountId],
+    );
+    return rows.map((n) => ({
+      id: n.id as string,
+      kind: n.kind as string,
+      message: n.message as string,
+      taskId: (n.task_id as string | null) ?? null,
+      reportId: (n.report_id as string | null) ?? null,
+      createdAt: iso(n.created_at)!,
+      readAt: iso(n.read_at),
+    }));
   }
 
-  private async loadRemovals(_tx: EntityManager, ids: string[]): Promise<{ entity: SyncEntity; id: string }[]> {
-    return ids.map((id) => ({ entity: SyncEntity.TASK, id }));
+  private loadRemovals(tasks: string[], notifications: string[]): { entity: SyncEntity; id: string }[] {
+    return [
+      ...tasks.map((id) => ({ entity: SyncEntity.TASK, id })),
+      ...notifications.map((id) => ({ entity: SyncEntity.NOTIFICATION, id })),
+    ];
   }
 
   /** The server's current copy of a task the viewer may still see, for a CONFLICT answer. */
@@ -280,6 +290,7 @@ export class SyncService {
     if (input.entries.length > MAX_PUSH_ENTRIES) {
       throw new BadInputError('entries', `at most ${MAX_PUSH_ENTRIES} entries per push`);
     }
+    const skewMs = clockSkew(input.clientTime ?? null, new Date());
     const seen = new Set<string>();
     const results: OutboxEntryResultType[] = [];
     for (const entry of input.entries) {
@@ -294,7 +305,7 @@ export class SyncService {
         continue;
       }
       seen.add(entry.id);
-      results.push(await this.applyEntry(em, viewer, input.clientId, entry));
+      results.push(await this.applyEntry(em, viewer, input.clientId, entry, skewMs));
     }
     const applied = results.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
     const rejected = results.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
@@ -307,6 +318,7 @@ export class SyncService {
     viewer: Viewer,
     clientId: string,
     entry: OutboxEntryInput,
+    skewMs: number,
   ): Promise<OutboxEntryResultType> {
     try {
       assertUuid('id', entry.id);
@@ -335,8 +347,10 @@ export class SyncService {
           return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
         }
         let version: number | null = null;
-        if (entry.kind === OutboxKind.CREATE_REPORT) await this.handlers.createReport(tx, viewer, entry.createReport!);
-        else if (entry.kind === OutboxKind.UPDATE_TASK)
+        if (entry.kind === OutboxKind.CREATE_REPORT) {
+          const report = entry.createReport!;
+          await this.handlers.createReport(tx, viewer, { ...report, writtenAt: deviceTime(report.writtenAt, skewMs) });
+        } else if (entry.kind === OutboxKind.UPDATE_TASK)
           version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
         else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
         await tx.flush();
@@ -413,6 +427,24 @@ export class SyncService {
       this.logger?.warn('sync client record failed', { clientId, error });
     }
   }
+}
+
+const SKEW_TOLERANCE_MS = 2 * 60_000;
+
+/** How far the device clock is ahead of the server's (ms); 0 when unknown or within tolerance. */
+export function clockSkew(clientTime: Date | null, serverNow: Date): number {
+  if (!clientTime || Number.isNaN(clientTime.getTime())) return 0;
+  const skew = clientTime.getTime() - serverNow.getTime();
+  return Math.abs(skew) <= SKEW_TOLERANCE_MS ? 0 : skew;
+}
+
+/**
+ * A device time in server time: shifted by the clock offset measured at push, and never later
+ * than now (a report cannot have been written after it arrived).
+ */
+export function deviceTime(at: Date, skewMs: number, now = new Date()): Date {
+  const t = new Date(new Date(at).getTime() - skewMs);
+  return t.getTime() > now.getTime() ? now : t;
 }
 
 /** A uuid[] literal: knex would spread a JS array into a list. Ids come from our own rows. */

@@ -181,6 +181,11 @@ export class OutboxEntryInput {
 export class SyncPushInput {
   @Field(() => Int) protocolVersion!: number;
   @Field(() => ID) clientId!: string;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The device clock when sending: device times in the entries are corrected by its offset',
+  })
+  clientTime?: Date | null;
   @Field(() => [OutboxEntryInput], { description: 'At most 100, applied in order' }) entries!: OutboxEntryInput[];
 }
 

@@ -1,7 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
-import { TaskStatus } from './task.enums.js';
+import { TaskPriority, TaskStatus } from './task.enums.js';
 
 export enum TaskOrder {
   DUE_ON = 'DUE_ON',
@@ -38,4 +38,130 @@ export class TaskFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'Only tasks missing one of the five clears' })
   incompleteOnly?: boolean | null;
+}
+
+@InputType({ description: 'A new task of a plan, or a sub-task of a task assigned to your unit' })
+export class CreateTaskInput {
+  @Field(() => ID, { nullable: true, description: "Your unit's plan; a sub-task defaults to its parent's plan" })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A task assigned to your unit, to decompose' })
+  parentId?: string | null;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => ID, { description: 'Your unit or a unit below it' })
+  leadUnitId!: string;
+
+  @Field(() => [ID], { defaultValue: [] })
+  coordinatingUnitIds?: string[];
+
+  @Field(() => String, { nullable: true })
+  responsiblePerson?: string | null;
+
+  @Field(() => String, { nullable: true })
+  expectedResult?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  startOn?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  dueOn?: string | null;
+
+  @Field(() => TaskPriority, { nullable: true })
+  priority?: TaskPriority | null;
+
+  @Field(() => Float, { nullable: true, description: 'Relative weight in the parent’s progress; default 1' })
+  weight?: number | null;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Allow a due date after the parent task’s' })
+  allowLaterThanParent: boolean = false;
+}
+
+@InputType({ description: 'Changed fields only; a field left out is kept' })
+export class UpdateTaskInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: 'The version your copy was based on' })
+  baseVersion!: number;
+
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  responsiblePerson?: string | null;
+
+  @Field(() => String, { nullable: true })
+  expectedResult?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  startOn?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  dueOn?: string | null;
+
+  @Field(() => TaskPriority, { nullable: true })
+  priority?: TaskPriority | null;
+
+  @Field(() => Float, { nullable: true })
+  weight?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allowLaterThanParent?: boolean | null;
+}
+
+@InputType()
+export class ReassignTaskInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  baseVersion!: number;
+
+  @Field(() => ID)
+  leadUnitId!: string;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@InputType()
+export class RescheduleTaskInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  baseVersion!: number;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  startOn?: string | null;
+
+  @Field(() => LocalDateResolver)
+  dueOn!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => Boolean, { defaultValue: false })
+  allowLaterThanParent: boolean = false;
+}
+
+@InputType()
+export class CancelTaskInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  baseVersion!: number;
+
+  @Field(() => String)
+  reason!: string;
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../../common/pagination.js';
 import { localDay } from '../../common/dates.js';
 import type { Context } from '../../graphql/context.js';
@@ -11,9 +11,17 @@ import { ResolutionType } from '../resolutions/resolution.type.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Task } from './task.entity.js';
 import { TaskStatus } from './task.enums.js';
-import { TaskFilter, TaskOrder } from './task.inputs.js';
+import {
+  CancelTaskInput,
+  CreateTaskInput,
+  ReassignTaskInput,
+  RescheduleTaskInput,
+  TaskFilter,
+  TaskOrder,
+  UpdateTaskInput,
+} from './task.inputs.js';
 import { deriveStatus, FiveClear, missingClears } from './task-status.js';
-import { TaskAncestorType, TaskConnection, TaskType } from './task.type.js';
+import { TaskAncestorType, TaskConnection, TaskHistoryType, TaskType } from './task.type.js';
 
 @Resolver(() => TaskType)
 export class TaskResolver {
@@ -32,6 +40,41 @@ export class TaskResolver {
   @Query(() => TaskType)
   task(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.tasks.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType, { description: 'Creates a task in your plan, or a sub-task of a task assigned to your unit' })
+  createTask(@Ctx() ctx: Context, @Arg('input', () => CreateTaskInput) input: CreateTaskInput) {
+    return ctx.services.tasks.create(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType, { description: 'Edits task fields; a stale baseVersion answers CONFLICT with the current task' })
+  updateTask(@Ctx() ctx: Context, @Arg('input', () => UpdateTaskInput) input: UpdateTaskInput) {
+    return ctx.services.tasks.update(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType)
+  reassignTask(@Ctx() ctx: Context, @Arg('input', () => ReassignTaskInput) input: ReassignTaskInput) {
+    return ctx.services.tasks.reassign(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType)
+  rescheduleTask(@Ctx() ctx: Context, @Arg('input', () => RescheduleTaskInput) input: RescheduleTaskInput) {
+    return ctx.services.tasks.reschedule(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType, { description: 'Cancels the task and every open task below it' })
+  cancelTask(@Ctx() ctx: Context, @Arg('input', () => CancelTaskInput) input: CancelTaskInput) {
+    return ctx.services.tasks.cancel(ctx.em, requireViewer(ctx), input);
+  }
+
+  @FieldResolver(() => [TaskHistoryType], { description: 'What changed on the task and its indicators, and why; oldest first' })
+  history(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.services.tasks.listHistory(ctx.em, task.id);
   }
 
   @FieldResolver(() => TaskStatus)

@@ -1,14 +1,33 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, NotFoundError } from '../../common/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { localDay } from '../../common/dates.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
+import { Account } from '../accounts/account.entity.js';
+import { Role } from '../accounts/role.js';
+import { actorOf, type AuditService } from '../audit/audit.service.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import type { NotificationService } from '../notifications/notification.service.js';
 import { Unit } from '../organisations/unit.entity.js';
-import { subtreePattern } from '../organisations/unit-path.js';
-import { assertVisibleTask, canSeeUnit, taskScopeSql } from '../scope/scope.js';
-import type { Viewer } from '../scope/viewer.js';
+import { isWithin, subtreePattern } from '../organisations/unit-path.js';
+import { ActionPlan } from '../plans/action-plan.entity.js';
+import { assertCanAssignTo, assertVisibleTask, canSeeTask, canSeeUnit, taskScopeSql } from '../scope/scope.js';
+import { hasRole, type Viewer } from '../scope/viewer.js';
+import { TaskHistory } from './task-history.entity.js';
 import { Task } from './task.entity.js';
-import { TaskOrder, type TaskFilter } from './task.inputs.js';
+import { TaskPriority, TaskState } from './task.enums.js';
+import {
+  TaskOrder,
+  type CancelTaskInput,
+  type CreateTaskInput,
+  type ReassignTaskInput,
+  type RescheduleTaskInput,
+  type TaskFilter,
+  type UpdateTaskInput,
+} from './task.inputs.js';
+import { recomputeProgress } from './task-progress.js';
 import { statusSql } from './task-status.js';
+import { taskFields, taskView } from './task.view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +36,352 @@ export function assertUuid(field: string, id: string): void {
   if (!UUID.test(id)) throw new BadInputError(field, `${field} is not a valid id`);
 }
 
+const TITLE_MAX = 500;
+const TEXT_MAX = 10_000;
+const PERSON_MAX = 255;
+const REASON_MAX = 2_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Fields the lead unit's focal officers may change; the assigner's may change every field. */
+const LEAD_FIELDS = ['description', 'responsiblePerson', 'expectedResult'] as const;
+type EditableField = (typeof LEAD_FIELDS)[number] | 'title' | 'startOn' | 'dueOn' | 'priority' | 'weight';
+
+function text(field: string, value: string | null | undefined, max: number, required = false): string | null {
+  if (value === undefined || value === null || !value.trim()) {
+    if (required) throw new BadInputError(field, `${field} must not be empty`);
+    return null;
+  }
+  if (value.length > max) throw new BadInputError(field, `${field} is longer than ${max} characters`);
+  return value.trim();
+}
+
+function day(field: string, value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new BadInputError(field, `${field} must be a date (YYYY-MM-DD)`);
+  return value;
+}
+
+function weightOf(value: number | null | undefined): number {
+  if (value === undefined || value === null) return 1;
+  if (!Number.isFinite(value) || value <= 0 || value > 1000)
+    throw new BadInputError('weight', 'weight must be above 0 and at most 1000');
+  return value;
+}
+
+function reasonOf(value: string | null | undefined): string {
+  return text('reason', value, REASON_MAX, true)!;
+}
+
+function checkDates(
+  startOn: string | null | undefined,
+  dueOn: string | null | undefined,
+  parent: Task | null,
+  allowLater: boolean,
+) {
+  if (startOn && dueOn && startOn > dueOn) throw new BadInputError('dueOn', 'The due date is before the start date');
+  if (parent?.dueOn && dueOn && dueOn > parent.dueOn && !allowLater)
+    throw new BadInputError('dueOn', `A sub-task cannot be due after its parent (${parent.dueOn}) unless allowed explicitly`);
+}
+
+const isAssigner = (viewer: Viewer, task: Task) => viewer.unitPath === task.assignerUnitPath && hasRole(viewer, Role.FOCAL);
+const isLeadFocal = (viewer: Viewer, task: Task) => viewer.unitPath === task.leadUnitPath && hasRole(viewer, Role.FOCAL);
+
 export class TaskService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  /**
+   * Creates a task in the viewer's unit's plan, or decomposes a task assigned to the viewer's
+   * unit into a sub-task, assigned to a lead unit in the viewer's subtree. Focal officers only.
+   */
+  async create(em: EntityManager, viewer: Viewer, input: CreateTaskInput): Promise<Task> {
+    if (!hasRole(viewer, Role.FOCAL)) throw new ForbiddenError('Only focal officers create and assign tasks');
+    const title = text('title', input.title, TITLE_MAX, true)!;
+    const description = text('description', input.description, TEXT_MAX);
+    const responsiblePerson = text('responsiblePerson', input.responsiblePerson, PERSON_MAX);
+    const expectedResult = text('expectedResult', input.expectedResult, TEXT_MAX);
+    const startOn = day('startOn', input.startOn);
+    const dueOn = day('dueOn', input.dueOn);
+    const weight = weightOf(input.weight);
+    if (input.planId) assertUuid('planId', input.planId);
+    if (input.parentId) assertUuid('parentId', input.parentId);
+    assertUuid('leadUnitId', input.leadUnitId);
+    const coordinatorIds = [...new Set(input.coordinatingUnitIds ?? [])];
+    if (coordinatorIds.length > 50) throw new BadInputError('coordinatingUnitIds', 'Too many coordinating units');
+    coordinatorIds.forEach((id) => assertUuid('coordinatingUnitIds', id));
+    if (coordinatorIds.includes(input.leadUnitId))
+      throw new BadInputError('coordinatingUnitIds', 'The lead unit cannot also coordinate');
+
+    return em.transactional(async (tx) => {
+      let parent: Task | null = null;
+      if (input.parentId) {
+        parent = await tx.findOne(Task, { id: input.parentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!parent || !canSeeTask(viewer, parent)) throw new NotFoundError('Task', input.parentId);
+        if (parent.leadUnitPath !== viewer.unitPath)
+          throw new ForbiddenError('Only tasks assigned to your unit can be decomposed');
+        if (parent.state === TaskState.CANCELLED) throw new BadInputError('parentId', 'The parent task has been cancelled');
+      }
+      let plan: ActionPlan;
+      if (input.planId) {
+        const found = await tx.findOne(ActionPlan, { id: input.planId }, { populate: ['ownerUnit'] });
+        if (!found || !canSeeUnit(viewer, found.ownerUnit.getEntity().path)) throw new NotFoundError('ActionPlan', input.planId);
+        if (found.ownerUnit.id !== viewer.unitId) throw new ForbiddenError('Tasks go into your own unit’s plans');
+        if (parent && found.resolution.id !== parent.resolution.id)
+          throw new BadInputError('planId', 'The plan is for another resolution than the parent task');
+        plan = found;
+      } else if (parent) {
+        plan = await tx.findOneOrFail(ActionPlan, { id: parent.plan.id });
+      } else {
+        throw new BadInputError('planId', 'Choose the plan the task belongs to');
+      }
+
+      const lead = await tx.findOne(Unit, { id: input.leadUnitId });
+      if (!lead) throw new NotFoundError('Unit', input.leadUnitId);
+      assertCanAssignTo(viewer, lead);
+      if (!lead.active) throw new BadInputError('leadUnitId', 'The unit is no longer active');
+      const coordinators = coordinatorIds.length ? await tx.find(Unit, { id: { $in: coordinatorIds } }) : [];
+      if (coordinators.length !== coordinatorIds.length || coordinators.some((u) => !isWithin(u.path, viewer.unitPath)))
+        throw new NotFoundError('Unit');
+      checkDates(startOn, dueOn, parent, input.allowLaterThanParent);
+
+      const task = tx.create(Task, {
+        plan,
+        resolution: plan.resolution,
+        parent,
+        depth: parent ? parent.depth + 1 : 0,
+        title,
+        description,
+        assignerUnit: tx.getReference(Unit, viewer.unitId),
+        assignerUnitPath: viewer.unitPath,
+        leadUnit: lead,
+        leadUnitPath: lead.path,
+        responsiblePerson,
+        expectedResult,
+        startOn,
+        dueOn,
+        priority: input.priority ?? TaskPriority.NORMAL,
+        weight,
+      });
+      for (const u of coordinators) task.coordinatingUnits.add(u);
+      this.history(tx, viewer, task, 'CREATED', null, null, taskFields(task));
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.create',
+        entityType: 'Task',
+        entityId: task.id,
+        after: { ...taskFields(task), parentId: parent?.id ?? null, planId: plan.id, coordinatingUnitIds: coordinatorIds },
+      });
+      await this.notifyAssigned(tx, task);
+      if (parent) await recomputeProgress(tx, parent.id);
+      return task;
+    });
+  }
+
+  /**
+   * Edits task fields. The assigning unit's focal officers may change every field; the lead
+   * unit's may fill in the description, the person responsible and the expected result. A
+   * stale `baseVersion` answers CONFLICT with the current task in `extensions.current`.
+   */
+  async update(em: EntityManager, viewer: Viewer, input: UpdateTaskInput): Promise<Task> {
+    assertUuid('id', input.id);
+    const changes: Partial<Record<EditableField, unknown>> = {};
+    if (input.title !== undefined) changes.title = text('title', input.title, TITLE_MAX, true);
+    if (input.description !== undefined) changes.description = text('description', input.description, TEXT_MAX);
+    if (input.responsiblePerson !== undefined)
+      changes.responsiblePerson = text('responsiblePerson', input.responsiblePerson, PERSON_MAX);
+    if (input.expectedResult !== undefined) changes.expectedResult = text('expectedResult', input.expectedResult, TEXT_MAX);
+    if (input.startOn !== undefined) changes.startOn = day('startOn', input.startOn);
+    if (input.dueOn !== undefined) changes.dueOn = day('dueOn', input.dueOn);
+    if (input.priority !== undefined && input.priority !== null) {
+      if (!Object.values(TaskPriority).includes(input.priority)) throw new BadInputError('priority', 'Unknown priority');
+      changes.priority = input.priority;
+    }
+    if (input.weight !== undefined && input.weight !== null) changes.weight = weightOf(input.weight);
+
+    return em.transactional(async (tx) => {
+      const task = await this.lockVisible(tx, viewer, input.id);
+      const assigner = isAssigner(viewer, task);
+      if (!assigner && !isLeadFocal(viewer, task))
+        throw new ForbiddenError('Only focal officers of the assigning or lead unit edit this task');
+      const outside = Object.keys(changes).find((f) => !assigner && !(LEAD_FIELDS as readonly string[]).includes(f));
+      if (outside) throw new ForbiddenError(`Only the assigning unit may change ${outside}`);
+      this.assertVersion(task, input.baseVersion);
+      if (task.state === TaskState.CANCELLED) throw new BadInputError('id', 'The task has been cancelled');
+      const parent = task.parent ? await tx.findOne(Task, { id: task.parent.id }) : null;
+      const startOn = changes.startOn !== undefined ? (changes.startOn as string | null) : task.startOn;
+      const dueOn = changes.dueOn !== undefined ? (changes.dueOn as string | null) : task.dueOn;
+      if (changes.startOn !== undefined || changes.dueOn !== undefined)
+        checkDates(startOn, dueOn, parent, !!input.allowLaterThanParent || dueOn === task.dueOn);
+
+      const before = taskFields(task);
+      const changed = Object.entries(changes).filter(([k, v]) => (task as unknown as Record<string, unknown>)[k] !== v);
+      if (!changed.length) return task;
+      for (const [k, v] of changed) (task as unknown as Record<string, unknown>)[k] = v;
+      const weightChanged = changed.some(([k]) => k === 'weight');
+      this.history(tx, viewer, task, 'UPDATED', null, pick(before, changed), Object.fromEntries(changed));
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.update',
+        entityType: 'Task',
+        entityId: task.id,
+        before: pick(before, changed),
+        after: { ...Object.fromEntries(changed), version: task.version },
+      });
+      if (weightChanged && parent) await recomputeProgress(tx, parent.id);
+      return task;
+    });
+  }
+
+  /** Gives the task to another unit in the assigner's subtree, keeping the history and a reason. */
+  async reassign(em: EntityManager, viewer: Viewer, input: ReassignTaskInput): Promise<Task> {
+    assertUuid('id', input.id);
+    assertUuid('leadUnitId', input.leadUnitId);
+    const reason = reasonOf(input.reason);
+    return em.transactional(async (tx) => {
+      const task = await this.lockVisible(tx, viewer, input.id);
+      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reassign a task');
+      this.assertVersion(task, input.baseVersion);
+      if (task.state !== TaskState.OPEN) throw new BadInputError('id', 'Only an open task can be reassigned');
+      const lead = await tx.findOne(Unit, { id: input.leadUnitId });
+      if (!lead) throw new NotFoundError('Unit', input.leadUnitId);
+      assertCanAssignTo(viewer, lead);
+      if (!lead.active) throw new BadInputError('leadUnitId', 'The unit is no longer active');
+      if (lead.id === task.leadUnit.id) throw new BadInputError('leadUnitId', 'The task is already assigned to this unit');
+      const [{ n }] = await tx.execute<{ n: string }[]>(
+        `select count(*) as n from task where parent_id = ? and state <> 'CANCELLED'`,
+        [task.id],
+      );
+      if (Number(n) > 0)
+        throw new BadInputError('id', 'The current lead unit has split this task; cancel its sub-tasks before reassigning');
+      const before = { leadUnitId: task.leadUnit.id };
+      task.leadUnit = tx.getReference(Unit, lead.id) as never;
+      task.leadUnitPath = lead.path;
+      this.history(tx, viewer, task, 'REASSIGNED', reason, before, { leadUnitId: lead.id });
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.reassign',
+        entityType: 'Task',
+        entityId: task.id,
+        before,
+        after: { leadUnitId: lead.id, reason, version: task.version },
+      });
+      await this.notifyAssigned(tx, task);
+      return task;
+    });
+  }
+
+  /** Moves a task's dates, keeping the old ones and the reason in its history. */
+  async reschedule(em: EntityManager, viewer: Viewer, input: RescheduleTaskInput): Promise<Task> {
+    assertUuid('id', input.id);
+    const reason = reasonOf(input.reason);
+    const dueOn = day('dueOn', input.dueOn);
+    if (!dueOn) throw new BadInputError('dueOn', 'Give the new due date');
+    const startOn = input.startOn === undefined ? undefined : day('startOn', input.startOn);
+    return em.transactional(async (tx) => {
+      const task = await this.lockVisible(tx, viewer, input.id);
+      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers reschedule a task');
+      this.assertVersion(task, input.baseVersion);
+      if (task.state === TaskState.CANCELLED) throw new BadInputError('id', 'The task has been cancelled');
+      const parent = task.parent ? await tx.findOne(Task, { id: task.parent.id }) : null;
+      checkDates(startOn === undefined ? task.startOn : startOn, dueOn, parent, input.allowLaterThanParent);
+      const before = { startOn: task.startOn ?? null, dueOn: task.dueOn ?? null };
+      task.dueOn = dueOn;
+      if (startOn !== undefined) task.startOn = startOn;
+      const after = { startOn: task.startOn ?? null, dueOn };
+      this.history(tx, viewer, task, 'RESCHEDULED', reason, before, after);
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.reschedule',
+        entityType: 'Task',
+        entityId: task.id,
+        before,
+        after: { ...after, reason, version: task.version },
+      });
+      return task;
+    });
+  }
+
+  /** Cancels a task and every open task below it; the parent's rollup leaves them out. */
+  async cancel(em: EntityManager, viewer: Viewer, input: CancelTaskInput): Promise<Task> {
+    assertUuid('id', input.id);
+    const reason = reasonOf(input.reason);
+    return em.transactional(async (tx) => {
+      const task = await this.lockVisible(tx, viewer, input.id);
+      if (!isAssigner(viewer, task)) throw new ForbiddenError('Only the assigning unit’s focal officers cancel a task');
+      this.assertVersion(task, input.baseVersion);
+      if (task.state !== TaskState.OPEN) throw new BadInputError('id', 'Only an open task can be cancelled');
+      task.state = TaskState.CANCELLED;
+      task.cancelledAt = new Date();
+      this.history(tx, viewer, task, 'CANCELLED', reason, { state: TaskState.OPEN }, { state: TaskState.CANCELLED });
+      await tx.flush();
+      const below = await tx.execute<{ id: string }[]>(
+        `with recursive sub(id) as (select id from task where parent_id = ? union all select t.id from task t join sub on t.parent_id = sub.id)
+         update task set state = 'CANCELLED', cancelled_at = now(), version = version + 1
+          where id in (select id from sub) and state = 'OPEN' returning id`,
+        [task.id],
+      );
+      for (const { id } of below)
+        await tx.execute(
+          `insert into task_history (task_id, actor_account_id, kind, reason, before, after) values (?, ?, 'CANCELLED', ?, ?::jsonb, ?::jsonb)`,
+          [
+            id,
+            viewer.accountId,
+            reason,
+            JSON.stringify({ state: 'OPEN' }),
+            JSON.stringify({ state: 'CANCELLED', with: task.id }),
+          ],
+        );
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.cancel',
+        entityType: 'Task',
+        entityId: task.id,
+        before: { state: TaskState.OPEN },
+        after: { state: TaskState.CANCELLED, reason, cancelledBelow: below.map((b) => b.id), version: task.version },
+      });
+      if (task.parent) await recomputeProgress(tx, task.parent.id);
+      return task;
+    });
+  }
+
+  /** The change history of a visible task, oldest first. */
+  async listHistory(em: EntityManager, taskId: string): Promise<TaskHistory[]> {
+    return em.find(TaskHistory, { task: taskId }, { orderBy: { at: 'asc', id: 'asc' } });
+  }
+
+  private async lockVisible(tx: EntityManager, viewer: Viewer, id: string): Promise<Task> {
+    const task = await tx.findOne(Task, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    return assertVisibleTask(viewer, task, id);
+  }
+
+  private assertVersion(task: Task, baseVersion: number): void {
+    if (!Number.isInteger(baseVersion)) throw new BadInputError('baseVersion', 'baseVersion must be a whole number');
+    if (baseVersion !== task.version)
+      throw new ConflictError('The task was changed since your copy; compare and try again', { current: taskView(task) });
+  }
+
+  private history(
+    tx: EntityManager,
+    viewer: Viewer,
+    task: Task,
+    kind: string,
+    reason: string | null,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): void {
+    tx.create(TaskHistory, { task, kind, reason, before, after, actor: tx.getReference(Account, viewer.accountId) });
+  }
+
+  private async notifyAssigned(tx: EntityManager, task: Task): Promise<void> {
+    await this.notifications.notifyUnit(tx, task.leadUnitPath, {
+      kind: NotificationKind.TASK_ASSIGNED,
+      message: `Đơn vị được giao nhiệm vụ «${task.title}»${task.dueOn ? `, hạn ${task.dueOn.split('-').reverse().join('/')}` : ''}`,
+      taskId: task.id,
+    });
+  }
+
   /** A task the viewer may read; NOT_FOUND for a missing and a forbidden id alike. */
   async get(em: EntityManager, viewer: Viewer, id: string): Promise<Task> {
     assertUuid('id', id);
@@ -102,4 +466,8 @@ export class TaskService {
       order === TaskOrder.DUE_ON ? [t.dueOn ?? null, t.id] : [t.createdAt.toISOString(), t.id],
     );
   }
+}
+
+function pick(from: Record<string, unknown>, changed: [string, unknown][]): Record<string, unknown> {
+  return Object.fromEntries(changed.map(([k]) => [k, from[k] ?? null]));
 }

@@ -1,4 +1,5 @@
 import { LocalDateResolver } from 'graphql-scalars';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination.js';
 import { FiveClear } from './task-status.js';
@@ -76,3 +77,27 @@ export class TaskAncestorType {
 }
 
 export const TaskConnection = ConnectionType('Task', TaskType);
+
+@ObjectType('TaskHistoryEntry', { description: 'One change to a task or one of its indicators' })
+export class TaskHistoryType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'CREATED, UPDATED, REASSIGNED, RESCHEDULED, CANCELLED, INDICATOR_…' })
+  kind!: string;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => ID, { nullable: true })
+  indicatorId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  before?: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  after?: Record<string, unknown> | null;
+}
