@@ -235,7 +235,7 @@ interface TaskNode {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Progress of a parent: the weighted mean of its children that are not cancelled. */
+/** Progress of a parent: the weighted mean of its children that are not cancelled, to 0.01 (docs/WORKFLOW.md). */
 export function rollup(children: { weight: number; progress: number; state: string }[]): number {
   let w = 0;
   let s = 0;
@@ -244,7 +244,7 @@ export function rollup(children: { weight: number; progress: number; state: stri
     w += c.weight;
     s += c.weight * c.progress;
   }
-  return w > 0 ? s / w : 0;
+  return w > 0 ? Math.round((s / w) * 100) / 100 : 0;
 }
 
 async function tableColumns(client: pg.Client, table: string): Promise<Set<string>> {
@@ -730,7 +730,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
             returned = state === 'RETURNED' ? id : null;
             if (state === 'APPROVED') {
               latestApproved = pct;
-              latestApprovedAt = reviewedAt!;
+              latestApprovedAt = written; // completion is dated by the report that said 100, as the app does
               approvedValues = values;
             }
             node.lastReportAt = Math.max(node.lastReportAt ?? 0, received);
@@ -1001,7 +1001,7 @@ export async function verifyDataset(databaseUrl: string): Promise<Violation[]> {
         `select count(*) from task p
         join (select parent_id, coalesce(sum(weight * progress) filter (where state <> 'CANCELLED') / nullif(sum(weight) filter (where state <> 'CANCELLED'), 0), 0) as v
                 from task where parent_id is not null group by parent_id) s on s.parent_id = p.id
-        where abs(p.progress - s.v) > 1e-6`,
+        where abs(p.progress - round(s.v::numeric, 2)) > 0.0051`,
       ],
       [
         'a leaf is completed exactly when its latest approved report says 100%',
