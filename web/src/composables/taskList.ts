@@ -1,0 +1,215 @@
+// What the "my tasks" screen shows, as pure functions over local rows: warnings, urgency,
+// search, filters and sorting. Kept free of Vue so the rules are tested directly.
+import type { LocalReport, LocalTask } from '../offline/types';
+
+export type WarningKind = 'overdue' | 'dueSoon' | 'behind' | 'stale' | 'obstacle' | 'returned' | 'rejected' | 'fiveClears';
+
+export interface TaskWarning {
+  kind: WarningKind;
+  /** Numbers the message needs (days late, points behind…). */
+  params: Record<string, number>;
+}
+
+export interface TaskRow {
+  task: LocalTask;
+  status: TaskStatus;
+  /** The newest report, local or from the server. */
+  latest: LocalReport | null;
+  /** Reports written here and not yet confirmed by the server. */
+  unsent: number;
+  warnings: TaskWarning[];
+  /** Higher is more urgent. */
+  urgency: number;
+  /** Lower-cased, without diacritics: what search compares against. */
+  haystack: string;
+  resolutionCode: string | null;
+}
+
+export interface WarningRules {
+  dueSoonDays: number;
+  dueSoonProgress: number;
+  behindPoints: number;
+  staleDays: number;
+}
+
+/** The server's defaults (README: WARN_*), used until the server sends its own. */
+export const DEFAULT_RULES: WarningRules = { dueSoonDays: 14, dueSoonProgress: 50, behindPoints: 20, staleDays: 30 };
+
+const DAY = 86_400_000;
+const DONE = new Set(['COMPLETED', 'COMPLETED_ON_TIME', 'COMPLETED_LATE', 'CANCELLED']);
+
+export type TaskStatus =
+  'NOT_STARTED' | 'IN_PROGRESS' | 'OVERDUE' | 'COMPLETED' | 'COMPLETED_ON_TIME' | 'COMPLETED_LATE' | 'CANCELLED';
+const STATUSES = new Set<string>([
+  'NOT_STARTED',
+  'IN_PROGRESS',
+  'OVERDUE',
+  'COMPLETED',
+  'COMPLETED_ON_TIME',
+  'COMPLETED_LATE',
+  'CANCELLED',
+]);
+
+/**
+ * The status the person sees, derived on the device as the server derives it: sync sends the
+ * lifecycle state (OPEN, COMPLETED, CANCELLED), and lateness changes with the calendar.
+ */
+export function statusOf(task: Pick<LocalTask, 'state' | 'dueOn' | 'progress'>, now: Date): TaskStatus {
+  if (task.state === 'CANCELLED') return 'CANCELLED';
+  if (task.state === 'COMPLETED') return 'COMPLETED';
+  if (task.state !== 'OPEN' && STATUSES.has(task.state)) return task.state as TaskStatus;
+  if (task.dueOn && dayNumber(task.dueOn) < todayNumber(now) && task.progress < 100) return 'OVERDUE';
+  return task.progress > 0 ? 'IN_PROGRESS' : 'NOT_STARTED';
+}
+
+/** Vietnamese typed without its marks still matches: "xay dung" finds "Xây dựng". */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
+}
+
+function dayNumber(localDate: string): number {
+  const [y, m, d] = localDate.slice(0, 10).split('-').map(Number);
+  return Date.UTC(y!, (m ?? 1) - 1, d ?? 1) / DAY;
+}
+
+function todayNumber(now: Date): number {
+  return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY;
+}
+
+/** The five clears a field phone can judge from its copy of the task. */
+function missingClears(task: LocalTask): number {
+  let missing = 0;
+  if (!task.responsiblePerson?.trim()) missing++;
+  if (!task.expectedResult?.trim()) missing++;
+  if (!task.dueOn) missing++;
+  return missing;
+}
+
+/** Warnings computed from the data, never typed in; each carries what its message needs. */
+export function warningsFor(
+  task: LocalTask,
+  latest: LocalReport | null,
+  hasRejected: boolean,
+  now: Date,
+  rules = DEFAULT_RULES,
+): TaskWarning[] {
+  const warnings: TaskWarning[] = [];
+  const today = todayNumber(now);
+  const done = DONE.has(statusOf(task, now));
+  if (!done && task.dueOn) {
+    const left = dayNumber(task.dueOn) - today;
+    if (left < 0) warnings.push({ kind: 'overdue', params: { days: -left } });
+    else if (left <= rules.dueSoonDays && task.progress < rules.dueSoonProgress)
+      warnings.push({ kind: 'dueSoon', params: { days: left } });
+    if (left >= 0 && task.startOn) {
+      const span = dayNumber(task.dueOn) - dayNumber(task.startOn);
+      if (span > 0) {
+        const elapsed = Math.min(100, Math.max(0, ((today - dayNumber(task.startOn)) / span) * 100));
+        const behind = Math.round(elapsed - task.progress);
+        if (behind > rules.behindPoints) warnings.push({ kind: 'behind', params: { points: behind } });
+      }
+    }
+  }
+  if (!done) {
+    const last = latest ? Date.parse(latest.writtenAt) : task.lastReportAt ? Date.parse(task.lastReportAt) : null;
+    const since = last === null ? null : Math.floor((now.getTime() - last) / DAY);
+    if (since !== null && since > rules.staleDays) warnings.push({ kind: 'stale', params: { days: since } });
+  }
+  if (latest?.hasObstacles && !done) warnings.push({ kind: 'obstacle', params: {} });
+  if (latest?.state === 'RETURNED') warnings.push({ kind: 'returned', params: {} });
+  if (hasRejected) warnings.push({ kind: 'rejected', params: {} });
+  if (!done && missingClears(task) > 0) warnings.push({ kind: 'fiveClears', params: { count: missingClears(task) } });
+  return warnings;
+}
+
+/** Orders by what needs the person first: returned reports and lateness, then closeness of the due date. */
+export function urgencyOf(task: LocalTask, warnings: TaskWarning[], now: Date): number {
+  if (DONE.has(statusOf(task, now))) return -1_000;
+  let score = 0;
+  for (const w of warnings) {
+    if (w.kind === 'returned' || w.kind === 'rejected') score += 400;
+    if (w.kind === 'overdue') score += 500 + Math.min(w.params.days ?? 0, 100);
+    if (w.kind === 'dueSoon') score += 250;
+    if (w.kind === 'behind') score += 50 + Math.min(w.params.points ?? 0, 100) / 2;
+    if (w.kind === 'obstacle') score += 80;
+    if (w.kind === 'stale') score += 50;
+  }
+  if (task.dueOn) score += Math.max(0, 90 - Math.max(0, dayNumber(task.dueOn) - todayNumber(now))) / 3;
+  if (task.priority === 'URGENT') score += 60;
+  else if (task.priority === 'HIGH') score += 30;
+  return score;
+}
+
+/** Builds the rows once per change of the local data; filters and sorts then work on these. */
+export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = new Date(), rules = DEFAULT_RULES): TaskRow[] {
+  const latestByTask = new Map<string, LocalReport>();
+  const unsentByTask = new Map<string, number>();
+  const rejectedTasks = new Set<string>();
+  for (const report of reports) {
+    const seen = latestByTask.get(report.taskId);
+    if (!seen || report.writtenAt > seen.writtenAt) latestByTask.set(report.taskId, report);
+    if (report.syncState === 'PENDING') unsentByTask.set(report.taskId, (unsentByTask.get(report.taskId) ?? 0) + 1);
+    if (report.syncState === 'REJECTED') rejectedTasks.add(report.taskId);
+  }
+  return tasks.map((task) => {
+    const latest = latestByTask.get(task.id) ?? null;
+    const warnings = warningsFor(task, latest, rejectedTasks.has(task.id), now, rules);
+    const resolutionCode = (task as LocalTask & { resolutionCode?: string | null }).resolutionCode ?? null;
+    return {
+      task,
+      status: statusOf(task, now),
+      latest,
+      unsent: unsentByTask.get(task.id) ?? 0,
+      warnings,
+      urgency: urgencyOf(task, warnings, now),
+      haystack: fold([task.title, ...(task.ancestorTitles ?? []), task.description ?? '', resolutionCode ?? ''].join(' ')),
+      resolutionCode,
+    };
+  });
+}
+
+export type DueFilter = 'all' | 'overdue' | 'week' | 'month' | 'none';
+export type SortKey = 'urgency' | 'due' | 'progress';
+
+export interface TaskQuery {
+  search: string;
+  status: string;
+  resolution: string;
+  due: DueFilter;
+  sort: SortKey;
+}
+
+export const EMPTY_QUERY: TaskQuery = { search: '', status: '', resolution: '', due: 'all', sort: 'urgency' };
+
+/** Filters and sorts rows; never mutates them. */
+export function queryTaskRows(rows: TaskRow[], query: TaskQuery, now = new Date()): TaskRow[] {
+  const words = fold(query.search).split(/\s+/).filter(Boolean);
+  const today = todayNumber(now);
+  const result = rows.filter((row) => {
+    const { task } = row;
+    if (words.length && !words.every((w) => row.haystack.includes(w))) return false;
+    if (query.status && row.status !== query.status) return false;
+    if (query.resolution && row.resolutionCode !== query.resolution) return false;
+    if (query.due !== 'all') {
+      if (query.due === 'none') return !task.dueOn;
+      if (!task.dueOn) return false;
+      const left = dayNumber(task.dueOn) - today;
+      if (query.due === 'overdue' && !(left < 0 && !DONE.has(row.status))) return false;
+      if (query.due === 'week' && !(left >= 0 && left <= 7)) return false;
+      if (query.due === 'month' && !(left >= 0 && left <= 31)) return false;
+    }
+    return true;
+  });
+  const byDue = (a: TaskRow, b: TaskRow) => (a.task.dueOn ?? '9999').localeCompare(b.task.dueOn ?? '9999');
+  const compare: Record<SortKey, (a: TaskRow, b: TaskRow) => number> = {
+    urgency: (a, b) => b.urgency - a.urgency || byDue(a, b),
+    due: byDue,
+    progress: (a, b) => a.task.progress - b.task.progress || byDue(a, b),
+  };
+  return result.sort((a, b) => compare[query.sort](a, b) || a.task.title.localeCompare(b.task.title));
+}

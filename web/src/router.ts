@@ -1,0 +1,94 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import FieldLayout from './layouts/FieldLayout.vue';
+import { getSession } from './graphql/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a sign-in on this device. */
+    public?: boolean;
+    /** locales/ key of the page title. */
+    title?: string;
+  }
+}
+
+/**
+ * The committee screens (dashboards, review queue, decomposition, administration) mount here
+ * with their own wide layout; they are online screens that read through Apollo.
+ */
+export const committeeRoutes: RouteRecordRaw[] = [
+  {
+    path: '/committee',
+    component: () => import('./layouts/CommitteeLayout.vue'),
+    children: [
+      {
+        path: '',
+        name: 'committee',
+        component: () => import('./pages/CommitteeHomePage.vue'),
+        meta: { title: 'committee.title' },
+      },
+    ],
+  },
+];
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('./pages/SignInPage.vue'),
+    meta: { public: true, title: 'signIn.title' },
+  },
+  {
+    path: '/',
+    component: FieldLayout,
+    children: [
+      { path: '', name: 'tasks', component: () => import('./pages/TasksPage.vue'), meta: { title: 'tasks.title' } },
+      {
+        path: 'tasks/:id',
+        name: 'task',
+        component: () => import('./pages/TaskDetailPage.vue'),
+        props: true,
+        meta: { title: 'task.title' },
+      },
+      {
+        path: 'tasks/:id/report',
+        name: 'report',
+        component: () => import('./pages/ReportPage.vue'),
+        props: (route) => ({ id: route.params.id, answers: route.query.answers ?? null }),
+        meta: { title: 'report.title' },
+      },
+      { path: 'sync', name: 'sync', component: () => import('./pages/SyncPage.vue'), meta: { title: 'sync.title' } },
+      {
+        path: 'sync/conflicts/:conflictId',
+        name: 'conflict',
+        component: () => import('./pages/ConflictPage.vue'),
+        props: true,
+        meta: { title: 'conflict.title' },
+      },
+      {
+        path: 'settings',
+        name: 'settings',
+        component: () => import('./pages/SettingsPage.vue'),
+        meta: { title: 'settings.title' },
+      },
+    ],
+  },
+  ...committeeRoutes,
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/NotFoundPage.vue'),
+    meta: { public: true, title: 'notFound.title' },
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+});
+
+// A device where someone signed in works offline until sign-out: the check is local, no network.
+router.beforeEach((to) => {
+  if (to.meta.public || getSession()) return true;
+  return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+});
