@@ -27,7 +27,9 @@ const officers = await db.execute<{ username: string; task_id: string }[]>(
   [devices],
 );
 if (!officers.length) throw new Error('no open task of a cell; run npm run bench:data first');
-const sessions = await Promise.all(officers.map(async (o) => ({ ...o, token: await api.tokenFor(o.username), clientId: randomUUID() })));
+const sessions = await Promise.all(
+  officers.map(async (o) => ({ ...o, token: await api.tokenFor(o.username), clientId: randomUUID() })),
+);
 
 let applied = 0;
 let refused = 0;
@@ -53,7 +55,14 @@ const result = await autocannon({
               input: {
                 protocolVersion: 1,
                 clientId: s.clientId,
-                entries: [{ id, kind: 'CREATE_REPORT', createdAt: now, createReport: { reportId: id, taskId: s.task_id, percent: 50, hasObstacles: false, writtenAt: now } }],
+                entries: [
+                  {
+                    id,
+                    kind: 'CREATE_REPORT',
+                    createdAt: now,
+                    createReport: { reportId: id, taskId: s.task_id, percent: 50, hasObstacles: false, writtenAt: now },
+                  },
+                ],
               },
             },
           }),
@@ -61,7 +70,8 @@ const result = await autocannon({
       },
       onResponse: (status, body) => {
         try {
-          const r = (JSON.parse(body) as { data?: { syncPush: { results: { status: string; reason: string | null }[] } } }).data?.syncPush.results[0];
+          const r = (JSON.parse(body) as { data?: { syncPush: { results: { status: string; reason: string | null }[] } } }).data
+            ?.syncPush.results[0];
           if (r?.status === 'APPLIED') applied++;
           else {
             refused++;
@@ -78,7 +88,18 @@ const result = await autocannon({
 
 printTable(
   `Sustained pushes, one report per request, ${sessions.length} devices for ${seconds} s`,
-  ['requests', 'reports applied', 'applied / s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'HTTP errors', 'timeouts', 'not applied'],
+  [
+    'requests',
+    'reports applied',
+    'applied / s',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    'HTTP errors',
+    'timeouts',
+    'not applied',
+  ],
   [
     [
       String(result.requests.total),
