@@ -143,7 +143,7 @@ for (const [label, username] of viewers) {
     const ss = stats(s);
     rows.push([
       `${label}${overdue ? ', overdue' : ''}`,
-      a.tasks.totalCount,
+      String(a.tasks.totalCount),
       gs.min,
       gs.median,
       gs.max,
