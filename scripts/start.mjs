@@ -7,7 +7,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'web', 'dist', 'index.html');
 if (!existsSync(dist)) {
   console.log('Building the web app (first start only)…');
-  const build = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: root, stdio: 'inherit' });
+  // Whatever NODE_ENV the server runs with, the app is a production build (it registers the service worker).
+  const build = spawnSync('npm', ['run', 'build', '-w', 'web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -15,13 +15,12 @@ describe.runIf(chromiumAvailable())('installable', () => {
     try {
       const { page, context } = browser;
       await page.goto(server.url);
-      const controlled = await page.evaluate(async () => {
+      // The first visit installs the worker; the next navigation is the one it controls.
+      await page.evaluate(async () => {
         await navigator.serviceWorker.ready;
-        if (!navigator.serviceWorker.controller) {
-          await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-        }
-        return navigator.serviceWorker.controller?.scriptURL ?? null;
       });
+      await page.reload();
+      const controlled = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
       expect(controlled).toMatch(/\/sw\.js$/);
 
       const cdp = await context.newCDPSession(page);

@@ -10,6 +10,11 @@ export default function setup() {
     console.warn(`\n  Skipping the browser suite: ${INSTALL_HINT}\n`);
     return;
   }
-  const build = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: root, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, and Vite would then build without the service worker registration.
+  const build = spawnSync('npm', ['run', 'build', '-w', 'web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0) throw new Error('The web app did not build');
 }
