@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { vi, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
 import SyncPage from '../src/pages/SyncPage.vue';
 import { entryViews } from '../src/stores/useSyncStore';
@@ -104,11 +104,11 @@ describe('SyncPage', () => {
       rejectedAt: '2026-11-29T10:00:00Z',
     });
     const { wrapper } = await mountWithApp(SyncPage, { path: '/sync' });
-    await settle(10);
+    // Live queries settle at their own pace on a loaded machine: wait for each state, not a fixed time.
+    await vi.waitFor(() => wrapper.get('[data-state="rejected"] button'), { timeout: 5000 });
     await wrapper.get('[data-state="rejected"] button').trigger('click');
-    await settle(10);
-    expect(await db.rejected.count()).toBe(0);
+    await vi.waitFor(async () => expect(await db.rejected.count()).toBe(0), { timeout: 5000 });
     expect((await db.outbox.toArray()).map((e) => e.id)).toEqual([refused.id]);
-    expect(wrapper.get(`[data-state="waiting"]`).text()).toContain('Đang chờ');
+    await vi.waitFor(() => expect(wrapper.get(`[data-state="waiting"]`).text()).toContain('Đang chờ'), { timeout: 5000 });
   });
 });
