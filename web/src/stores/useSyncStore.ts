@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, shallowRef, watch } from 'vue';
+import { computed, onScopeDispose, shallowRef, watch } from 'vue';
 import { useDatabase } from '../composables/useDatabase';
 import { useLiveQuery } from '../composables/useLiveQuery';
 import { useOnline } from '../composables/useOnline';
@@ -187,6 +187,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (!auth.signedIn) return;
     const c = await ensureClient();
     await c.refreshCounts().catch(() => undefined);
+    if (disposed) return;
     c.start();
     void import('../offline/storage').then(({ requestPersistentStorage }) => requestPersistentStorage().catch(() => false));
   }
@@ -201,8 +202,16 @@ export const useSyncStore = defineStore('sync', () => {
 
   /** Resolves when no sync is running (before an update reloads the page). */
   async function whenIdle(): Promise<void> {
+    if (starting) await starting;
     if (client) await client.idle();
   }
+
+  // A store torn down (the app unmounted) stops its timers and triggers for good.
+  let disposed = false;
+  onScopeDispose(() => {
+    disposed = true;
+    client?.stop();
+  });
 
   watch(
     () => auth.signedIn,

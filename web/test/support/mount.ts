@@ -1,5 +1,5 @@
 import { mount, flushPromises, type ComponentMountingOptions } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { Component } from 'vue';
 import { i18n, setLocale, type AppLocale } from '../../src/i18n';
@@ -24,6 +24,19 @@ export function signInForTests(): void {
   });
 }
 
+const mounted: Pinia[] = [];
+
+/** Tears down every store a test made and waits for a sync run in progress, before the next test
+ * deletes the database under it. */
+export async function disposeStores(): Promise<void> {
+  for (const pinia of mounted.splice(0)) {
+    const { useSyncStore } = await import('../../src/stores/useSyncStore');
+    const sync = useSyncStore(pinia);
+    pinia._s.forEach((store) => store.$dispose());
+    await sync.whenIdle();
+  }
+}
+
 /** Mounts a component with the app's plugins: a fresh Pinia, the real i18n, an in-memory router. */
 export async function mountWithApp<C extends Component>(
   component: C,
@@ -32,6 +45,7 @@ export async function mountWithApp<C extends Component>(
   setLocale(options.locale ?? 'vi');
   if (options.signedIn !== false && !getSession()) signInForTests();
   const pinia = createPinia();
+  mounted.push(pinia);
   setActivePinia(pinia);
   const router = createRouter({ history: createMemoryHistory(), routes });
   router.beforeEach(signInGuard);
