@@ -40,7 +40,7 @@ export interface App {
 /** Builds the HTTP application (GraphQL, health, web app) without listening, so tests can use it. */
 export async function createApp({ config, orm, logger, secret }: AppDeps): Promise<App> {
   const schema = await createSchema();
-  const services = createServices(config, secret);
+  const services = createServices(config, secret, logger);
   const production = config.env === 'production';
   const apollo = new ApolloServer<Context>({
     schema,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from './common/logger.js';
 import type { Config } from './config.js';
 import { AccountService } from './modules/accounts/account.service.js';
 import { AttachmentService } from './modules/attachments/attachment.service.js';
@@ -23,10 +24,14 @@ import { ExportService } from './modules/exports/export.service.js';
 import { PublicationService } from './modules/publication/publication.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
-export function createServices(config: Config, secret: string) {
+export function createServices(config: Config, secret: string, logger?: Logger) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
-  const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix);
+  const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix, (failing, error) =>
+    failing
+      ? logger?.warn('rate limits counted in PostgreSQL: Redis does not answer', { error: String(error) })
+      : logger?.info('rate limits counted in Redis again'),
+  );
   const notifications = new NotificationService(audit);
   const analytics = new AnalyticsService();
   const services = {

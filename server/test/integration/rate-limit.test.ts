@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
-import { PostgresRateLimiter, RedisRateLimiter, type RateLimiter } from '../../src/modules/rate-limit/rate-limiter.js';
+import {
+  FallbackRateLimiter,
+  PostgresRateLimiter,
+  RedisRateLimiter,
+  type RateLimiter,
+} from '../../src/modules/rate-limit/rate-limiter.js';
 import { buildAccountWithPassword, PASSWORD, post, REFRESH, SIGN_IN } from '../support/auth-helpers.js';
 import { buildTree } from '../support/factories.js';
 import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
@@ -87,7 +92,7 @@ describe.each([
   afterAll(() => t.close());
 
   it(`uses the ${name} backend`, () => {
-    expect(t.app.services.limiter.backend).toBe(name === 'Redis' ? 'redis' : 'postgres');
+    expect(t.app.services.limiter.backend).toBe(name === 'Redis' ? 'redis-with-postgres-fallback' : 'postgres');
   });
 
   it('refuses a client address that tries too many usernames', async () => {
@@ -154,5 +159,66 @@ describe.each([
     }
     const res = await post(t.url, { query: REFRESH, variables: { refreshToken: token } }, { 'x-forwarded-for': from });
     expect(errorCode(res.json)).toBe('RATE_LIMITED');
+  });
+});
+
+describe('Redis outage', () => {
+  // Nothing listens on port 1: every Redis command fails as in an outage.
+  const DOWN = 'redis://127.0.0.1:1';
+
+  it('counts in PostgreSQL while Redis does not answer, and says so once', async () => {
+    const events: boolean[] = [];
+    const limiter = new FallbackRateLimiter(new RedisRateLimiter(DOWN, 'x:'), new PostgresRateLimiter(), (failing) =>
+      events.push(failing),
+    );
+    const em = db.em();
+    const hits = [];
+    for (let i = 0; i < 3; i++) hits.push((await limiter.hit(em, 'k:outage', 60)).hits);
+    expect(hits).toEqual([1, 2, 3]);
+    expect(await new PostgresRateLimiter().peek(em, 'k:outage')).toBe(3);
+    expect(events).toEqual([true]);
+    await limiter.close();
+  });
+
+  it('goes back to Redis once it answers again', async () => {
+    const prefix = `resolute-test:${randomBytes(6).toString('hex')}:`;
+    const redis = new RedisRateLimiter(REDIS_URL, prefix);
+    let down = true;
+    const flaky: RateLimiter = {
+      backend: 'redis',
+      hit: (em, key, w) => (down ? Promise.reject(new Error('connection lost')) : redis.hit(em, key, w)),
+      peek: (em, key) => redis.peek(em, key),
+      reset: (em, key) => redis.reset(em, key),
+      close: () => redis.close(),
+    };
+    const events: boolean[] = [];
+    const limiter = new FallbackRateLimiter(flaky, new PostgresRateLimiter(), (failing) => events.push(failing), 0);
+    await limiter.hit(db.em(), 'k:recover', 60);
+    down = false;
+    await limiter.hit(db.em(), 'k:recover', 60);
+    expect(events).toEqual([true, false]);
+    expect(await redis.peek(db.em(), 'k:recover')).toBe(1);
+    await limiter.close();
+  });
+
+  it('still signs people in, and still refuses too many attempts', async () => {
+    const t = await createTestApp({ REDIS_URL: DOWN, SIGNIN_DELAY_MS: '1', RATE_LIMIT_SIGNIN_PER_USERNAME: '2' });
+    try {
+      const tree = await buildTree(t.em());
+      const account = await buildAccountWithPassword(t.em(), tree.commune, [Role.REPORTER]);
+      const signIn = (password: string) =>
+        post(
+          t.url,
+          { query: SIGN_IN, variables: { username: account.username, password } },
+          { 'x-forwarded-for': '203.0.113.9' },
+        );
+      const good = await signIn(PASSWORD);
+      expect(good.json.errors).toBeUndefined();
+      await signIn('wrong-password-1');
+      await signIn('wrong-password-2');
+      expect(errorCode((await signIn(PASSWORD)).json)).toBe('RATE_LIMITED');
+    } finally {
+      await t.close();
+    }
   });
 });

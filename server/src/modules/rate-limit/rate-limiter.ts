@@ -15,7 +15,7 @@ export interface Hit {
  * otherwise in PostgreSQL. Never in process memory, which a second process would not see.
  */
 export interface RateLimiter {
-  readonly backend: 'redis' | 'postgres';
+  readonly backend: 'redis' | 'postgres' | 'redis-with-postgres-fallback';
   /** Counts one attempt under `key` in a window of `windowSeconds`. */
   hit(em: EntityManager, key: string, windowSeconds: number): Promise<Hit>;
   /** The current count under `key` without adding to it (0 when none). */
@@ -92,7 +92,16 @@ export class RedisRateLimiter implements RateLimiter {
     url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Short timeouts: a sign-in must not hang on a cache that went away.
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 1000,
+      commandTimeout: 1000,
+    });
+    // Failures reach the caller through the commands; without a listener ioredis prints each one.
+    this.redis.on('error', () => {});
   }
 
   async hit(_em: EntityManager, key: string, windowSeconds: number): Promise<Hit> {
@@ -116,7 +125,66 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-/** Redis when `redisUrl` is set, PostgreSQL otherwise. */
-export function createRateLimiter(redisUrl: string | undefined, prefix: string): RateLimiter {
-  return redisUrl ? new RedisRateLimiter(redisUrl, `${prefix}rl:`) : new PostgresRateLimiter();
+/**
+ * Redis first; while Redis does not answer, PostgreSQL counts instead, so an outage of the cache
+ * neither blocks sign-in nor switches the limits off. Counts made during an outage stay in
+ * PostgreSQL and are not merged back: a window is minutes long.
+ */
+export class FallbackRateLimiter implements RateLimiter {
+  readonly backend = 'redis-with-postgres-fallback' as const;
+  private failing = false;
+  private retryPrimaryAt = 0;
+
+  constructor(
+    private readonly primary: RateLimiter,
+    private readonly fallback: RateLimiter,
+    private readonly onOutage: (failing: boolean, error?: unknown) => void = () => {},
+    /** How long to go straight to the fallback after a failure, so each sign-in does not wait on timeouts. */
+    private readonly retryAfterMs = 5000,
+  ) {}
+
+  private async run<T>(op: (limiter: RateLimiter) => Promise<T>): Promise<T> {
+    if (this.failing && Date.now() < this.retryPrimaryAt) return op(this.fallback);
+    try {
+      const result = await op(this.primary);
+      if (this.failing) {
+        this.failing = false;
+        this.onOutage(false);
+      }
+      return result;
+    } catch (error) {
+      this.retryPrimaryAt = Date.now() + this.retryAfterMs;
+      if (!this.failing) {
+        this.failing = true;
+        this.onOutage(true, error);
+      }
+      return op(this.fallback);
+    }
+  }
+
+  hit(em: EntityManager, key: string, windowSeconds: number): Promise<Hit> {
+    return this.run((l) => l.hit(em, key, windowSeconds));
+  }
+
+  peek(em: EntityManager, key: string): Promise<number> {
+    return this.run((l) => l.peek(em, key));
+  }
+
+  reset(em: EntityManager, key: string): Promise<void> {
+    return this.run((l) => l.reset(em, key));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.primary.close(), this.fallback.close()]);
+  }
+}
+
+/** Redis (with PostgreSQL behind it) when `redisUrl` is set, PostgreSQL otherwise. */
+export function createRateLimiter(
+  redisUrl: string | undefined,
+  prefix: string,
+  onOutage?: (failing: boolean, error?: unknown) => void,
+): RateLimiter {
+  if (!redisUrl) return new PostgresRateLimiter();
+  return new FallbackRateLimiter(new RedisRateLimiter(redisUrl, `${prefix}rl:`), new PostgresRateLimiter(), onOutage);
 }
