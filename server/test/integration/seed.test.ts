@@ -40,6 +40,16 @@ describe('seedIfEmpty', () => {
     expect(c.tasks).toBeGreaterThan(100);
   }, 60_000);
 
+  it('keeps a rate target whole at every level and shares a count among the units below', async () => {
+    const rows = await orm.em.getConnection().execute<{ unit_of_measure: string; targets: number[] }[]>(
+      `select unit_of_measure, array_agg(distinct target::float order by target::float) as targets
+         from indicator where unit_of_measure in ('%', 'người') group by unit_of_measure order by 1`,
+    );
+    const targets = Object.fromEntries(rows.map((r) => [r.unit_of_measure, r.targets]));
+    expect(targets['%']).toEqual([100]);
+    expect(targets['người']).toEqual([167, 500, 2000]);
+  });
+
   it('adds nothing when run again', async () => {
     const before = await counts();
     await seedIfEmpty(orm.em.fork(), createLogger('silent'), { demo: true, print: false });

@@ -192,6 +192,14 @@ const DEMO_TASKS: Record<string, TaskSpec[]> = {
   ],
 };
 
+/**
+ * A unit's part of its parent's figure: counts are shared among the units below; rates and
+ * durations hold for each of them as they are.
+ */
+function shareOf(value: number, parts: number, unitOfMeasure: string): number {
+  return unitOfMeasure === '%' || unitOfMeasure === 'ngày' ? value : Math.round(value / parts);
+}
+
 /** A demo unit tree below some provinces, demo accounts and a spread of tasks and reports. */
 export async function seedDemo(em: EntityManager, root: Unit): Promise<void> {
   const units = new Map<string, Unit>();
@@ -299,8 +307,8 @@ export async function seedDemo(em: EntityManager, root: Unit): Promise<void> {
                 task: sub,
                 name: spec.indicator[0],
                 unitOfMeasure: spec.indicator[1],
-                baseline: spec.indicator[2],
-                target: Math.round(spec.indicator[3] / (spec.indicator[4] === IndicatorDirection.HIGHER_IS_BETTER ? 4 : 1)),
+                baseline: shareOf(spec.indicator[2], 4, spec.indicator[1]),
+                target: shareOf(spec.indicator[3], 4, spec.indicator[1]),
                 direction: spec.indicator[4],
                 dueOn: subDue,
               })
@@ -331,8 +339,8 @@ export async function seedDemo(em: EntityManager, root: Unit): Promise<void> {
                   task: leaf,
                   name: ind.name,
                   unitOfMeasure: ind.unitOfMeasure,
-                  baseline: ind.baseline,
-                  target: Math.round(ind.target / 3),
+                  baseline: shareOf(ind.baseline, 3, ind.unitOfMeasure),
+                  target: shareOf(ind.target, 3, ind.unitOfMeasure),
                   direction: ind.direction,
                   dueOn: leaf.dueOn,
                 })
