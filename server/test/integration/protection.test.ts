@@ -105,6 +105,18 @@ describe('security headers', () => {
   });
 });
 
+describe('compression', () => {
+  it('gzips a large answer for a client that accepts it, and leaves a small one alone', async () => {
+    const big = await post(t.url, { query: `{ __schema { types { name fields { name } } } }` }, { 'accept-encoding': 'gzip' });
+    expect(big.headers.get('content-encoding')).toBe('gzip');
+    expect(big.json.data).toBeTruthy();
+    const small = await post(t.url, { query: `{ __typename }` }, { 'accept-encoding': 'gzip' });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    const plain = await post(t.url, { query: `{ __schema { types { name } } }` }, { 'accept-encoding': 'identity' });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+  });
+});
+
 describe('production mode', () => {
   let prod: TestApp;
   beforeAll(async () => {
