@@ -37,9 +37,13 @@ export class NotificationService {
     const rows = await em.execute<{ id: string }[]>(
       `insert into notification (id, account_id, kind, task_id, report_id, message, dedupe_key)
        select gen_random_uuid(), a.id, ?::notification_kind, ?::uuid, ?::uuid, ?, ?
-         from account a join unit u on u.id = a.unit_id
-        where a.disabled_at is null
-          and ((u.path = ? and a.roles && ?::text[]) or a.id = ?::uuid)
+         from (
+           -- Two branches, each on its own index: one OR over both scanned every account.
+           select a.id from account a join unit u on u.id = a.unit_id
+            where u.path = ? and a.roles && ?::text[] and a.disabled_at is null
+           union
+           select a.id from account a where a.id = ?::uuid and a.disabled_at is null
+         ) a
        on conflict do nothing
        returning id`,
       [

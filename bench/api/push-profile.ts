@@ -1,0 +1,110 @@
+/**
+ * npm run bench:push-profile -- [--entries N] [--database-url URL]
+ *
+ * Where the time of one push goes: a cell officer pushes N new reports in one syncPush, with
+ * every SQL statement the app sends timed (trigger work counts in its statement). Prints the
+ * statements grouped by shape, the slowest first.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { createApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/common/logger.js';
+import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
+import { Account } from '../../server/src/modules/accounts/account.entity.js';
+import { argNumber, benchDatabaseUrl, describeRun, printTable } from '../lib/harness.js';
+
+const databaseUrl = benchDatabaseUrl();
+const entries = argNumber('entries', 50);
+await describeRun(databaseUrl, `npm run bench:push-profile -- --entries ${entries}`);
+await (await openDatabase(databaseUrl)).close(true);
+
+const timings: { sql: string; ms: number }[] = [];
+let recording = false;
+const collector = {
+  debug(message: string) {
+    if (!recording) return;
+    const took = /\[took (\d+(?:\.\d+)?) ms/.exec(message);
+    const sql = message
+      .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') // MikroORM colours its lines
+      .replace(/^\[query\]\s*/, '')
+      .replace(/\s*\[took.*$/s, '');
+    if (took) timings.push({ sql, ms: Number(took[1]) });
+  },
+} as unknown as ReturnType<typeof createLogger>;
+
+const secret = 'p'.repeat(40);
+const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
+const orm = await MikroORM.init(ormOptions(databaseUrl, collector));
+const app = await createApp({ config, orm, logger: createLogger('silent'), secret });
+const db = orm.em.getConnection();
+
+const [officer] = await db.execute<{ username: string; task_id: string }[]>(
+  `select 'canbo.' || lower(u.code) as username, t.id as task_id
+     from unit u join task t on t.lead_unit_id = u.id
+    where u.kind = 'CELL' and t.state = 'OPEN' and not exists (select 1 from task c where c.parent_id = t.id)
+    order by t.id limit 1`,
+);
+if (!officer) throw new Error('no open task of a cell; run npm run bench:data first');
+const em = orm.em.fork();
+const account = await em.findOneOrFail(Account, { username: officer.username });
+const { viewerFromToken } = await import('../../server/src/modules/accounts/viewer.loader.js');
+const token = (await app.services.auth.startSession(em, account, 'bench')).accessToken;
+const viewer = await viewerFromToken(orm.em.fork(), app.services.tokens, token);
+
+const input = () => ({
+  protocolVersion: 1,
+  clientId: randomUUID(),
+  entries: Array.from({ length: entries }, (_, i) => ({
+    id: randomUUID(),
+    kind: 'CREATE_REPORT',
+    createdAt: new Date(),
+    createReport: {
+      reportId: randomUUID(),
+      taskId: officer.task_id,
+      percent: 10 + (i % 80),
+      hasObstacles: false,
+      writtenAt: new Date(),
+    },
+  })),
+});
+
+// One warm-up push, then the measured one.
+await app.services.sync.push(orm.em.fork(), viewer, input() as never);
+recording = true;
+const started = performance.now();
+const result = await app.services.sync.push(orm.em.fork(), viewer, input() as never);
+const total = performance.now() - started;
+recording = false;
+
+const applied = result.results.filter((r) => r.status === 'APPLIED').length;
+const shape = (sql: string) =>
+  sql
+    .replace(/'[^']*'/g, '?')
+    .replace(/\b\d+\b/g, 'N')
+    .replace(/\s+/g, ' ')
+    .slice(0, 110);
+const groups = new Map<string, { n: number; ms: number; max: number }>();
+for (const t of timings) {
+  const g = groups.get(shape(t.sql)) ?? { n: 0, ms: 0, max: 0 };
+  g.n++;
+  g.ms += t.ms;
+  g.max = Math.max(g.max, t.ms);
+  groups.set(shape(t.sql), g);
+}
+const sqlMs = timings.reduce((s, t) => s + t.ms, 0);
+console.log(
+  `\n${entries} entries, ${applied} applied: ${total.toFixed(0)} ms in all (${(total / entries).toFixed(1)} ms per entry); ` +
+    `${timings.length} statements, ${sqlMs.toFixed(0)} ms inside PostgreSQL round trips\n`,
+);
+printTable(
+  'Statements of one push, slowest first',
+  ['statement', 'count', 'total ms', 'per call ms', 'max ms'],
+  [...groups.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 15)
+    .map(([sql, g]) => [`\`${sql}\``, String(g.n), g.ms.toFixed(0), (g.ms / g.n).toFixed(2), String(g.max)]),
+);
+await app.stop();
+await orm.close(true);
