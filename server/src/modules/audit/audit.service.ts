@@ -156,15 +156,13 @@ export class AuditService {
     const chainKey = chainKeyFor(unitPath);
     const conn = em.getConnection();
     const ctx = em.getTransactionContext();
-    await conn.execute(
-      `insert into audit_chain_head (chain_key, last_seq, last_hash) values (?, 0, ?) on conflict do nothing`,
-      [chainKey, GENESIS_HASH],
-      'run',
-      ctx,
-    );
+    // Creates the head if needed and locks it, in one round trip: the no-op update takes the row
+    // lock and returns the head as it is.
     const [head] = await conn.execute<{ last_seq: string; last_hash: string }[]>(
-      'select last_seq, last_hash from audit_chain_head where chain_key = ? for update',
-      [chainKey],
+      `insert into audit_chain_head as h (chain_key, last_seq, last_hash) values (?, 0, ?)
+       on conflict (chain_key) do update set last_seq = h.last_seq
+       returning last_seq, last_hash`,
+      [chainKey, GENESIS_HASH],
       'all',
       ctx,
     );
@@ -186,9 +184,13 @@ export class AuditService {
     };
     const hash = eventHash(fields);
     await conn.execute(
-      `insert into audit_event (chain_key, chain_seq, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
-         action, entity_type, entity_id, before, after, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)`,
+      `with event as (
+         insert into audit_event (chain_key, chain_seq, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
+           action, entity_type, entity_id, before, after, prev_hash, hash)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
+         returning chain_key, chain_seq, hash
+       )
+       update audit_chain_head h set last_seq = e.chain_seq, last_hash = e.hash from event e where h.chain_key = e.chain_key`,
       [
         fields.chainKey,
         fields.chainSeq,
@@ -205,12 +207,6 @@ export class AuditService {
         fields.prevHash,
         hash,
       ],
-      'run',
-      ctx,
-    );
-    await conn.execute(
-      'update audit_chain_head set last_seq = ?, last_hash = ? where chain_key = ?',
-      [fields.chainSeq, hash, chainKey],
       'run',
       ctx,
     );
