@@ -4,6 +4,7 @@ import { Migration20261130020000_workflow } from './Migration20261130020000_work
 import { Migration20261130020000_analytics } from './Migration20261130020000_analytics.js';
 import { Migration20261130021000_sync } from './Migration20261130021000_sync.js';
 import { Migration20261130023000_warning_facts } from './Migration20261130023000_warning_facts.js';
+import { Migration20261130050000_sync_horizon } from './Migration20261130050000_sync_horizon.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261130020000_analytics', class: Migration20261130020000_analytics },
   { name: 'Migration20261130021000_sync', class: Migration20261130021000_sync },
   { name: 'Migration20261130023000_warning_facts', class: Migration20261130023000_warning_facts },
+  { name: 'Migration20261130050000_sync_horizon', class: Migration20261130050000_sync_horizon },
 ];

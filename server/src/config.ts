@@ -49,6 +49,8 @@ export interface Config {
   refreshTokenTtlDays: number;
   /** No sign-in outlives this many days, however often it is refreshed. */
   refreshTokenMaxDays: number;
+  /** Removals older than this are purged; older cursors answer `reset`. */
+  syncTombstoneRetentionDays: number;
   rateLimits: RateLimits;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
@@ -161,6 +163,11 @@ export const configSpec = {
     description: 'Absolute lifetime of a sign-in, however often it is refreshed',
     read: integer(1, 730),
     fallback: () => 90,
+  },
+  SYNC_TOMBSTONE_RETENTION_DAYS: {
+    description: 'Days a removal is kept for devices to pull; a device that last synced before that downloads its view again',
+    read: integer(1, 3650),
+    fallback: () => 180,
   },
   RATE_LIMIT_SIGNIN_PER_IP: {
     description: 'Sign-in attempts per client address per window (an office behind one NAT shares it)',
@@ -285,6 +292,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: get('ACCESS_TOKEN_TTL_SECONDS'),
     refreshTokenTtlDays: get('REFRESH_TOKEN_TTL_DAYS'),
     refreshTokenMaxDays: get('REFRESH_TOKEN_MAX_DAYS'),
+    syncTombstoneRetentionDays: get('SYNC_TOMBSTONE_RETENTION_DAYS'),
     rateLimits: {
       signInPerIp: get('RATE_LIMIT_SIGNIN_PER_IP'),
       signInPerUsername: get('RATE_LIMIT_SIGNIN_PER_USERNAME'),

@@ -37,8 +37,18 @@ const sweepDueSoon = () =>
   app.services.notifications
     .sweepDueSoon(db.orm.em.fork(), localDay(), config.warnings.dueSoonDays)
     .catch((error: unknown) => logger.error('due-soon sweep failed', { error }));
-void sweepDueSoon();
-const sweeper = setInterval(() => void sweepDueSoon(), 60 * 60 * 1000);
+// Removals older than the retention go; devices that last synced before them download again.
+const purgeTombstones = () =>
+  app.services.sync
+    .purgeTombstones(db.orm.em.fork(), config.syncTombstoneRetentionDays)
+    .then((n) => n && logger.info('sync removals purged', { n }))
+    .catch((error: unknown) => logger.error('sync removal purge failed', { error }));
+const hourly = () => {
+  void sweepDueSoon();
+  void purgeTombstones();
+};
+hourly();
+const sweeper = setInterval(hourly, 60 * 60 * 1000);
 sweeper.unref();
 
 let stopping = false;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
 import type { Unit } from '../../src/modules/organisations/unit.entity.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
@@ -103,6 +103,45 @@ describe('SyncService.pull', () => {
       await slow.end();
       await fast.end();
     }
+  });
+
+  it('purges old removals and sends a device that could have missed one to download its view again', async () => {
+    const task = await taskFor(tree.cell);
+    const { cursor: before } = await pullAll(null);
+    const conn = t.em().getConnection();
+    await conn.execute(`update task set lead_unit_path = ?, lead_unit_id = ? where id = ?`, [
+      tree.siblingCell.path,
+      tree.siblingCell.id,
+      task.id,
+    ]);
+    // A recent removal stays; an old one goes.
+    expect(await t.app.services.sync.purgeTombstones(t.em(), 30)).toBe(0);
+    // A retention of 0 days: every removal made before now is old, once no open transaction
+    // anywhere in the cluster is older than it.
+    await vi.waitFor(
+      async () => {
+        const [row] = await conn.execute(
+          `select bool_and(change_xid < pg_snapshot_xmin(pg_current_snapshot())) ok from sync_tombstone where entity_id = ?`,
+          [task.id],
+        );
+        expect(row.ok).toBe(true);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    const { cursor: after } = await pullAll(before);
+    expect(await t.app.services.sync.purgeTombstones(t.em(), 0)).toBeGreaterThanOrEqual(1);
+    const [left] = await conn.execute(`select count(*)::int n from sync_tombstone where entity_id = ?`, [task.id]);
+    expect(left.n).toBe(0);
+
+    // The cursor from before the removal could have missed it: reset, then a full download.
+    const stale = await pullPage(before);
+    expect(stale.reset).toBe(true);
+    expect(stale.tasks).toEqual([]);
+    const again = await pullAll(null);
+    expect(again.tasks.has(task.id)).toBe(false);
+    // A cursor from after the removal had it already and goes on as usual.
+    const fresh = await pullPage(after);
+    expect(fresh.reset).toBe(false);
   });
 
   it('sends a removal when a task is reassigned away, and none once it comes back', async () => {

@@ -100,9 +100,13 @@ export class SyncService {
 
     const result = await em.fork().transactional(
       async (tx) => {
-        const [{ xmin, now }] = await tx.execute<{ xmin: string; now: Date }[]>(
-          `select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, now() as now`,
+        const [{ xmin, now, purged }] = await tx.execute<{ xmin: string; now: Date; purged: boolean }[]>(
+          `select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, now() as now,
+                  coalesce((select ?::xid8 <= purged_through from sync_horizon), false) as purged`,
+          [cursor?.since ?? '0'],
         );
+        // Removals this cursor had not seen yet may be purged: the device downloads its view again.
+        if (cursor && cursor.since !== '0' && purged) return null;
         const since = cursor?.since ?? '0';
         const next = cursor?.after ? cursor.next : xmin;
         const after = cursor?.after ?? null;
@@ -135,7 +139,32 @@ export class SyncService {
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
     await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'pull', 0, 0);
-    return result;
+    return result ?? { ...empty, updateRequired: false, reset: true, cursor: '', serverTime: new Date() };
+  }
+
+  /**
+   * Deletes removals older than `retentionDays` and moves the horizon past them, in one
+   * transaction: a cursor from before the horizon answers `reset` from then on. Returns how
+   * many were purged. Safe to run from several processes.
+   */
+  async purgeTombstones(em: EntityManager, retentionDays: number): Promise<number> {
+    const [row] = await em.getConnection().execute<{ n: number }[]>(
+      `with gone as (
+         delete from sync_tombstone
+          where created_at < now() - make_interval(days => ?)
+            -- only what every open transaction already sees: a cursor made from now on starts past it
+            and change_xid < pg_snapshot_xmin(pg_current_snapshot())
+          returning change_xid
+       ), newest as (
+         select change_xid from gone order by change_xid desc limit 1
+       ), moved as (
+         update sync_horizon h set purged_through = greatest(h.purged_through, n.change_xid), purged_at = now()
+           from newest n returning 1
+       )
+       select (select count(*) from gone)::int as n`,
+      [retentionDays],
+    );
+    return row?.n ?? 0;
   }
 
   /**
@@ -353,7 +382,12 @@ export class SyncService {
           version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
         else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
         await tx.flush();
-        await tx.execute(`update sync_applied_entry set result = ?::jsonb where id = ?`, [JSON.stringify({ version }), entry.id]);
+        // A replay answers the version an edit produced; a report has none, and '{}' says so already.
+        if (version !== null)
+          await tx.execute(`update sync_applied_entry set result = ?::jsonb where id = ?`, [
+            JSON.stringify({ version }),
+            entry.id,
+          ]);
         return result(entry.id, OutboxEntryStatus.APPLIED, { version });
       });
     } catch (error) {
