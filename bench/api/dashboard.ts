@@ -12,6 +12,7 @@ const PARTS: Record<string, string> = {
   'trend (12 weeks)': `analyticsTrend(weeks: 12) { weekStart reportsReceived reportsWithObstacles completedOnTime completedLate }`,
   'unit ranking': `unitRanking { rank own unit { id name } score { rated doneWell done notDone onTimeRate formula } }`,
   'warnings (first 20)': `warnings(first: 20) { totalCount nodes { id kind severity messageVi task { id title } } }`,
+  'warning counts by kind': `warningCounts { kind count }`,
   'sync health': `syncHealth { own unit { id name } reports lateArrivals averageLagHours maxLagHours lastReceivedAt }`,
 };
 
@@ -22,6 +23,10 @@ const skip = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--skip' ? 
 for (const name of skip) delete PARTS[name];
 await describeRun(databaseUrl, `npm run bench:dashboard -- --runs ${runs}${skip.map((s) => ` --skip "${s}"`).join('')}`);
 const api = await startApi(databaseUrl);
+// As the server does at start and every WARN_SNAPSHOT_MINUTES: large subtrees read this snapshot.
+const refreshStarted = performance.now();
+const snapshotRows = await api.app.services.warnings.refreshSnapshot(api.orm.em.fork());
+console.log(`warning snapshot: ${snapshotRows} rows in ${Math.round(performance.now() - refreshStarted)} ms`);
 
 const rows: (string | number)[][] = [];
 for (const [scope, username] of [

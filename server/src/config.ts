@@ -23,6 +23,13 @@ export interface WarningThresholds {
   reviewWaitDays: number;
 }
 
+export interface WarningSnapshotSettings {
+  /** Subtrees with at least this many open tasks read the periodic snapshot, not a live scan. */
+  minTasks: number;
+  /** Minutes between two snapshots of every warning in the country. */
+  minutes: number;
+}
+
 export interface RateLimits {
   /** Sign-in attempts allowed per client address per window. */
   signInPerIp: number;
@@ -64,6 +71,7 @@ export interface Config {
   graphqlMaxComplexity: number;
   webDist: string;
   warnings: WarningThresholds;
+  warningSnapshot: WarningSnapshotSettings;
 }
 
 type Reader<T> = (raw: string) => T;
@@ -260,6 +268,16 @@ export const configSpec = {
     read: integer(1, 365),
     fallback: () => 7,
   },
+  WARN_SNAPSHOT_MIN_TASKS: {
+    description: 'Warnings of a subtree with at least this many open tasks come from the periodic snapshot',
+    read: integer(1, 1_000_000_000),
+    fallback: () => 20_000,
+  },
+  WARN_SNAPSHOT_MINUTES: {
+    description: 'Minutes between two snapshots of every warning in the country',
+    read: integer(1, 1440),
+    fallback: () => 10,
+  },
 } satisfies Record<string, Spec<unknown>>;
 
 type SpecValue<K extends keyof typeof configSpec> = ReturnType<(typeof configSpec)[K]['fallback']>;
@@ -316,6 +334,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       staleDays: get('WARN_STALE_DAYS'),
       reviewWaitDays: get('WARN_REVIEW_DAYS'),
     },
+    warningSnapshot: { minTasks: get('WARN_SNAPSHOT_MIN_TASKS'), minutes: get('WARN_SNAPSHOT_MINUTES') },
   };
   if (env === 'production' && !config.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');

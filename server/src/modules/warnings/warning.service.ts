@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { WarningThresholds } from '../../config.js';
+import type { WarningSnapshotSettings, WarningThresholds } from '../../config.js';
 import { BadInputError, NotFoundError } from '../../common/errors.js';
 import { addDays, localDay } from '../../common/dates.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
@@ -54,7 +54,10 @@ const TZ = `'Asia/Ho_Chi_Minh'`;
  * the page's rows are then run through the rules themselves for their parameters and words.
  */
 export class WarningService {
-  constructor(private readonly thresholds: WarningThresholds) {}
+  constructor(
+    private readonly thresholds: WarningThresholds,
+    private readonly snapshot: WarningSnapshotSettings = { minTasks: Number.MAX_SAFE_INTEGER, minutes: 10 },
+  ) {}
 
   /** One page of warnings in a unit's subtree (the viewer's own by default), sortable. */
   async list(
@@ -65,6 +68,7 @@ export class WarningService {
   ): Promise<Connection<WarningItem>> {
     const unit = await this.scopeUnit(em, viewer, args.unitId, args.resolutionId);
     const today = localDay();
+    if (await this.snapshotServes(em, unit, today)) return this.listFromSnapshot(em, unit, args, page, today);
     const { sql, params } = this.unionSql(unit, args.resolutionId, args.kinds ?? Object.values(WarningKind), today);
     const byDue = args.orderBy === WarningOrder.DUE_ON;
     const key = byDue ? '(due_key, -severity, wid)' : '(-severity, due_key, wid)';
@@ -103,6 +107,16 @@ export class WarningService {
     resolutionId: string | null,
   ): Promise<{ kind: WarningKind; count: number }[]> {
     const unit = await this.scopeUnit(em, viewer, unitId, resolutionId);
+    if (await this.snapshotServes(em, unit, localDay())) {
+      const rows = await em
+        .getConnection()
+        .execute<{ kind: WarningKind; n: number }[]>(
+          `select kind, n from warning_snapshot_count where unit_path = ? and res_key is not distinct from ?::uuid`,
+          [unit.path, resolutionId],
+        );
+      const byKind = new Map(rows.map((r) => [r.kind, r.n]));
+      return Object.values(WarningKind).map((kind) => ({ kind, count: byKind.get(kind) ?? 0 }));
+    }
     const { sql, params } = this.unionSql(unit, resolutionId, Object.values(WarningKind), localDay());
     const rows = await em
       .getConnection()
@@ -112,6 +126,144 @@ export class WarningService {
       );
     const byKind = new Map(rows.map((r) => [r.kind, r.n]));
     return Object.values(WarningKind).map((kind) => ({ kind, count: byKind.get(kind) ?? 0 }));
+  }
+
+  /**
+   * Recomputes every warning in the country into the snapshot, with counts per ancestor unit, in
+   * one transaction (readers see the previous snapshot until it commits). Another process
+   * refreshing at the same moment makes this call a no-op. Returns the rows written, or null.
+   */
+  async refreshSnapshot(em: EntityManager): Promise<number | null> {
+    const today = localDay();
+    return em.fork().transactional(async (tx) => {
+      const conn = tx.getConnection();
+      const [{ locked }] = await conn.execute<{ locked: boolean }[]>(
+        `select pg_try_advisory_xact_lock(hashtext('warning_snapshot')) as locked`,
+      );
+      if (!locked) return null;
+      await conn.execute(`delete from warning_snapshot`);
+      const chosen = this.taskConditions(Object.values(WarningKind), today);
+      await conn.execute(
+        `insert into warning_snapshot (wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key)
+         select k.kind || ':' || t.id, k.kind, k.severity, t.id, t.lead_unit_id, t.lead_unit_path, t.resolution_id, true,
+                coalesce(t.due_on, '9999-12-31'::date)
+           from task t left join task_report_state s on s.task_id = t.id
+          cross join lateral (values ${chosen.map(([k, cond]) => `('${k}'::text, ${SEVERITY[k]}, (${cond}))`).join(', ')}) k(kind, severity, hit)
+          where t.state = 'OPEN' and k.hit`,
+        chosen.flatMap(([, , p]) => p),
+      );
+      // A bottleneck over every resolution, and one per resolution for the filtered views.
+      const kind = WarningKind.REVIEW_BOTTLENECK;
+      await conn.execute(
+        `insert into warning_snapshot (wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest)
+         select '${kind}:' || t.assigner_unit_id, '${kind}', ${SEVERITY[kind]},
+                (array_agg(r.task_id order by r.received_at, r.id))[1], t.assigner_unit_id, t.assigner_unit_path,
+                t.resolution_id, grouping(t.resolution_id) = 1, '9999-12-31'::date, count(*)::int, min(r.received_at)
+           from progress_report r join task t on t.id = r.task_id
+          where r.state = 'SUBMITTED' and r.received_at < (?::date::timestamp at time zone ${TZ})
+          group by grouping sets ((t.assigner_unit_id, t.assigner_unit_path), (t.assigner_unit_id, t.assigner_unit_path, t.resolution_id))`,
+        [addDays(today, -this.thresholds.reviewWaitDays)],
+      );
+      await conn.execute(`delete from warning_snapshot_count`);
+      // Every row counts for its unit and each unit above; a task's warning for "all" and its resolution.
+      await conn.execute(
+        `insert into warning_snapshot_count (unit_path, res_key, kind, n)
+         select p, k.res, w.kind, count(*)::int
+           from warning_snapshot w
+          cross join lateral (select string_to_array(trim(both '/' from w.unit_path), '/') seg) x
+          cross join lateral generate_series(1, cardinality(x.seg)) i
+          cross join lateral (select '/' || array_to_string(x.seg[1:i], '/') || '/' p) a
+          cross join lateral (select null::uuid res where w.all_res
+                              union all select w.res_key where w.res_key is not null) k
+          group by 1, 2, 3`,
+      );
+      await conn.execute(`delete from warning_snapshot_size`);
+      // The root's own rollup row holds only what it leads; its children's rows hold the rest.
+      await conn.execute(
+        `insert into warning_snapshot_size (unit_path, open_tasks)
+         select p, sum(n)::int from (
+           select unit_path p, n from task_rollup where kind = 'OPEN'
+           union all
+           select u.path, r.n from unit u join unit c on c.parent_id = u.id
+             join task_rollup r on r.unit_path = c.path and r.kind = 'OPEN'
+            where u.parent_id is null
+         ) x group by p having sum(n) >= ?`,
+        [this.snapshot.minTasks],
+      );
+      await conn.execute(`update warning_snapshot_state set day = ?::date, refreshed_at = now()`, [today]);
+      // Fresh statistics, or the planner misjudges the path filter on a table it has never seen full.
+      await conn.execute(`analyze warning_snapshot`);
+      const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int n from warning_snapshot`);
+      return n;
+    });
+  }
+
+  /**
+   * Subtrees that had at least `minTasks` open tasks at the last refresh read today's snapshot;
+   * smaller ones, or any before a snapshot of today, are computed live.
+   */
+  private async snapshotServes(em: EntityManager, unit: Unit, today: string): Promise<boolean> {
+    const conn = em.getConnection();
+    const [state] = await conn.execute<{ day: string | null }[]>(
+      `select to_char(day, 'YYYY-MM-DD') as day from warning_snapshot_state`,
+    );
+    if (state?.day !== today) return false;
+    const [large] = await conn.execute(`select 1 from warning_snapshot_size where unit_path = ?`, [unit.path]);
+    return Boolean(large);
+  }
+
+  private async listFromSnapshot(
+    em: EntityManager,
+    unit: Unit,
+    args: { resolutionId: string | null; kinds: WarningKind[] | null; orderBy: WarningOrder },
+    page: PageArgs,
+    today: string,
+  ): Promise<Connection<WarningItem>> {
+    const kinds = args.kinds ?? Object.values(WarningKind);
+    const byDue = args.orderBy === WarningOrder.DUE_ON;
+    const where = [`unit_path like ?`, args.resolutionId ? `res_key = ?` : `all_res`, `kind = any(?::text[])`];
+    const params: unknown[] = [
+      subtreePattern(unit.path),
+      ...(args.resolutionId ? [args.resolutionId] : []),
+      `{${kinds.join(',')}}`,
+    ];
+    if (page.after) {
+      const [a, b, c] = decodeCursor(page.after, 3) as [unknown, unknown, unknown];
+      if (typeof c !== 'string') throw new BadInputError('after', 'The cursor is not one this server issued');
+      const [negSeverity, due] = byDue ? [b, a] : [a, b];
+      const severity = -Number(negSeverity);
+      if (
+        !Number.isInteger(severity) ||
+        typeof due !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(due) ||
+        Number.isNaN(Date.parse(due))
+      )
+        throw new BadInputError('after', 'The cursor is not one this server issued');
+      // Spelled out rather than as a row comparison, so the ordered index serves it.
+      where.push(
+        byDue
+          ? `(due_key > ?::date or (due_key = ?::date and (severity < ? or (severity = ? and wid > ?))))`
+          : `(severity < ? or (severity = ? and (due_key > ?::date or (due_key = ?::date and wid > ?))))`,
+      );
+      params.push(...(byDue ? [due, due, severity, severity, c] : [severity, severity, due, due, c]));
+    }
+    const rows = await em.getConnection().execute<Row[]>(
+      `select wid, kind, severity, task_id, unit_id, to_char(due_key, 'YYYY-MM-DD') due_key, n, oldest
+         from warning_snapshot where ${where.join(' and ')}
+        order by ${byDue ? 'due_key, severity desc, wid' : 'severity desc, due_key, wid'} limit ?`,
+      [...params, page.first + 1],
+    );
+    const [{ total }] = await em.getConnection().execute<{ total: number }[]>(
+      `select coalesce(sum(n), 0)::int total from warning_snapshot_count
+        where unit_path = ? and res_key is not distinct from ?::uuid and kind = any(?::text[])`,
+      [unit.path, args.resolutionId, `{${kinds.join(',')}}`],
+    );
+    // What changed since the snapshot: a warning whose rule no longer holds is left out.
+    const items = await this.hydrate(em, rows, today, true);
+    return toConnection(items, page.first, total, (w) => {
+      const row = rows.find((r) => r.wid === w.id)!;
+      return byDue ? [row.due_key, -row.severity, row.wid] : [-row.severity, row.due_key, row.wid];
+    });
   }
 
   private async scopeUnit(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Unit> {
@@ -140,39 +292,7 @@ export class WarningService {
     const taskKinds = kinds.filter((k) => k !== WarningKind.REVIEW_BOTTLENECK);
     const parts: { sql: string; params: unknown[] }[] = [];
     if (taskKinds.length) {
-      // Each condition mirrors its rule in warning-rules.ts.
-      const conditions: [WarningKind, string, unknown[]][] = [
-        [WarningKind.OVERDUE, `t.due_on < ?::date`, [today]],
-        [
-          WarningKind.DUE_SOON,
-          `t.due_on between ?::date and ?::date and t.progress < ?`,
-          [today, addDays(today, th.dueSoonDays), th.dueSoonProgress],
-        ],
-        [
-          WarningKind.BEHIND_SCHEDULE,
-          `t.start_on < t.due_on and ?::date > t.start_on and ?::date <= t.due_on
-             and (?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`,
-          [today, today, today, th.behindSchedulePoints],
-        ],
-        [
-          WarningKind.STALE,
-          `?::date - case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
-             else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end >= ?`,
-          [today, th.staleDays],
-        ],
-        [WarningKind.OBSTACLE, `coalesce(s.latest_has_obstacles, false)`, []],
-        [WarningKind.RETURNED, `s.latest_state is not distinct from 'RETURNED'`, []],
-        [
-          WarningKind.FORECAST_MISS,
-          `s.n >= 2 and s.max_x - s.min_x >= ? and t.due_on >= ?::date and t.progress < 100
-             and (not ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) > 0)
-                  or (100 - (s.sy - (s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) * s.sx) / s.n)
-                     / ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx))
-                     >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
-          [MIN_TREND_SPAN_DAYS, today],
-        ],
-      ];
-      const chosen = conditions.filter(([k]) => want.has(k));
+      const chosen = this.taskConditions(taskKinds, today);
       parts.push({
         sql: `select k.kind || ':' || t.id wid, k.kind, k.severity, t.id task_id, t.lead_unit_id unit_id,
                      coalesce(t.due_on, '9999-12-31'::date) due_key, null::int n, null::timestamptz oldest
@@ -205,8 +325,45 @@ export class WarningService {
     return { sql: parts.map((p) => `(${p.sql})`).join(' union all '), params: parts.flatMap((p) => p.params) };
   }
 
+  /** The task kinds' SQL conditions, over task `t` and its report facts `s`; each mirrors its rule in warning-rules.ts. */
+  private taskConditions(kinds: WarningKind[], today: string): [WarningKind, string, unknown[]][] {
+    const th = this.thresholds;
+    const conditions: [WarningKind, string, unknown[]][] = [
+      [WarningKind.OVERDUE, `t.due_on < ?::date`, [today]],
+      [
+        WarningKind.DUE_SOON,
+        `t.due_on between ?::date and ?::date and t.progress < ?`,
+        [today, addDays(today, th.dueSoonDays), th.dueSoonProgress],
+      ],
+      [
+        WarningKind.BEHIND_SCHEDULE,
+        `t.start_on < t.due_on and ?::date > t.start_on and ?::date <= t.due_on
+           and (?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`,
+        [today, today, today, th.behindSchedulePoints],
+      ],
+      [
+        WarningKind.STALE,
+        `?::date - case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
+           else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end >= ?`,
+        [today, th.staleDays],
+      ],
+      [WarningKind.OBSTACLE, `coalesce(s.latest_has_obstacles, false)`, []],
+      [WarningKind.RETURNED, `s.latest_state is not distinct from 'RETURNED'`, []],
+      [
+        WarningKind.FORECAST_MISS,
+        `s.n >= 2 and s.max_x - s.min_x >= ? and t.due_on >= ?::date and t.progress < 100
+           and (not ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) > 0)
+                or (100 - (s.sy - (s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) * s.sx) / s.n)
+                   / ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx))
+                   >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
+        [MIN_TREND_SPAN_DAYS, today],
+      ],
+    ];
+    return conditions.filter(([k]) => kinds.includes(k));
+  }
+
   /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
-  private async hydrate(em: EntityManager, rows: Row[], today: string): Promise<WarningItem[]> {
+  private async hydrate(em: EntityManager, rows: Row[], today: string, dropGone = false): Promise<WarningItem[]> {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
@@ -245,8 +402,10 @@ export class WarningService {
       list.push({ writtenAt: new Date(p.written_at), percent: p.percent });
       trendByTask.set(p.task_id, list);
     }
-    return rows.map((r) => {
-      const task = taskById.get(r.task_id)!;
+    const items: WarningItem[] = [];
+    for (const r of rows) {
+      const task = taskById.get(r.task_id);
+      if (!task) continue;
       let f: Finding | undefined;
       if (r.kind === WarningKind.REVIEW_BOTTLENECK) {
         f =
@@ -260,16 +419,18 @@ export class WarningService {
         };
         f = taskWarnings(facts, today, this.thresholds).find((x) => x.kind === r.kind);
       }
+      if (!f && dropGone) continue;
       // The SQL and the rule agree by construction and by test; a disagreement still shows the kind.
       const found: Finding = f ?? { kind: r.kind, severity: r.severity, params: {} };
-      return {
+      items.push({
         ...found,
         id: r.wid,
         task,
         unit: unitById.get(r.unit_id)!,
         messageVi: describeWarning(found, 'vi'),
         messageEn: describeWarning(found, 'en'),
-      };
-    });
+      });
+    }
+    return items;
   }
 }
