@@ -257,16 +257,40 @@ describe('SyncService.pull', () => {
       });
     });
 
+    /** The `since` a cursor carries: '0' when the round started from the beginning. */
+    const sinceOf = (cursor: string) => (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: string }).s;
+
     it('sends the whole view again, without a reset, to a client that moved to a newer protocol', async () => {
       const task = await taskFor(tree.cell);
+      await taskFor(tree.cell);
       const old = await pullAll(null);
-      // Nothing changed since: a protocol-1 client's cursor brings nothing more…
-      expect((await pullAll(old.cursor)).tasks.has(task.id)).toBe(false);
-      // …but the same device updated to protocol 2 receives every task again with the new fields.
+      expect(sinceOf(old.cursor)).not.toBe('0');
+      // A protocol-1 client goes on from its cursor…
+      const v1 = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 1, clientId, cursor: old.cursor, limit: 1 } },
+        token,
+      );
+      expect(ok(v1).syncPull.reset).toBe(false);
+      expect(sinceOf(ok(v1).syncPull.cursor)).not.toBe('0');
+      // …the same device updated to protocol 2 starts the round over, with the new fields, and no reset.
+      const v2 = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 2, clientId, cursor: old.cursor, limit: 1 } },
+        token,
+      );
+      expect(ok(v2).syncPull).toMatchObject({ reset: false, hasMore: true });
+      expect(sinceOf(ok(v2).syncPull.cursor)).toBe('0');
       const upgraded = await pullV2(old.cursor);
       expect(upgraded.tasks.get(task.id)?.resolution.code).toBeTruthy();
-      const again = await pullV2(upgraded.cursor);
-      expect(again.tasks.has(task.id)).toBe(false);
+      // Its own cursors then name protocol 2 and go on from where they are.
+      expect(sinceOf(upgraded.cursor)).not.toBe('0');
+      const next = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 2, clientId, cursor: upgraded.cursor, limit: 1 } },
+        token,
+      );
+      expect(sinceOf(ok(next).syncPull.cursor)).not.toBe('0');
     });
 
     it('reads a cursor made before cursors named their protocol as protocol 1', async () => {
@@ -278,7 +302,7 @@ describe('SyncService.pull', () => {
       const legacy = Buffer.from(JSON.stringify(o)).toString('base64url');
       const v1 = await pullPage(legacy);
       expect(v1.reset).toBe(false);
-      expect(v1.tasks.map((x) => x.id)).not.toContain(task.id);
+      expect(sinceOf(v1.cursor)).not.toBe('0');
       expect((await pullV2(legacy)).tasks.has(task.id)).toBe(true);
     });
   });
