@@ -29,6 +29,8 @@ function serverTask(over: Partial<ServerTask> = {}): ServerTask {
     version: 1,
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
+    completedAt: null,
+    resolution: null,
     ancestorTitles: [],
     indicators: [],
     ...over,
