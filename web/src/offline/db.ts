@@ -51,7 +51,11 @@ export class OfflineDatabase extends Dexie {
     this.version(2)
       .stores({ tasks: 'id, dueOn, parentId, resolution.id' })
       .upgrade(async (tx) => {
-        const withV2 = (t: Partial<ServerTask>) => ({ ...t, completedAt: t.completedAt ?? null, resolution: t.resolution ?? null });
+        const withV2 = (t: Partial<ServerTask>) => ({
+          ...t,
+          completedAt: t.completedAt ?? null,
+          resolution: t.resolution ?? null,
+        });
         await tx
           .table('tasks')
           .toCollection()

@@ -37,7 +37,12 @@ export function buildServerTask(overrides: Partial<ServerTask> = {}): ServerTask
     updatedAt: '2026-11-01T00:00:00.000Z',
     lastReportAt: null,
     completedAt: null,
-    resolution: { id: '5a7e0000-0000-4000-8000-000000000057', code: '57-NQ/TW', titleVi: 'Về đột phá phát triển khoa học, công nghệ', titleEn: 'On breakthroughs in science and technology' },
+    resolution: {
+      id: '5a7e0000-0000-4000-8000-000000000057',
+      code: '57-NQ/TW',
+      titleVi: 'Về đột phá phát triển khoa học, công nghệ',
+      titleEn: 'On breakthroughs in science and technology',
+    },
     ancestorTitles: ['Chương trình hành động Nghị quyết 57'],
     indicators: [],
     ...overrides,
