@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
+import ReportPage from '../src/pages/ReportPage.vue';
 import TaskDetailPage from '../src/pages/TaskDetailPage.vue';
 import TasksPage from '../src/pages/TasksPage.vue';
 import { buildReport, buildTask } from './support/factories';
@@ -187,6 +188,26 @@ describe('a returned report on the task detail', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('report'));
     expect(router.currentRoute.value.params.id).toBe(task.id);
     expect(router.currentRoute.value.query.answers).toBe(returned.id);
+  });
+
+  it('keeps who returned it and why above the report form that answers it', async () => {
+    const db = useDatabase();
+    const task = buildTask();
+    const returned = buildReport(task.id, {
+      state: 'RETURNED',
+      reviewerName: 'Nguyễn Thị Hoa',
+      reviewedAt: '2026-11-25T02:30:00Z',
+      reviewComment: 'Thiếu ảnh minh chứng',
+    });
+    await db.tasks.put(task);
+    await db.reports.put(returned);
+    const { wrapper } = await mountWithApp(ReportPage, {
+      path: `/tasks/${task.id}/report?answers=${returned.id}`,
+      props: { id: task.id, answers: returned.id },
+    });
+    await vi.waitFor(() => expect(wrapper.find('[data-test="answering-by"]').exists()).toBe(true), { timeout: 5000 });
+    expect(wrapper.get('[data-test="answering-by"]').text()).toMatch(/^Bị Nguyễn Thị Hoa trả lại ngày /);
+    expect(wrapper.text()).toContain('“Thiếu ảnh minh chứng”');
   });
 
   it('names the reviewer of each report in the history', async () => {
