@@ -10,7 +10,7 @@
 //
 // Usage: npm run build -w web && node web/scripts/bench-task-list.mjs [--tasks 500] [--runs 7]
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,7 +104,10 @@ function task(i) {
     version: 1,
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
-    completedAt: done ? new Date(Date.now() - ((i % 90) - 30) * 86_400_000).toISOString() : null,
+    // Completed from ten days before to ten days after the due date, never in the future.
+    completedAt: done
+      ? new Date(Math.min(Date.now(), Date.parse(day((i % 200) - 60 + (i % 21) - 10)) + 10 * 3_600_000)).toISOString()
+      : null,
     resolution: resolutions[i % resolutions.length],
     ancestorTitles: ['Chương trình hành động của Đảng ủy phường', `Kế hoạch ${(i % 12) + 1}`],
     indicators:
@@ -127,6 +130,26 @@ function task(i) {
   return { ...server, server, serverVersion: 1, pendingFields: [] };
 }
 const tasks = Array.from({ length: TASKS }, (_, i) => task(i));
+// One returned report, for the task screen's "returned by … on …" (seen with --screenshots).
+const returned = {
+  id: '30000000-0000-4000-8000-000000000001',
+  taskId: tasks[1].id,
+  percent: 30,
+  values: [],
+  narrative: 'Đã tổ chức 2 buổi tuyên truyền tại nhà văn hóa.',
+  hasObstacles: false,
+  obstacles: null,
+  writtenAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+  receivedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+  answersReportId: null,
+  flaggedReassigned: false,
+  state: 'RETURNED',
+  reviewedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+  reviewComment: 'Bổ sung ảnh và danh sách hộ tham dự.',
+  reviewerName: 'Đ/c Trần Văn Bình',
+  attachments: [],
+  syncState: 'SYNCED',
+};
 const session = {
   accessToken: 'bench',
   accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
@@ -183,7 +206,7 @@ await page.evaluate((s) => localStorage.setItem('resolute.session', JSON.stringi
 // The app opens (and upgrades) its database on start; wait for its stores, then seed them.
 await page.goto(`${BASE}/`);
 await page.evaluate(
-  async ({ tasks }) => {
+  async ({ tasks, returned }) => {
     for (;;) {
       const db = await new Promise((resolve, reject) => {
         const req = indexedDB.open('resolute');
@@ -195,8 +218,9 @@ await page.evaluate(
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
-      const tx = db.transaction(['tasks', 'meta'], 'readwrite');
+      const tx = db.transaction(['tasks', 'reports', 'meta'], 'readwrite');
       for (const t of tasks) tx.objectStore('tasks').put(t);
+      tx.objectStore('reports').put(returned);
       tx.objectStore('meta').put({ key: 'lastSyncAt', value: new Date().toISOString() });
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
@@ -206,7 +230,7 @@ await page.evaluate(
       return;
     }
   },
-  { tasks },
+  { tasks, returned },
 );
 
 const cdp = await context.newCDPSession(page);
@@ -326,6 +350,25 @@ async function profiled(run) {
   console.log('profile, self time:');
   for (const [k, ms] of top) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${k}`);
   return result;
+}
+
+// With --screenshots: what the list and a task look like (e2e/artifacts/field-list/, git-ignored).
+if (process.argv.includes('--screenshots')) {
+  const dir = path.resolve(import.meta.dirname, '../../e2e/artifacts/field-list');
+  await mkdir(dir, { recursive: true });
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('.task-card');
+  await page.screenshot({ path: path.join(dir, 'list-500.png') });
+  await page.selectOption('#f-status', 'COMPLETED_LATE');
+  await page.waitForSelector('[data-test=completion]');
+  await page.screenshot({ path: path.join(dir, 'list-completed-late.png') });
+  await page.click('.task-card');
+  await page.waitForSelector('[data-test=completion]');
+  await page.screenshot({ path: path.join(dir, 'detail-completed-late.png'), fullPage: true });
+  await page.goto(`${BASE}/tasks/${tasks[1].id}`);
+  await page.waitForSelector('[data-test=returned-by]');
+  await page.screenshot({ path: path.join(dir, 'detail-returned.png') });
+  console.log(`screenshots in ${dir}`);
 }
 
 const results = {};

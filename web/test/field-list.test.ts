@@ -180,7 +180,7 @@ describe('a returned report on the task detail', () => {
     const { wrapper, router } = await mountWithApp(TaskDetailPage, { path: `/tasks/${task.id}`, props: { id: task.id } });
     await vi.waitFor(() => expect(wrapper.find('[data-test="returned"]').exists()).toBe(true), { timeout: 5000 });
     const box = wrapper.get('[data-test="returned"]');
-    expect(box.get('[data-test="returned-by"]').text()).toMatch(/^Bị Nguyễn Thị Hoa trả lại ngày .*25.*:$/);
+    expect(box.get('[data-test="returned-by"]').text()).toMatch(/^Bị Nguyễn Thị Hoa trả lại lúc .*25.*:$/);
     expect(box.text()).toContain('“Thiếu ảnh minh chứng buổi tập huấn”');
     const answer = box.get('a');
     expect(answer.text()).toBe('Trả lời báo cáo này');
@@ -206,7 +206,7 @@ describe('a returned report on the task detail', () => {
       props: { id: task.id, answers: returned.id },
     });
     await vi.waitFor(() => expect(wrapper.find('[data-test="answering-by"]').exists()).toBe(true), { timeout: 5000 });
-    expect(wrapper.get('[data-test="answering-by"]').text()).toMatch(/^Bị Nguyễn Thị Hoa trả lại ngày /);
+    expect(wrapper.get('[data-test="answering-by"]').text()).toMatch(/^Bị Nguyễn Thị Hoa trả lại lúc /);
     expect(wrapper.text()).toContain('“Thiếu ảnh minh chứng”');
   });
 
