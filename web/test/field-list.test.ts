@@ -110,6 +110,21 @@ describe('TasksPage with several hundred tasks', () => {
     await wrapper.get('li[data-index="499"] a').trigger('keydown', { key: 'Home' });
     await vi.waitFor(() => expect(document.activeElement?.closest('li')?.getAttribute('data-index')).toBe('0'));
   });
+
+  it('keeps focus in the list when the focused row scrolls out of the window', async () => {
+    const { wrapper } = await mountList();
+    const list = wrapper.get('ul[role="list"]');
+    (wrapper.get('li[data-index="0"] a').element as HTMLElement).focus();
+    window.scrollTo(0, 200 + 170 * 300);
+    window.dispatchEvent(new Event('scroll'));
+    await vi.waitFor(() => expect(rowsOf(wrapper)).not.toContain(0), { timeout: 5000 });
+    expect(document.activeElement).toBe(list.element);
+    await list.trigger('keydown', { key: 'ArrowDown' });
+    await vi.waitFor(() => expect(document.activeElement?.closest('li')).not.toBeNull());
+    const index = Number(document.activeElement!.closest('li')!.getAttribute('data-index'));
+    expect(index).toBeGreaterThanOrEqual(295);
+    expect(index).toBeLessThanOrEqual(305);
+  });
 });
 
 describe('completed on time or late', () => {
