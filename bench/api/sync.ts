@@ -80,8 +80,8 @@ async function rawPull({ pool, body, viewer }: RawContext) {
     const pageKeys = keys.slice(0, limit);
     const last = pageKeys.at(-1);
     const nextCursor: PullCursor = hasMore
-      ? { since, next, after: [last!.x, last!.k, last!.id], view }
-      : { since: next, next, after: null, view };
+      ? { since, next, after: [last!.x, last!.k, last!.id], view, protocol: cursor?.protocol ?? 1 }
+      : { since: next, next, after: null, view, protocol: cursor?.protocol ?? 1 };
     const ids = (k: string) => [...new Set(pageKeys.filter((r) => r.k === k).map((r) => r.id))];
     const taskIds = ids('T');
     const reportIds = ids('R');

@@ -1,17 +1,26 @@
 import { vi, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
 import SyncPage from '../src/pages/SyncPage.vue';
-import { entryViews } from '../src/stores/useSyncStore';
+import { SyncClient } from '../src/offline/sync-client';
+import type { Transport } from '../src/offline/transport';
+import { entryViews, useSyncStore } from '../src/stores/useSyncStore';
 import { buildReport, buildReportEntry, buildServerTask, buildTask } from './support/factories';
 import { mountWithApp, settle } from './support/mount';
+
+const none = new Set<string>();
 
 describe('entryViews', () => {
   const task = buildTask();
 
-  it('shows an unsent entry as waiting, and as sending while a push runs', () => {
+  it('shows an unsent entry as waiting, and as sending only while it is in the request in flight', () => {
     const entry = buildReportEntry(task.id, 70);
-    expect(entryViews([entry], [], [], [], false)[0]).toMatchObject({ state: 'waiting', percent: 70, taskId: task.id });
-    expect(entryViews([entry], [], [], [], true)[0]?.state).toBe('sending');
+    const other = buildReportEntry(task.id, 80);
+    expect(entryViews([entry], [], [], [], none)[0]).toMatchObject({ state: 'waiting', percent: 70, taskId: task.id });
+    const views = entryViews([entry, other], [], [], [], new Set([entry.id]));
+    expect(views.map((v) => [v.id, v.state])).toEqual([
+      [entry.id, 'sending'],
+      [other.id, 'waiting'],
+    ]);
   });
 
   it('keeps the reason of a rejected entry', () => {
@@ -30,7 +39,7 @@ describe('entryViews', () => {
       ],
       [],
       [],
-      false,
+      none,
     );
     expect(view).toMatchObject({ state: 'rejected', code: 'BAD_USER_INPUT', reason: 'Tiến độ không hợp lệ', taskId: task.id });
   });
@@ -44,12 +53,100 @@ describe('entryViews', () => {
       server: buildServerTask(),
       createdAt: '2026-11-29T09:00:00Z',
     };
-    expect(entryViews([], [], [conflict], [], false)[0]).toMatchObject({ state: 'conflict', conflictId: 'c1' });
+    expect(entryViews([], [], [conflict], [], none)[0]).toMatchObject({ state: 'conflict', conflictId: 'c1' });
   });
 
   it('lists confirmed reports as sent', () => {
     const report = buildReport(task.id, { percent: 30 });
-    expect(entryViews([], [], [], [report], false)[0]).toMatchObject({ state: 'sent', percent: 30 });
+    expect(entryViews([], [], [], [report], none)[0]).toMatchObject({ state: 'sent', percent: 30 });
+  });
+});
+
+describe('SyncClient and the sync store: per-entry sending', () => {
+  beforeEach(() => resetDatabaseForTests());
+
+  it('marks as sending exactly the entries of the batch in flight, then the next batch', async () => {
+    const db = useDatabase();
+    const task = buildTask();
+    const entries = [buildReportEntry(task.id, 10), buildReportEntry(task.id, 20), buildReportEntry(task.id, 30)];
+    for (const e of entries) await db.outbox.add(e);
+    const requests: { ids: string[]; release: () => void }[] = [];
+    const transport: Transport = async <T>(doc: string, vars: Record<string, unknown>) => {
+      const input = vars.input as { entries?: { id: string }[] };
+      if (doc.includes('SyncPush')) {
+        const ids = input.entries!.map((e) => e.id);
+        await new Promise<void>((release) => requests.push({ ids, release }));
+        const results = ids.map((id) => ({
+          id,
+          status: 'APPLIED',
+          code: null,
+          field: null,
+          reason: null,
+          version: null,
+          serverTask: null,
+        }));
+        return { syncPush: { updateRequired: false, results } } as T;
+      }
+      const pull = { updateRequired: false, reset: false, cursor: 'c', hasMore: false, serverTime: new Date().toISOString() };
+      return { syncPull: { ...pull, tasks: [], reports: [], notifications: [], removals: [] } } as T;
+    };
+    const client = new SyncClient({ db, transport, environment: null, intervalMs: 0, lock: 'none', pushBatch: 2 });
+    const seen: string[][] = [];
+    client.on('state', (s) => seen.push(s.sending));
+    const run = client.syncNow();
+
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(client.state.sending).toEqual([entries[0]!.id, entries[1]!.id]);
+    const views = entryViews(entries, [], [], [], new Set(client.state.sending));
+    expect(views.map((v) => v.state)).toEqual(['sending', 'sending', 'waiting']);
+    requests[0]!.release();
+
+    await vi.waitFor(() => expect(requests).toHaveLength(2));
+    expect(client.state.sending).toEqual([entries[2]!.id]);
+    requests[1]!.release();
+    await run;
+    expect(client.state.sending).toEqual([]);
+    expect(seen.some((s) => s.length === 0)).toBe(true);
+  });
+
+  it('clears the sending state when the request fails', async () => {
+    const db = useDatabase();
+    const task = buildTask();
+    await db.outbox.add(buildReportEntry(task.id));
+    const transport: Transport = async () => {
+      throw new Error('network down');
+    };
+    const client = new SyncClient({ db, transport, environment: null, intervalMs: 0, lock: 'none' });
+    const result = await client.syncNow();
+    expect(result.ok).toBe(false);
+    expect(client.state.sending).toEqual([]);
+    expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('shows on the sync screen as sending only the entry the client is sending', async () => {
+    const db = useDatabase();
+    const task = buildTask();
+    const inFlight = buildReportEntry(task.id, 40);
+    const later = buildReportEntry(task.id, 50);
+    await db.tasks.put(task);
+    await db.outbox.add(inFlight);
+    await db.outbox.add(later);
+    const { wrapper } = await mountWithApp(SyncPage, { path: '/sync' });
+    const sync = useSyncStore();
+    sync.state = {
+      ...sync.state,
+      status: 'syncing',
+      progress: { phase: 'push', done: 0, total: 2, bytes: 0 },
+      sending: [inFlight.id],
+    };
+    await vi.waitFor(
+      () => expect(wrapper.findAll('[data-state]').map((li) => li.attributes('data-state'))).toEqual(['sending', 'waiting']),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(wrapper.get('[data-state="sending"]').text()).toContain('40');
+    expect(wrapper.get('[data-state="waiting"]').text()).toContain('50');
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
 import type { Unit } from '../../src/modules/organisations/unit.entity.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
-import { buildIndicator, buildReport, buildTask, buildTree, tokenFor } from '../support/factories.js';
+import { buildIndicator, buildPlan, buildReport, buildResolution, buildTask, buildTree, tokenFor } from '../support/factories.js';
 import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
 
 const PULL = `query ($input: SyncPullInput!) { syncPull(input: $input) {
@@ -199,6 +199,151 @@ describe('SyncService.pull', () => {
     expect(ok(res).syncPull.updateRequired).toBe(true);
     const bad = await t.gql(PULL, { input: { protocolVersion: 1, clientId, cursor: null, limit: 5000 } }, token);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+  });
+
+  describe('protocol 2 fields', () => {
+    const PULL_V2 = `query ($input: SyncPullInput!) { syncPull(input: $input) {
+      cursor hasMore reset
+      tasks { id dueOn state completedAt resolution { id code titleVi titleEn } }
+      reports { id state reviewedAt reviewComment reviewerName } } }`;
+    interface PageV2 {
+      cursor: string;
+      hasMore: boolean;
+      reset: boolean;
+      tasks: {
+        id: string;
+        dueOn: string | null;
+        state: string;
+        completedAt: string | null;
+        resolution: { id: string; code: string; titleVi: string; titleEn: string };
+      }[];
+      reports: {
+        id: string;
+        state: string;
+        reviewedAt: string | null;
+        reviewComment: string | null;
+        reviewerName: string | null;
+      }[];
+    }
+    async function pullV2(cursor: string | null, tok = token, protocolVersion = 2) {
+      const tasks = new Map<string, PageV2['tasks'][number]>();
+      const reports = new Map<string, PageV2['reports'][number]>();
+      for (;;) {
+        const res = await t.gql<{ syncPull: PageV2 }>(PULL_V2, { input: { protocolVersion, clientId, cursor } }, tok);
+        const page = ok(res).syncPull;
+        for (const x of page.tasks) tasks.set(x.id, x);
+        for (const r of page.reports) reports.set(r.id, r);
+        cursor = page.cursor;
+        if (!page.hasMore) return { tasks, reports, cursor };
+      }
+    }
+
+    it("sends each task's resolution and when it was completed, and still only the cell's own tasks", async () => {
+      const resolution = await buildResolution(t.em(), { code: '57-NQ/TW', titleVi: 'Đột phá khoa học', titleEn: 'Science' });
+      const plan = await buildPlan(t.em(), tree.commune, { resolution });
+      const onTime = await taskFor(tree.cell, { plan, dueOn: '2026-06-30' });
+      const late = await taskFor(tree.cell, { plan, dueOn: '2026-06-30' });
+      const sibling = await buildTask(t.em(), { lead: tree.siblingCell, plan });
+      const db = t.em().getConnection();
+      // 16:59 UTC on the due date is still that day in Vietnam; 17:30 UTC is the next day there.
+      await db.execute(
+        `update task set state = 'COMPLETED', completed_at = '2026-06-30T16:59:00Z', progress = 100 where id = ?`,
+        [onTime.id],
+      );
+      await db.execute(
+        `update task set state = 'COMPLETED', completed_at = '2026-06-30T17:30:00Z', progress = 100 where id = ?`,
+        [late.id],
+      );
+
+      const { tasks } = await pullV2(null);
+      expect(tasks.get(onTime.id)!.resolution).toEqual({
+        id: resolution.id,
+        code: '57-NQ/TW',
+        titleVi: 'Đột phá khoa học',
+        titleEn: 'Science',
+      });
+      expect(tasks.get(onTime.id)!.completedAt).toBe('2026-06-30T16:59:00.000Z');
+      expect(tasks.get(late.id)!.completedAt).toBe('2026-06-30T17:30:00.000Z');
+      expect(tasks.has(sibling.id)).toBe(false);
+      const [{ n }] = await db.execute<{ n: string }[]>(`select count(*)::text as n from task where lead_unit_path = ?`, [
+        tree.cell.path,
+      ]);
+      expect(tasks.size).toBe(Number(n));
+      for (const x of tasks.values()) expect(x.resolution.code).toMatch(/NQ\/TW$/);
+    });
+
+    it("sends the reviewer's name and review time with a returned report", async () => {
+      const { account } = await tokenFor(t, tree.cell, [Role.REPORTER]);
+      const { account: leader } = await tokenFor(t, tree.commune, [Role.LEADER]);
+      const task = await taskFor(tree.cell);
+      const report = await buildReport(t.em(), task, account);
+      const first = await pullV2(null);
+      expect(first.reports.get(report.id)).toMatchObject({ state: 'SUBMITTED', reviewerName: null, reviewedAt: null });
+      await t
+        .em()
+        .getConnection()
+        .execute(
+          `update progress_report set state = 'RETURNED', review_comment = 'Thiếu ảnh', reviewed_by_id = ?, reviewed_at = '2026-11-29T03:00:00Z' where id = ?`,
+          [leader.id, report.id],
+        );
+      const next = await pullV2(first.cursor);
+      expect(next.reports.get(report.id)).toEqual({
+        id: report.id,
+        state: 'RETURNED',
+        reviewedAt: '2026-11-29T03:00:00.000Z',
+        reviewComment: 'Thiếu ảnh',
+        reviewerName: leader.displayName,
+      });
+    });
+
+    /** The `since` a cursor carries: '0' when the round started from the beginning. */
+    const sinceOf = (cursor: string) => (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: string }).s;
+
+    it('sends the whole view again, without a reset, to a client that moved to a newer protocol', async () => {
+      const task = await taskFor(tree.cell);
+      await taskFor(tree.cell);
+      const old = await pullAll(null);
+      expect(sinceOf(old.cursor)).not.toBe('0');
+      // A protocol-1 client goes on from its cursor…
+      const v1 = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 1, clientId, cursor: old.cursor, limit: 1 } },
+        token,
+      );
+      expect(ok(v1).syncPull.reset).toBe(false);
+      expect(sinceOf(ok(v1).syncPull.cursor)).not.toBe('0');
+      // …the same device updated to protocol 2 starts the round over, with the new fields, and no reset.
+      const v2 = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 2, clientId, cursor: old.cursor, limit: 1 } },
+        token,
+      );
+      expect(ok(v2).syncPull).toMatchObject({ reset: false, hasMore: true });
+      expect(sinceOf(ok(v2).syncPull.cursor)).toBe('0');
+      const upgraded = await pullV2(old.cursor);
+      expect(upgraded.tasks.get(task.id)?.resolution.code).toBeTruthy();
+      // Its own cursors then name protocol 2 and go on from where they are.
+      expect(sinceOf(upgraded.cursor)).not.toBe('0');
+      const next = await t.gql<{ syncPull: PageV2 }>(
+        PULL_V2,
+        { input: { protocolVersion: 2, clientId, cursor: upgraded.cursor, limit: 1 } },
+        token,
+      );
+      expect(sinceOf(ok(next).syncPull.cursor)).not.toBe('0');
+    });
+
+    it('reads a cursor made before cursors named their protocol as protocol 1', async () => {
+      const task = await taskFor(tree.cell);
+      const { cursor } = await pullAll(null);
+      const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(o.p).toBe(1);
+      delete o.p;
+      const legacy = Buffer.from(JSON.stringify(o)).toString('base64url');
+      const v1 = await pullPage(legacy);
+      expect(v1.reset).toBe(false);
+      expect(sinceOf(v1.cursor)).not.toBe('0');
+      expect((await pullV2(legacy)).tasks.has(task.id)).toBe(true);
+    });
   });
 
   it('records when the device last pulled, for sync health', async () => {

@@ -1,6 +1,6 @@
 // What the "my tasks" screen shows, as pure functions over local rows: warnings, urgency,
 // search, filters and sorting. Kept free of Vue so the rules are tested directly.
-import type { LocalReport, LocalTask } from '../offline/types';
+import type { LocalReport, LocalTask, TaskResolution } from '../offline/types';
 
 export type WarningKind = 'overdue' | 'dueSoon' | 'behind' | 'stale' | 'obstacle' | 'returned' | 'rejected' | 'fiveClears';
 
@@ -22,7 +22,9 @@ export interface TaskRow {
   urgency: number;
   /** Lower-cased, without diacritics: what search compares against. */
   haystack: string;
-  resolutionCode: string | null;
+  resolution: TaskResolution | null;
+  /** For a completed task whose completion time is known: when, its day in Vietnam, and days after the due date. */
+  completion: { at: string; day: string; daysLate: number } | null;
 }
 
 export interface WarningRules {
@@ -54,9 +56,13 @@ const STATUSES = new Set<string>([
  * The status the person sees, derived on the device as the server derives it: sync sends the
  * lifecycle state (OPEN, COMPLETED, CANCELLED), and lateness changes with the calendar.
  */
-export function statusOf(task: Pick<LocalTask, 'state' | 'dueOn' | 'progress'>, now: Date): TaskStatus {
+export function statusOf(task: Pick<LocalTask, 'state' | 'dueOn' | 'progress' | 'completedAt'>, now: Date): TaskStatus {
   if (task.state === 'CANCELLED') return 'CANCELLED';
-  if (task.state === 'COMPLETED') return 'COMPLETED';
+  if (task.state === 'COMPLETED') {
+    // Rows stored before sync protocol 2 have no completion time until the next pull.
+    if (!task.completedAt) return 'COMPLETED';
+    return daysLate(task) > 0 ? 'COMPLETED_LATE' : 'COMPLETED_ON_TIME';
+  }
   if (task.state !== 'OPEN' && STATUSES.has(task.state)) return task.state as TaskStatus;
   if (task.dueOn && dayNumber(task.dueOn) < todayNumber(now) && task.progress < 100) return 'OVERDUE';
   return task.progress > 0 ? 'IN_PROGRESS' : 'NOT_STARTED';
@@ -70,6 +76,25 @@ export function fold(text: string): string {
     .replace(/đ/g, 'd')
     .replace(/Đ/g, 'D')
     .toLowerCase();
+}
+
+let vietnamDay: Intl.DateTimeFormat | null = null;
+
+/** The calendar day of an instant in Vietnam, as the server judges completion (YYYY-MM-DD). */
+export function dayInVietnam(at: string | Date): string {
+  vietnamDay ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  return vietnamDay.format(new Date(at));
+}
+
+/** Days a completed task was finished after its due date (0 when on time or without a due date). */
+export function daysLate(task: Pick<LocalTask, 'dueOn' | 'completedAt'>): number {
+  if (!task.completedAt || !task.dueOn) return 0;
+  return Math.max(0, dayNumber(dayInVietnam(task.completedAt)) - dayNumber(task.dueOn));
 }
 
 function dayNumber(localDate: string): number {
@@ -159,7 +184,7 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
   return tasks.map((task) => {
     const latest = latestByTask.get(task.id) ?? null;
     const warnings = warningsFor(task, latest, rejectedTasks.has(task.id), now, rules);
-    const resolutionCode = (task as LocalTask & { resolutionCode?: string | null }).resolutionCode ?? null;
+    const resolution = task.resolution ?? null;
     return {
       task,
       status: statusOf(task, now),
@@ -167,8 +192,21 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
       unsent: unsentByTask.get(task.id) ?? 0,
       warnings,
       urgency: urgencyOf(task, warnings, now),
-      haystack: fold([task.title, ...(task.ancestorTitles ?? []), task.description ?? '', resolutionCode ?? ''].join(' ')),
-      resolutionCode,
+      haystack: fold(
+        [
+          task.title,
+          ...(task.ancestorTitles ?? []),
+          task.description ?? '',
+          resolution?.code ?? '',
+          resolution?.titleVi ?? '',
+          resolution?.titleEn ?? '',
+        ].join(' '),
+      ),
+      resolution,
+      completion:
+        task.state === 'COMPLETED' && task.completedAt
+          ? { at: task.completedAt, day: dayInVietnam(task.completedAt), daysLate: daysLate(task) }
+          : null,
     };
   });
 }
@@ -179,12 +217,27 @@ export type SortKey = 'urgency' | 'due' | 'progress';
 export interface TaskQuery {
   search: string;
   status: string;
+  /** A resolution id; '' for all. */
   resolution: string;
   due: DueFilter;
   sort: SortKey;
 }
 
 export const EMPTY_QUERY: TaskQuery = { search: '', status: '', resolution: '', due: 'all', sort: 'urgency' };
+
+/** The resolutions the rows carry out, each once, by code ("57-NQ/TW" before "66-NQ/TW"). */
+export function resolutionsOf(rows: TaskRow[]): TaskResolution[] {
+  const byId = new Map<string, TaskResolution>();
+  for (const r of rows) if (r.resolution && !byId.has(r.resolution.id)) byId.set(r.resolution.id, r.resolution);
+  return [...byId.values()].sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }));
+}
+
+/** A resolution as a filter option: its code and a title cut to fit a phone's select. */
+export function resolutionLabel(r: TaskResolution, locale: string, max = 48): string {
+  const title = locale.startsWith('vi') ? r.titleVi : r.titleEn;
+  const short = title.length > max ? `${title.slice(0, max - 1).trimEnd()}…` : title;
+  return `${r.code} · ${short}`;
+}
 
 /** Filters and sorts rows; never mutates them. */
 export function queryTaskRows(rows: TaskRow[], query: TaskQuery, now = new Date()): TaskRow[] {
@@ -194,7 +247,7 @@ export function queryTaskRows(rows: TaskRow[], query: TaskQuery, now = new Date(
     const { task } = row;
     if (words.length && !words.every((w) => row.haystack.includes(w))) return false;
     if (query.status && row.status !== query.status) return false;
-    if (query.resolution && row.resolutionCode !== query.resolution) return false;
+    if (query.resolution && row.resolution?.id !== query.resolution) return false;
     if (query.due !== 'all') {
       if (query.due === 'none') return !task.dueOn;
       if (!task.dueOn) return false;

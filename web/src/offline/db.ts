@@ -9,6 +9,7 @@ import type {
   OutboxEntry,
   PhotoRow,
   RejectedEntry,
+  ServerTask,
 } from './types.js';
 
 /**
@@ -43,8 +44,39 @@ export class OfflineDatabase extends Dexie {
       deferredRemovals: 'id',
       meta: 'key',
     });
-    // version(2) goes here when a store or index changes, e.g.:
-    // this.version(2).stores({ reports: 'id, taskId, syncState, writtenAt, state' }).upgrade(...)
+    // 2 (sync protocol 2): tasks carry their resolution (indexed, for the filter) and
+    // completedAt, reports their reviewer's name. Old rows get explicit nulls so they read as
+    // valid rows, and the cursor goes so the next pull brings every row with the new fields
+    // (the server would also restart the round for a protocol-1 cursor).
+    this.version(2)
+      .stores({ tasks: 'id, dueOn, parentId, resolution.id' })
+      .upgrade(async (tx) => {
+        const withV2 = (t: Partial<ServerTask>) => ({
+          ...t,
+          completedAt: t.completedAt ?? null,
+          resolution: t.resolution ?? null,
+        });
+        await tx
+          .table('tasks')
+          .toCollection()
+          .modify((t: LocalTask) => {
+            Object.assign(t, withV2(t));
+            if (t.server) t.server = withV2(t.server) as ServerTask;
+          });
+        await tx
+          .table('conflicts')
+          .toCollection()
+          .modify((c: ConflictRecord) => {
+            if (c.server) c.server = withV2(c.server) as ServerTask;
+          });
+        await tx
+          .table('reports')
+          .toCollection()
+          .modify((r: LocalReport) => {
+            r.reviewerName = r.reviewerName ?? null;
+          });
+        await tx.table('meta').delete('cursor');
+      });
   }
 }
 

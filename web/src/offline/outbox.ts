@@ -89,6 +89,7 @@ export async function recordReport(
       state: 'SUBMITTED',
       reviewedAt: null,
       reviewComment: null,
+      reviewerName: null,
       attachments,
       syncState: 'PENDING',
     };

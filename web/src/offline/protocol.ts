@@ -1,7 +1,7 @@
 /** The two GraphQL operations of the sync protocol (docs/SYNC.md), as plain strings. */
 
 const TASK_FIELDS = `id parentId title description responsiblePerson expectedResult startOn dueOn priority state
-      progress version updatedAt lastReportAt ancestorTitles
+      progress version updatedAt lastReportAt completedAt resolution { id code titleVi titleEn } ancestorTitles
       indicators { id name unitOfMeasure baseline target direction dueOn currentValue version }`;
 
 export const SYNC_PULL = `query SyncPull($input: SyncPullInput!) {
@@ -9,7 +9,7 @@ export const SYNC_PULL = `query SyncPull($input: SyncPullInput!) {
     updateRequired reset cursor hasMore serverTime
     tasks { ${TASK_FIELDS} }
     reports { id taskId percent values { indicatorId value } narrative hasObstacles obstacles writtenAt receivedAt
-      answersReportId flaggedReassigned state reviewedAt reviewComment }
+      answersReportId flaggedReassigned state reviewedAt reviewComment reviewerName }
     notifications { id kind message taskId reportId createdAt readAt }
     removals { entity id }
   }

@@ -52,6 +52,8 @@ export interface SyncState {
   lastError: string | null;
   nextRetryAt: number | null;
   failures: number;
+  /** Ids of the outbox entries in the push request now in flight; empty between requests. */
+  sending: string[];
 }
 
 export type SyncTrigger = 'start' | 'online' | 'visible' | 'timer' | 'manual' | 'retry';
@@ -199,6 +201,7 @@ export class SyncClient {
     lastError: null,
     nextRetryAt: null,
     failures: 0,
+    sending: [],
   };
 
   constructor(options: SyncClientOptions) {
@@ -383,18 +386,23 @@ export class SyncClient {
     for (;;) {
       const batch = await this.nextBatch(attempted);
       if (!batch.length) break;
-      const limit = this.options.pushBatch ?? MAX_PUSH_BATCH;
-      const res = await this.call<{ syncPush: SyncPushResult }>(SYNC_PUSH, {
-        input: {
-          protocolVersion: PROTOCOL_VERSION,
-          clientId,
-          clientTime: (this.options.now?.() ?? new Date()).toISOString(),
-          entries: batch.slice(0, limit).map(toWire),
-        },
-      });
-      if (res.syncPush.updateRequired) throw new UpdateRequired('the server needs a newer version of the app');
-      for (const e of batch) attempted.add(e.id);
-      pushed += await this.applyResults(batch, res.syncPush.results);
+      // The entries of this request, and only they, show as "sending" until their answers are applied.
+      this.setState({ sending: batch.map((e) => e.id) });
+      try {
+        const res = await this.call<{ syncPush: SyncPushResult }>(SYNC_PUSH, {
+          input: {
+            protocolVersion: PROTOCOL_VERSION,
+            clientId,
+            clientTime: (this.options.now?.() ?? new Date()).toISOString(),
+            entries: batch.map(toWire),
+          },
+        });
+        if (res.syncPush.updateRequired) throw new UpdateRequired('the server needs a newer version of the app');
+        for (const e of batch) attempted.add(e.id);
+        pushed += await this.applyResults(batch, res.syncPush.results);
+      } finally {
+        this.setState({ sending: [] });
+      }
       this.progress('push', Math.min(total, pushed), total);
     }
     return pushed;

@@ -3,7 +3,8 @@
  * (docs/SYNC.md). Plain data only: every row can be structured-cloned into IndexedDB.
  */
 
-export const PROTOCOL_VERSION = 1;
+/** 2: tasks carry their resolution and completedAt, reports their reviewer's name (docs/SYNC.md). */
+export const PROTOCOL_VERSION = 2;
 
 export type TaskPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
 export type ReportState = 'SUBMITTED' | 'APPROVED' | 'RETURNED';
@@ -28,6 +29,15 @@ export interface TaskEdit {
 }
 export const EDITABLE_TASK_FIELDS = ['responsiblePerson', 'expectedResult', 'description'] as const;
 
+/** The resolution a task carries out (SyncResolution, protocol 2). */
+export interface TaskResolution {
+  id: string;
+  /** e.g. "57-NQ/TW" */
+  code: string;
+  titleVi: string;
+  titleEn: string;
+}
+
 /** A task as the server sent it (SyncTask), with the indicators inline. */
 export interface ServerTask {
   id: string;
@@ -44,6 +54,10 @@ export interface ServerTask {
   version: number;
   updatedAt: string;
   lastReportAt: string | null;
+  /** When it was completed; null while open, and on rows stored before protocol 2 until re-pulled. */
+  completedAt: string | null;
+  /** null only on rows stored before protocol 2, until the next pull brings it. */
+  resolution: TaskResolution | null;
   /** Titles of the tasks above, root first, for context. */
   ancestorTitles: string[];
   indicators: LocalIndicator[];
@@ -91,6 +105,8 @@ export interface LocalReport {
   state: ReportState;
   reviewedAt: string | null;
   reviewComment: string | null;
+  /** Who reviewed it (protocol 2); null before review. */
+  reviewerName: string | null;
   attachments: AttachmentRef[];
   syncState: ReportSyncState;
   /** Why the server refused it, when syncState is REJECTED. */
@@ -218,6 +234,7 @@ export interface WireReport {
   state: ReportState;
   reviewedAt: string | null;
   reviewComment: string | null;
+  reviewerName: string | null;
 }
 
 export interface SyncPullResult {

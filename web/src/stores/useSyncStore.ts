@@ -36,6 +36,7 @@ const INITIAL: SyncState = {
   lastError: null,
   nextRetryAt: null,
   failures: 0,
+  sending: [],
 };
 
 function taskIdOf(entry: OutboxEntry | undefined): string | null {
@@ -51,13 +52,14 @@ export function entryViews(
   rejected: RejectedEntry[],
   conflicts: ConflictRecord[],
   sent: LocalReport[],
-  sending: boolean,
+  /** Ids of the entries in the push request in flight (SyncState.sending). */
+  sending: ReadonlySet<string>,
 ): EntryView[] {
   const views: EntryView[] = [];
   for (const e of outbox) {
     views.push({
       id: e.id,
-      state: sending ? 'sending' : 'waiting',
+      state: sending.has(e.id) ? 'sending' : 'waiting',
       kind: e.kind,
       createdAt: e.createdAt,
       taskId: taskIdOf(e),
@@ -147,15 +149,8 @@ export const useSyncStore = defineStore('sync', () => {
   const unsentCount = computed(() => outbox.value.length + photos.value.length);
   const attention = computed(() => rejected.value.length + conflicts.value.length);
   const syncing = computed(() => state.value.status === 'syncing');
-  const entries = computed(() =>
-    entryViews(
-      outbox.value,
-      rejected.value,
-      conflicts.value,
-      recentlySent.value,
-      syncing.value && state.value.progress.phase === 'push',
-    ),
-  );
+  const sending = computed(() => new Set(state.value.sending));
+  const entries = computed(() => entryViews(outbox.value, rejected.value, conflicts.value, recentlySent.value, sending.value));
 
   async function ensureClient(): Promise<SyncClient> {
     if (client) return client;

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { useDatabase } from '../composables/useDatabase';
 import { useLiveQuery } from '../composables/useLiveQuery';
-import { buildTaskRows, EMPTY_QUERY, queryTaskRows, type TaskQuery } from '../composables/taskList';
+import { buildTaskRows, EMPTY_QUERY, queryTaskRows, resolutionsOf, type TaskQuery } from '../composables/taskList';
 import type { LocalReport, LocalTask } from '../offline/types';
 
 /**
@@ -19,9 +19,7 @@ export const useTaskStore = defineStore('tasks', () => {
 
   const rows = computed(() => buildTaskRows(tasks.value, reports.value));
   const visible = computed(() => queryTaskRows(rows.value, query.value));
-  const resolutions = computed(() =>
-    [...new Set(rows.value.map((r) => r.resolutionCode).filter((c): c is string => !!c))].sort(),
-  );
+  const resolutions = computed(() => resolutionsOf(rows.value));
   const statuses = computed(() => [...new Set(rows.value.map((r) => r.status))].sort());
 
   function row(taskId: string) {

@@ -29,6 +29,8 @@ function serverTask(over: Partial<ServerTask> = {}): ServerTask {
     version: 1,
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
+    completedAt: null,
+    resolution: null,
     ancestorTitles: [],
     indicators: [],
     ...over,
@@ -247,6 +249,61 @@ describe('SyncClient', () => {
     expect(phases).toContain('pull');
     expect(bytes).toBeGreaterThan(0);
     expect(await db.tasks.count()).toBe(1);
+  });
+});
+
+describe('database version 2', () => {
+  it('upgrades a version-1 database: rows kept, new fields null, cursor dropped so the next pull brings them', async () => {
+    const name = `offline-upgrade-${n++}`;
+    const { Dexie } = await import('dexie');
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({
+      tasks: 'id, dueOn, parentId',
+      reports: 'id, taskId, syncState, writtenAt',
+      notifications: 'id, createdAt, readAt',
+      outbox: '++seq, &id, kind, *refs',
+      rejected: 'id, rejectedAt',
+      conflicts: 'id, taskId, entryId',
+      photos: 'id, reportId, status',
+      deferredRemovals: 'id',
+      meta: 'key',
+    });
+    const v1Task: Record<string, unknown> = { ...serverTask({ title: 'Cũ' }) };
+    delete v1Task.completedAt;
+    delete v1Task.resolution;
+    await old.table('tasks').put({ ...v1Task, server: { ...v1Task }, serverVersion: 1, pendingFields: [] });
+    await old
+      .table('reports')
+      .put({ id: 'r1', taskId: v1Task.id, state: 'RETURNED', reviewComment: 'Bổ sung', syncState: 'SYNCED' });
+    await old.table('outbox').add({ id: crypto.randomUUID(), kind: 'MARK_NOTIFICATION_READ', refs: [], createdAt: 'x' });
+    await old.table('meta').bulkPut([
+      { key: 'cursor', value: 'old-cursor' },
+      { key: 'clientId', value: 'keep-me' },
+    ]);
+    old.close();
+
+    const db = new OfflineDatabase(name, { indexedDB, IDBKeyRange });
+    const task = (await db.tasks.get(v1Task.id as string))!;
+    expect(task).toMatchObject({ title: 'Cũ', completedAt: null, resolution: null });
+    expect(task.server).toMatchObject({ completedAt: null, resolution: null });
+    expect(await db.reports.get('r1')).toMatchObject({ reviewComment: 'Bổ sung', reviewerName: null });
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.meta.get('cursor')).toBeUndefined();
+    expect((await db.meta.get('clientId'))?.value).toBe('keep-me');
+
+    // The next pull starts from the beginning and fills the new fields; the index finds tasks by resolution.
+    const cursors: unknown[] = [];
+    const resolution = { id: 'res-57', code: '57-NQ/TW', titleVi: 'Khoa học', titleEn: 'Science' };
+    const transport: Transport = async <T>(_doc: string, vars: Record<string, unknown>) => {
+      const input = vars.input as { cursor: unknown; protocolVersion: number };
+      cursors.push([input.cursor, input.protocolVersion]);
+      const t = serverTask({ id: task.id, title: 'Cũ', version: 1, resolution, completedAt: '2026-06-30T03:00:00.000Z' });
+      return { syncPull: page({ tasks: [t] }) } as T;
+    };
+    await new SyncClient({ db, transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
+    expect(cursors).toEqual([[null, 2]]);
+    expect(await db.tasks.where('resolution.id').equals('res-57').primaryKeys()).toEqual([task.id]);
+    expect((await db.tasks.get(task.id))!.completedAt).toBe('2026-06-30T03:00:00.000Z');
   });
 });
 

@@ -11,6 +11,8 @@ export interface PullCursor {
   next: string;
   after: [string, string, string] | null;
   view: string;
+  /** The protocol of the client the cursor was made for; a newer client pulls its view again. */
+  protocol: number;
 }
 
 const XID = /^\d{1,20}$/;
@@ -21,7 +23,7 @@ export function viewFingerprint(accountId: string, unitPath: string): string {
 }
 
 export function encodeCursor(c: PullCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: c.since, n: c.next, a: c.after, w: c.view })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 1, s: c.since, n: c.next, a: c.after, w: c.view, p: c.protocol })).toString('base64url');
 }
 
 /** The cursor, or null when it is not one of ours (the client then starts over). */
@@ -39,7 +41,10 @@ export function decodeCursor(raw: string): PullCursor | null {
       if (typeof id !== 'string' || !UUID.test(id)) return null;
       after = [x, k, id];
     }
-    return { since: o.s, next: o.n, after, view: o.w };
+    // Cursors made before `p` existed were made for protocol 1.
+    const protocol = o.p === undefined ? 1 : o.p;
+    if (typeof protocol !== 'number' || !Number.isInteger(protocol) || protocol < 1) return null;
+    return { since: o.s, next: o.n, after, view: o.w, protocol };
   } catch {
     return null;
   }

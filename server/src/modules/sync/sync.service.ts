@@ -29,8 +29,13 @@ import {
   type MarkNotificationReadEntry,
 } from './sync.types.js';
 
-/** The protocol this server speaks, and the oldest client protocol it still accepts. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol this server speaks, and the oldest client protocol it still accepts.
+ * 2: SyncTask carries its resolution and completedAt, SyncReport its reviewer's name (fields
+ * added only, so a protocol-1 client still works); a cursor made for an older protocol starts
+ * the round again from the beginning, so an updated app receives the new fields for every row.
+ */
+export const PROTOCOL_VERSION = 2;
 export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
@@ -96,7 +101,11 @@ export class SyncService {
       if (!cursor || cursor.view !== view) {
         return { ...empty, updateRequired: false, reset: true, cursor: '', serverTime: new Date() };
       }
+      // The device's rows lack what its newer protocol understands: send the whole view again
+      // (upserts; nothing is dropped, unlike a reset).
+      if (cursor.protocol < input.protocolVersion) cursor = null;
     }
+    const protocol = input.protocolVersion;
 
     const result = await em.fork().transactional(
       async (tx) => {
@@ -115,8 +124,8 @@ export class SyncService {
         const page = keys.slice(0, limit);
         const last = page.at(-1);
         const nextCursor: PullCursor = hasMore
-          ? { since, next, after: [last!.x, last!.k, last!.id], view }
-          : { since: next, next, after: null, view };
+          ? { since, next, after: [last!.x, last!.k, last!.id], view, protocol }
+          : { since: next, next, after: null, view, protocol };
 
         const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
         // One connection: the queries go one after another.
@@ -207,7 +216,11 @@ export class SyncService {
 
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
     if (!ids.length) return [];
-    const rows = await tx.execute<Row[]>(`select * from task where id = any(?::uuid[]) order by id`, [pgArray(ids)]);
+    const rows = await tx.execute<Row[]>(
+      `select t.*, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en
+         from task t join resolution r on r.id = t.resolution_id where t.id = any(?::uuid[]) order by t.id`,
+      [pgArray(ids)],
+    );
     const indicators = await tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [
       pgArray(ids),
     ]);
@@ -243,7 +256,11 @@ export class SyncService {
 
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
     if (!ids.length) return [];
-    const rows = await tx.execute<Row[]>(`select * from progress_report where id = any(?::uuid[]) order by id`, [pgArray(ids)]);
+    const rows = await tx.execute<Row[]>(
+      `select p.*, a.display_name as reviewer_name from progress_report p
+         left join account a on a.id = p.reviewed_by_id where p.id = any(?::uuid[]) order by p.id`,
+      [pgArray(ids)],
+    );
     const values = await tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [
       pgArray(ids),
     ]);
@@ -268,6 +285,7 @@ export class SyncService {
       state: r.state as SyncReportType['state'],
       reviewedAt: iso(r.reviewed_at),
       reviewComment: (r.review_comment as string | null) ?? null,
+      reviewerName: (r.reviewer_name as string | null) ?? null,
     }));
   }
 
@@ -532,6 +550,13 @@ function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitl
     version: Number(t.version),
     updatedAt: iso(t.updated_at)!,
     lastReportAt: iso(t.last_report_at),
+    completedAt: iso(t.completed_at),
+    resolution: {
+      id: t.resolution_id as string,
+      code: t.resolution_code as string,
+      titleVi: t.resolution_title_vi as string,
+      titleEn: t.resolution_title_en as string,
+    },
     ancestorTitles,
     indicators,
   };

@@ -44,6 +44,14 @@ export class SyncIndicatorType {
   @Field(() => Int) version!: number;
 }
 
+@ObjectType('SyncResolution', { description: 'The resolution a synced task carries out (protocol 2)' })
+export class SyncResolutionType {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: 'e.g. 57-NQ/TW' }) code!: string;
+  @Field(() => String) titleVi!: string;
+  @Field(() => String) titleEn!: string;
+}
+
 @ObjectType('SyncTask', { description: 'A task of the account’s unit as the field app stores it' })
 export class SyncTaskType {
   @Field(() => ID) id!: string;
@@ -60,6 +68,12 @@ export class SyncTaskType {
   @Field(() => Int) version!: number;
   @Field(() => Date) updatedAt!: Date;
   @Field(() => Date, { nullable: true }) lastReportAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the task was completed (protocol 2): on time when its day in Vietnam is not after dueOn',
+  })
+  completedAt!: Date | null;
+  @Field(() => SyncResolutionType, { description: 'Protocol 2' }) resolution!: SyncResolutionType;
   @Field(() => [String], { description: 'Titles of the tasks above, root first' }) ancestorTitles!: string[];
   @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
 }
@@ -80,6 +94,8 @@ export class SyncReportType {
   @Field(() => ReportState) state!: ReportState;
   @Field(() => Date, { nullable: true }) reviewedAt!: Date | null;
   @Field(() => String, { nullable: true }) reviewComment!: string | null;
+  @Field(() => String, { nullable: true, description: 'Display name of the reviewer (protocol 2)' })
+  reviewerName!: string | null;
 }
 
 @ObjectType('SyncNotification')
