@@ -82,7 +82,9 @@ const queueAnswer = (items: ReturnType<typeof report>[]) => ({
       pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
       nodes: items,
     },
-    resolutions: [{ __typename: 'Resolution', id: 'res57', code: '57-NQ/TW', titleVi: 'Nghị quyết 57', titleEn: 'Resolution 57' }],
+    resolutions: [
+      { __typename: 'Resolution', id: 'res57', code: '57-NQ/TW', titleVi: 'Nghị quyết 57', titleEn: 'Resolution 57' },
+    ],
   },
 });
 

@@ -5,7 +5,8 @@ export interface GraphQLCall {
   variables: Record<string, unknown>;
 }
 
-type Answer = { data?: unknown; errors?: unknown[] } | ((variables: Record<string, unknown>) => { data?: unknown; errors?: unknown[] });
+type Answer =
+  { data?: unknown; errors?: unknown[] } | ((variables: Record<string, unknown>) => { data?: unknown; errors?: unknown[] });
 
 /**
  * Stubs `fetch` at the network: GraphQL operations are answered by name from `answers`, other
