@@ -210,6 +210,22 @@ describe('ReviewQueuePage', () => {
     expect(wrapper.findAll('[role="option"]')).toHaveLength(1);
   });
 
+  it('sends the return with Ctrl+Enter, and gives the focus to the empty line after the last decision', async () => {
+    const { server, wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([report(1)]),
+      ReturnReport: decided('returnReport', 'RETURNED'),
+    });
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'r' });
+    await flushPromises();
+    await wrapper.find('textarea').setValue('Thiếu số liệu');
+    await wrapper.find('textarea').trigger('keydown', { key: 'Enter', ctrlKey: true });
+    await settle();
+    expect(server.of('ReturnReport').map((c) => c.variables)).toEqual([{ id: 'r1', comment: 'Thiếu số liệu' }]);
+    const empty = wrapper.find('.empty');
+    expect(empty.text()).toBe('Không còn báo cáo nào chờ bạn duyệt.');
+    expect(document.activeElement).toBe(empty.element);
+  });
+
   it('says so when nothing is waiting', async () => {
     const { wrapper } = await mountQueue({ ReviewQueue: queueAnswer([]) });
     expect(wrapper.text()).toContain('Không còn báo cáo nào chờ bạn duyệt.');
