@@ -52,6 +52,8 @@ describe.runIf(chromiumAvailable())('committee: decompose, assign, sync and revi
     const form = page.locator('form.sub-form');
     await form.getByLabel('Tên nhiệm vụ').fill(NEW_TASK);
     await form.getByLabel('Mô tả').fill('Mỗi hộ được hỏi về việc dùng Cổng dịch vụ công quốc gia.');
+    await form.getByLabel('Người phụ trách').fill('Bí thư chi bộ');
+    await form.getByLabel('Kết quả cần đạt').fill('Phiếu khảo sát của từng hộ');
     await form.getByPlaceholder('Tìm đơn vị theo tên hoặc mã').fill('Tổ dân phố 1');
     await form.getByRole('button', { name: /Chi bộ Tổ dân phố 1/ }).click();
     await form.getByText(/Đã chọn: Chi bộ Tổ dân phố 1/).waitFor();

@@ -161,6 +161,8 @@ describe('TaskPlanPage', () => {
     await settle();
     await wrapper.find('#sub-root-title').setValue('Vận động hộ dân dùng VNeID');
     await wrapper.find('#sub-root-description').setValue('Mỗi tổ dân phố tổ chức 2 buổi');
+    await wrapper.find('#sub-root-person').setValue('Bí thư chi bộ');
+    await wrapper.find('#sub-root-result').setValue('Danh sách hộ đã cài VNeID');
     await wrapper.find('#sub-root-lead-search').setValue('Tổ dân phố 1');
     await settle();
     expect(server.of('PlanUnits').at(-1)!.variables).toEqual({ search: 'Tổ dân phố 1' });
@@ -191,6 +193,8 @@ describe('TaskPlanPage', () => {
           title: 'Vận động hộ dân dùng VNeID',
           description: 'Mỗi tổ dân phố tổ chức 2 buổi',
           leadUnitId: 'cell1',
+          responsiblePerson: 'Bí thư chi bộ',
+          expectedResult: 'Danh sách hộ đã cài VNeID',
           dueOn: '2026-12-15',
         },
       },

@@ -19,6 +19,8 @@ export interface SubTaskDraft {
   title: string;
   description: string;
   leadUnitId: string;
+  responsiblePerson: string;
+  expectedResult: string;
   dueOn: string;
   indicators: IndicatorDraft[];
 }
@@ -129,6 +131,8 @@ export function useTaskPlan() {
               title: draft.title.trim(),
               description: draft.description.trim() || null,
               leadUnitId: draft.leadUnitId,
+              responsiblePerson: draft.responsiblePerson.trim() || null,
+              expectedResult: draft.expectedResult.trim() || null,
               dueOn: draft.dueOn || null,
             },
           },

@@ -82,6 +82,8 @@ export interface CreateTaskVariables {
     title: string;
     description: string | null;
     leadUnitId: string;
+    responsiblePerson: string | null;
+    expectedResult: string | null;
     dueOn: string | null;
   };
 }
