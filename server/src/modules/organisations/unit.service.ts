@@ -41,8 +41,8 @@ export class UnitService {
     const root = await this.get(em, viewer, args.unitId ?? viewer.unitId);
     const where: string[] = ['u.active', 'u.path like ?'];
     const params: unknown[] = [subtreePattern(root.path)];
-    const words = (args.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
     if ((args.search ?? '').length > 200) throw new BadInputError('search', 'search is longer than 200 characters');
+    const words = (args.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
     for (const w of words) {
       where.push(`(u.name ilike ? or u.code ilike ?)`);
       const like = `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
