@@ -38,6 +38,18 @@ export const committeeRoutes: RouteRecordRaw[] = [
         component: () => import('./pages/committee/CommitteeWarningsPage.vue'),
         meta: { title: 'committeeWarnings.title' },
       },
+      {
+        path: 'reviews',
+        name: 'committee-reviews',
+        component: () => import('./pages/committee/ReviewQueuePage.vue'),
+        meta: { title: 'reviewQueue.title' },
+      },
+      {
+        path: 'plan',
+        name: 'committee-plan',
+        component: () => import('./pages/committee/TaskPlanPage.vue'),
+        meta: { title: 'taskPlan.title' },
+      },
     ],
   },
   {

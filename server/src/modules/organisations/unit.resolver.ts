@@ -1,11 +1,12 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../../common/pagination.js';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { Role } from '../accounts/role.js';
 import { canSeeUnit } from '../scope/scope.js';
 import { Unit } from './unit.entity.js';
 import { CreateUnitInput, UpdateUnitInput } from './unit.inputs.js';
-import { UnitType } from './unit.type.js';
+import { UnitConnection, UnitType } from './unit.type.js';
 
 @Resolver(() => UnitType)
 export class UnitResolver {
@@ -19,6 +20,19 @@ export class UnitResolver {
   @Query(() => UnitType)
   unit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.units.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized()
+  @Query(() => UnitConnection, {
+    description: 'Active units of a unit’s subtree (yours by default), itself included, nearest levels first, by name',
+  })
+  units(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('unitId', () => ID, { nullable: true }) unitId: string | null,
+    @Arg('search', () => String, { nullable: true, description: 'Words of the name or the code' }) search: string | null,
+  ) {
+    return ctx.services.units.search(ctx.em, requireViewer(ctx), { unitId, search }, page);
   }
 
   @Authorized(Role.ADMIN)

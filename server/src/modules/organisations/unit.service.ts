@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/errors.js';
+import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { assertCanAdminister, assertCanManageUnit, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
@@ -25,6 +26,46 @@ export class UnitService {
     const unit = await em.findOne(Unit, { id });
     if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', id);
     return unit;
+  }
+
+  /**
+   * Active units of a visible unit's subtree (the viewer's own by default), the unit itself
+   * included, nearest levels first and by name; `search` matches words of the name or the code.
+   */
+  async search(
+    em: EntityManager,
+    viewer: Viewer,
+    args: { unitId: string | null; search: string | null },
+    page: PageArgs,
+  ): Promise<Connection<Unit>> {
+    const root = await this.get(em, viewer, args.unitId ?? viewer.unitId);
+    const where: string[] = ['u.active', 'u.path like ?'];
+    const params: unknown[] = [subtreePattern(root.path)];
+    if ((args.search ?? '').length > 200) throw new BadInputError('search', 'search is longer than 200 characters');
+    const words = (args.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
+    for (const w of words) {
+      where.push(`(u.name ilike ? or u.code ilike ?)`);
+      const like = `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like);
+    }
+    const base = where.join(' and ');
+    const keyset: string[] = [];
+    const keyParams: unknown[] = [];
+    if (page.after) {
+      const [depth, name, id] = decodeCursor(page.after, 3) as [number, string, string];
+      keyset.push('(u.depth, u.name, u.id) > (?::int, ?, ?::uuid)');
+      keyParams.push(depth, name, id);
+    }
+    const conn = em.getConnection();
+    const [rows, [{ n }]] = await Promise.all([
+      conn.execute<Record<string, unknown>[]>(
+        `select u.* from unit u where ${[base, ...keyset].join(' and ')} order by u.depth, u.name, u.id limit ?`,
+        [...params, ...keyParams, page.first + 1],
+      ),
+      conn.execute<{ n: string }[]>(`select count(*) as n from unit u where ${base}`, params),
+    ]);
+    const units = rows.map((r) => em.map(Unit, r));
+    return toConnection(units, page.first, Number(n), (u) => [u.depth, u.name, u.id]);
   }
 
   /** The direct children of a visible unit, by name. */

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ConnectionType } from '../../common/pagination.js';
 
 @ObjectType('Unit', { description: 'An organisation in the hierarchy' })
 export class UnitType {
@@ -20,3 +21,5 @@ export class UnitType {
   @Field(() => Boolean)
   active!: boolean;
 }
+
+export const UnitConnection = ConnectionType('Unit', UnitType);

@@ -19,6 +19,19 @@ export function reportLoaders(em: EntityManager) {
       const byTask = new Map(reports.map((r) => [r.task.id, r]));
       return taskIds.map((id) => byTask.get(id) ?? null);
     }),
+    /** The percent of the latest approved report of the same task written before each report. */
+    previousApprovedPercent: new DataLoader<string, number | null>(async (reportIds) => {
+      const rows = await em.getConnection().execute<{ id: string; percent: number | null }[]>(
+        `select r.id, (select p.percent from progress_report p
+            where p.task_id = r.task_id and p.state = 'APPROVED' and p.id <> r.id
+              and (p.written_at, p.received_at) < (r.written_at, r.received_at)
+            order by p.written_at desc, p.received_at desc, p.id desc limit 1) as percent
+         from progress_report r where r.id = any(?::uuid[])`,
+        [uuidArray(reportIds)],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r.percent === null ? null : Number(r.percent)]));
+      return reportIds.map((id) => byId.get(id) ?? null);
+    }),
     attachments: new DataLoader<string, Attachment[]>(async (reportIds) => {
       const rows = await em.find(Attachment, { report: { $in: [...reportIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       return groupBy(reportIds, rows, (a) => a.report.id);

@@ -1,12 +1,27 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { PageArgs } from '../../common/pagination.js';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { AttachmentType } from '../attachments/attachment.type.js';
 import { UnitType } from '../organisations/unit.type.js';
-import { canSeeUnit } from '../scope/scope.js';
+import { assertVisibleTask, canSeeUnit } from '../scope/scope.js';
 import { TaskType } from '../tasks/task.type.js';
 import { ProgressReport } from './progress-report.entity.js';
-import { IndicatorValueType, ProgressReportType } from './progress-report.type.js';
+import { IndicatorValueType, ProgressReportConnection, ProgressReportType } from './progress-report.type.js';
 import { SubmitReportInput } from './report.inputs.js';
 
 @ObjectType('SubmitReportResult')
@@ -24,6 +39,21 @@ export class ReportResolver {
   @Query(() => ProgressReportType)
   report(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
     return ctx.services.reports.get(ctx.em, requireViewer(ctx), id);
+  }
+
+  @Authorized()
+  @Query(() => ProgressReportConnection, {
+    description: 'Reports waiting for your review (units strictly below yours), oldest received first; leaders only',
+  })
+  reviewQueue(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('unitId', () => ID, { nullable: true, description: 'Reports of this unit and below; your own unit when omitted' })
+    unitId: string | null,
+    @Arg('resolutionId', () => ID, { nullable: true, description: 'One resolution; all when omitted' })
+    resolutionId: string | null,
+  ) {
+    return ctx.services.reports.reviewQueue(ctx.em, requireViewer(ctx), { unitId, resolutionId }, page);
   }
 
   @Authorized()
@@ -49,8 +79,17 @@ export class ReportResolver {
   }
 
   @FieldResolver(() => TaskType)
-  task(@Root() report: ProgressReport, @Ctx() ctx: Context) {
-    return ctx.services.tasks.get(ctx.em, requireViewer(ctx), report.task.id);
+  async task(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    // Batched: a page of the review queue loads its tasks in one statement.
+    return assertVisibleTask(requireViewer(ctx), await ctx.loaders.taskById.load(report.task.id), report.task.id);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Percent of the latest approved report of the same task written before this one',
+  })
+  previousApprovedPercent(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    return ctx.loaders.report.previousApprovedPercent.load(report.id);
   }
 
   @FieldResolver(() => UnitType, { description: 'The unit that reported' })

@@ -6,10 +6,21 @@ import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { Indicator } from '../indicators/indicator.entity.js';
+import { Unit } from '../organisations/unit.entity.js';
+import { subtreePattern } from '../organisations/unit-path.js';
+import { Resolution } from '../resolutions/resolution.entity.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import type { NotificationService } from '../notifications/notification.service.js';
 import { isWithin } from '../organisations/unit-path.js';
-import { canReportOn, canReview, canSeeTask, reportScope } from '../scope/scope.js';
+import {
+  assertReviewer,
+  canReportOn,
+  canReview,
+  canSeeTask,
+  canSeeUnit,
+  reportScope,
+  reviewableReportSql,
+} from '../scope/scope.js';
 import { hasRole, type Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
@@ -87,6 +98,64 @@ export class ReportService {
       em.count(ProgressReport, { task: taskId }),
     ]);
     return toConnection(rows, page.first, total, (r) => [r.receivedAt.toISOString(), r.id]);
+  }
+
+  /**
+   * Reports waiting for the viewer's review, oldest received first: SUBMITTED reports of units
+   * strictly below the viewer's, within `unitId`'s subtree (the viewer's own by default) and of
+   * one resolution when given. Leaders only; a unit or resolution it cannot see is NOT_FOUND.
+   */
+  async reviewQueue(
+    em: EntityManager,
+    viewer: Viewer,
+    args: { unitId: string | null; resolutionId: string | null },
+    page: PageArgs,
+  ): Promise<Connection<ProgressReport>> {
+    assertReviewer(viewer);
+    const where = [`r.state = 'SUBMITTED'`];
+    const params: unknown[] = [];
+    const scope = reviewableReportSql(viewer, 'r');
+    where.push(scope.sql);
+    params.push(...scope.params);
+    if (args.unitId) {
+      assertUuid('unitId', args.unitId);
+      const unit = await em.findOne(Unit, { id: args.unitId });
+      if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', args.unitId);
+      where.push('r.unit_path like ?');
+      params.push(subtreePattern(unit.path));
+    }
+    if (args.resolutionId) {
+      assertUuid('resolutionId', args.resolutionId);
+      if (!(await em.findOne(Resolution, { id: args.resolutionId }))) throw new NotFoundError('Resolution', args.resolutionId);
+      where.push('exists (select 1 from task t where t.id = r.task_id and t.resolution_id = ?)');
+      params.push(args.resolutionId);
+    }
+    const base = where.join(' and ');
+    const keyset: string[] = [];
+    const keyParams: unknown[] = [];
+    if (page.after) {
+      const [received, id] = decodeCursor(page.after, 2) as [string, string];
+      keyset.push('(r.received_at, r.id) > (?::timestamptz, ?::uuid)');
+      keyParams.push(received, id);
+    }
+    const conn = em.getConnection();
+    const [rows, [{ n }]] = await Promise.all([
+      conn.execute<Record<string, unknown>[]>(
+        // The cursor keeps received_at to the microsecond: a JavaScript Date would round it to
+        // the millisecond and the next page would repeat the row.
+        `select r.*, to_char(r.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_key
+         from progress_report r where ${[base, ...keyset].join(' and ')}
+         order by r.received_at asc, r.id asc limit ?`,
+        [...params, ...keyParams, page.first + 1],
+      ),
+      conn.execute<{ n: string }[]>(`select count(*) as n from progress_report r where ${base}`, params),
+    ]);
+    const keys = new Map<string, string>();
+    const reports = rows.map(({ received_key, ...row }) => {
+      keys.set(row.id as string, received_key as string);
+      return em.map(ProgressReport, row);
+    });
+    return toConnection(reports, page.first, Number(n), (r) => [keys.get(r.id), r.id]);
   }
 
   /**

@@ -77,6 +77,22 @@ export function canReview(viewer: Viewer, report: Pick<ProgressReport, 'unitPath
   return hasRole(viewer, Role.LEADER) && report.unitPath !== viewer.unitPath && isWithin(report.unitPath, viewer.unitPath);
 }
 
+/**
+ * The SQL condition for reports the viewer may review (alias `alias`): written by a unit strictly
+ * below its own. Only leaders review; others get FORBIDDEN from `assertReviewer` first.
+ */
+export function reviewableReportSql(viewer: Viewer, alias = 'r'): { sql: string; params: string[] } {
+  return {
+    sql: `(${alias}.unit_path like ? and ${alias}.unit_path <> ?)`,
+    params: [subtreePattern(viewer.unitPath), viewer.unitPath],
+  };
+}
+
+/** Only leaders review reports. */
+export function assertReviewer(viewer: Viewer): void {
+  if (!hasRole(viewer, Role.LEADER)) throw new ForbiddenError('Only leaders review reports');
+}
+
 /** Admins manage accounts and units of their own unit and below. */
 export function canAdminister(viewer: Viewer, unitPath: string): boolean {
   return hasRole(viewer, Role.ADMIN) && isWithin(unitPath, viewer.unitPath);

@@ -23,6 +23,12 @@ export class TaskFilter {
   @Field(() => Boolean, { nullable: true, description: 'Only tasks with no parent task' })
   rootsOnly?: boolean | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only the top of your view: tasks whose parent task is none or one you cannot read',
+  })
+  topOfView?: boolean | null;
+
   @Field(() => [TaskStatus], { nullable: true })
   status?: TaskStatus[] | null;
 

@@ -418,6 +418,13 @@ export class TaskService {
       add({ sql: 't.parent_id = ?', params: [filter.parentId] });
     }
     if (filter.rootsOnly) add({ sql: 't.parent_id is null', params: [] });
+    if (filter.topOfView) {
+      const parentScope = taskScopeSql(viewer, 'p');
+      add({
+        sql: `(t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and ${parentScope.sql}))`,
+        params: parentScope.params,
+      });
+    }
     if (filter.status?.length) {
       const parts = filter.status.map((s) => statusSql(s, today));
       add({ sql: `(${parts.map((p) => `(${p.sql})`).join(' or ')})`, params: parts.flatMap((p) => p.params) });

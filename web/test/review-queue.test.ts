@@ -1,0 +1,233 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { flushPromises } from '@vue/test-utils';
+import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
+import { vi } from 'vitest';
+import ReviewQueuePage from '../src/pages/committee/ReviewQueuePage.vue';
+import { REVIEW_DOCUMENTS, type ReviewItem } from '../src/graphql/review';
+import { gqlError, stubServer } from './support/graphql-stub';
+import { mountWithApp, settle } from './support/mount';
+
+const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
+
+describe('review queue GraphQL documents', () => {
+  it.each(Object.entries(REVIEW_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
+    const source = (document as DocumentNode).loc?.source.body ?? '';
+    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+const report = (n: number, over: Partial<ReviewItem> = {}) => ({
+  __typename: 'ProgressReport',
+  id: `r${n}`,
+  percent: 40 + n,
+  previousApprovedPercent: n === 1 ? 25 : null,
+  narrative: `Đã triển khai tại tổ ${n}`,
+  hasObstacles: n === 1,
+  obstacles: n === 1 ? 'Thiếu kinh phí' : null,
+  writtenAt: '2026-11-20T02:00:00.000Z',
+  receivedAt: `2026-11-2${n}T03:00:00.000Z`,
+  flaggedReassigned: false,
+  authorName: 'Bùi Thị Mai',
+  unit: { __typename: 'Unit', id: 'cell1', name: 'Chi bộ Tổ dân phố 1', kind: 'CELL' },
+  values: n === 1 ? [{ __typename: 'IndicatorValue', indicatorId: 'i1', value: 12 }] : [],
+  attachments:
+    n === 1
+      ? [
+          {
+            __typename: 'Attachment',
+            id: 'a1',
+            fileName: 'anh-hop-to.jpg',
+            contentType: 'image/jpeg',
+            status: 'VERIFIED',
+            url: '/files/a1',
+          },
+        ]
+      : [],
+  task: {
+    __typename: 'Task',
+    id: `t${n}`,
+    title: `Số hoá hồ sơ tổ ${n}`,
+    dueOn: '2026-12-31',
+    resolution: { __typename: 'Resolution', id: 'res57', code: '57-NQ/TW' },
+    indicators:
+      n === 1
+        ? [
+            {
+              __typename: 'Indicator',
+              id: 'i1',
+              name: 'Hộ dùng dịch vụ công trực tuyến',
+              unitOfMeasure: 'hộ',
+              baseline: 0,
+              target: 20,
+              direction: 'HIGHER_IS_BETTER',
+            },
+          ]
+        : [],
+  },
+  ...over,
+});
+
+const queueAnswer = (items: ReturnType<typeof report>[]) => ({
+  data: {
+    reviewQueue: {
+      __typename: 'ProgressReportConnection',
+      totalCount: items.length,
+      pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+      nodes: items,
+    },
+    resolutions: [
+      { __typename: 'Resolution', id: 'res57', code: '57-NQ/TW', titleVi: 'Nghị quyết 57', titleEn: 'Resolution 57' },
+    ],
+  },
+});
+
+const decided = (name: 'approveReport' | 'returnReport', state: string) => (v: Record<string, unknown>) => ({
+  data: { [name]: { __typename: 'ProgressReport', id: v.id, state } },
+});
+
+async function mountQueue(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi') {
+  const server = stubServer(answers, { '/files/a1': new Blob(['jpeg-bytes'], { type: 'image/jpeg' }) });
+  const { wrapper } = await mountWithApp(ReviewQueuePage, { locale, attachTo: document.body });
+  await settle();
+  return { server, wrapper };
+}
+
+const selectedTitle = (wrapper: Awaited<ReturnType<typeof mountQueue>>['wrapper']) =>
+  wrapper.find('[role="option"][aria-selected="true"] .title').text();
+
+describe('ReviewQueuePage', () => {
+  it('shows the first waiting report with its percent, indicator against target, obstacles and evidence fetched with the token', async () => {
+    const { server, wrapper } = await mountQueue({ ReviewQueue: queueAnswer([report(1), report(2)]) });
+    expect(server.of('ReviewQueue')[0]!.variables).toMatchObject({ unitId: null, resolutionId: null, after: null });
+    const options = wrapper.findAll('[role="option"]');
+    expect(options.map((o) => o.find('.title').text())).toEqual(['Số hoá hồ sơ tổ 1', 'Số hoá hồ sơ tổ 2']);
+    const detail = wrapper.find('.detail-pane');
+    expect(detail.text()).toContain('57-NQ/TW');
+    expect(detail.text()).toContain('Chi bộ Tổ dân phố 1');
+    expect(detail.text()).toContain('Bùi Thị Mai');
+    expect(detail.text()).toContain('Tiến độ báo cáo: 41%');
+    expect(detail.text()).toContain('Lần duyệt trước: 25%');
+    expect(detail.find('table').text()).toContain('12 hộ');
+    expect(detail.find('table').text()).toContain('20 hộ');
+    expect(detail.find('table').text()).toContain('chưa đạt mục tiêu');
+    expect(detail.text()).toContain('Thiếu kinh phí');
+    // Evidence needs the bearer token, so the page fetches it and shows a local copy.
+    expect(server.fileRequests).toEqual([{ url: '/files/a1', authorization: 'Bearer test-access' }]);
+    const img = detail.find('img');
+    expect(img.attributes('alt')).toBe('anh-hop-to.jpg');
+    expect(img.attributes('src')).toMatch(/^blob:/);
+    expect(wrapper.find('[role="listbox"]').element).toBe(document.activeElement);
+  });
+
+  it('moves with j/k and the arrows, approves with a, and selects the next report', async () => {
+    const { server, wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([report(1), report(2), report(3)]),
+      ApproveReport: decided('approveReport', 'APPROVED'),
+    });
+    const list = wrapper.find('[role="listbox"]');
+    await list.trigger('keydown', { key: 'j' });
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 2');
+    await list.trigger('keydown', { key: 'ArrowDown' });
+    await list.trigger('keydown', { key: 'k' });
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 2');
+    expect(list.attributes('aria-activedescendant')).toBe('review-item-r2');
+
+    await list.trigger('keydown', { key: 'a' });
+    await settle();
+    expect(server.of('ApproveReport').map((c) => c.variables)).toEqual([{ id: 'r2', comment: null }]);
+    expect(wrapper.findAll('[role="option"]')).toHaveLength(2);
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 3');
+    expect(wrapper.find('[role="status"]').text()).toBe('Đã duyệt báo cáo «Số hoá hồ sơ tổ 2».');
+    expect(document.activeElement).toBe(wrapper.find('[role="listbox"]').element);
+  });
+
+  it('opens the return comment box focused with r, requires a comment, cancels with Esc, and returns with it', async () => {
+    const { server, wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([report(1), report(2)]),
+      ReturnReport: decided('returnReport', 'RETURNED'),
+    });
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'r' });
+    await flushPromises();
+    const box = wrapper.find('textarea');
+    expect(box.element).toBe(document.activeElement);
+    expect(box.element.value).toBe('');
+
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('#review-comment-error').text()).toBe('Hãy ghi ý kiến nêu lý do trả lại báo cáo.');
+    expect(box.attributes('aria-invalid')).toBe('true');
+    expect(server.of('ReturnReport')).toHaveLength(0);
+
+    await box.trigger('keydown', { key: 'Escape' });
+    await flushPromises();
+    expect(wrapper.find('textarea').exists()).toBe(false);
+    expect(document.activeElement).toBe(wrapper.find('[role="listbox"]').element);
+
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'r' });
+    await flushPromises();
+    await wrapper.find('textarea').setValue('Bổ sung ảnh minh chứng');
+    await wrapper.find('form').trigger('submit');
+    await settle();
+    expect(server.of('ReturnReport').map((c) => c.variables)).toEqual([{ id: 'r1', comment: 'Bổ sung ảnh minh chứng' }]);
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 2');
+    expect(wrapper.find('[role="status"]').text()).toBe('Đã trả lại báo cáo «Số hoá hồ sơ tổ 1».');
+  });
+
+  it('says clearly when someone else reviewed the report first, and drops it from the list', async () => {
+    const { wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([report(1), report(2)]),
+      ApproveReport: gqlError('CONFLICT', 'The report was already approved'),
+    });
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'a' });
+    await settle();
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'Báo cáo này đã được người khác duyệt hoặc trả lại; đã bỏ khỏi danh sách.',
+    );
+    expect(wrapper.findAll('[role="option"]')).toHaveLength(1);
+  });
+
+  it('explains a refusal in English and keeps the report', async () => {
+    const { wrapper } = await mountQueue(
+      {
+        ReviewQueue: queueAnswer([report(1)]),
+        ApproveReport: gqlError('FORBIDDEN', 'Only leaders of a unit above the reporting unit review it'),
+      },
+      'en',
+    );
+    expect(wrapper.text()).toContain('Previously approved: 25%');
+    await wrapper.find('button.btn-primary').trigger('click');
+    await settle();
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'You may not review this report: only leaders of a unit above the reporting unit review it.',
+    );
+    expect(wrapper.findAll('[role="option"]')).toHaveLength(1);
+  });
+
+  it('sends the return with Ctrl+Enter, and gives the focus to the empty line after the last decision', async () => {
+    const { server, wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([report(1)]),
+      ReturnReport: decided('returnReport', 'RETURNED'),
+    });
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'r' });
+    await flushPromises();
+    await wrapper.find('textarea').setValue('Thiếu số liệu');
+    await wrapper.find('textarea').trigger('keydown', { key: 'Enter', ctrlKey: true });
+    await settle();
+    expect(server.of('ReturnReport').map((c) => c.variables)).toEqual([{ id: 'r1', comment: 'Thiếu số liệu' }]);
+    const empty = wrapper.find('.empty');
+    expect(empty.text()).toBe('Không còn báo cáo nào chờ bạn duyệt.');
+    expect(document.activeElement).toBe(empty.element);
+  });
+
+  it('says so when nothing is waiting', async () => {
+    const { wrapper } = await mountQueue({ ReviewQueue: queueAnswer([]) });
+    expect(wrapper.text()).toContain('Không còn báo cáo nào chờ bạn duyệt.');
+  });
+});

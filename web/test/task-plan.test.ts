@@ -1,0 +1,297 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
+import TaskPlanPage from '../src/pages/committee/TaskPlanPage.vue';
+import { PLAN_DOCUMENTS } from '../src/graphql/plan';
+import { saveSession } from '../src/graphql/session';
+import { gqlError, stubServer } from './support/graphql-stub';
+import { mountWithApp, settle } from './support/mount';
+
+const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
+
+describe('task plan GraphQL documents', () => {
+  it.each(Object.entries(PLAN_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
+    const source = (document as DocumentNode).loc?.source.body ?? '';
+    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
+  });
+});
+
+const commune = { __typename: 'Unit', id: 'commune', name: 'Phường Xuân Hương', kind: 'COMMUNE', depth: 2 };
+const cell1 = { __typename: 'Unit', id: 'cell1', name: 'Chi bộ Tổ dân phố 1', kind: 'CELL', depth: 3 };
+const cell2 = { __typename: 'Unit', id: 'cell2', name: 'Chi bộ Tổ dân phố 2', kind: 'CELL', depth: 3 };
+
+const task = (id: string, over: Record<string, unknown> = {}) => ({
+  __typename: 'Task',
+  id,
+  title: `Nhiệm vụ ${id}`,
+  depth: 1,
+  dueOn: '2026-12-31',
+  startOn: '2026-01-01',
+  progress: 30,
+  status: 'IN_PROGRESS',
+  version: 3,
+  subTaskCount: 0,
+  leadUnit: commune,
+  assignerUnit: null,
+  indicators: [],
+  ...over,
+});
+
+const page = (nodes: unknown[]) => ({
+  __typename: 'TaskConnection',
+  totalCount: nodes.length,
+  pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+  nodes,
+});
+
+function roots() {
+  return {
+    data: {
+      tasks: page([task('root', { subTaskCount: 1 })]),
+      resolutions: [
+        { __typename: 'Resolution', id: 'res57', code: '57-NQ/TW', titleVi: 'Nghị quyết 57', titleEn: 'Resolution 57' },
+      ],
+      myUnit: commune,
+    },
+  };
+}
+
+beforeEach(() => {
+  saveSession({
+    accessToken: 'test-access',
+    accessTokenExpiresAt: new Date(Date.now() + 600_000).toISOString(),
+    refreshToken: 'test-refresh',
+    refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    account: {
+      id: 'acc-focal',
+      username: 'daumoi.xuanhuong',
+      displayName: 'Đặng Văn Nam',
+      roles: ['FOCAL', 'REPORTER'],
+      mustChangePassword: false,
+      unit: { id: 'commune', name: 'Phường Xuân Hương', kind: 'COMMUNE' },
+    },
+  });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+async function mountPlan(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi') {
+  const server = stubServer({
+    PlanRoots: roots(),
+    PlanUnits: (v) => ({
+      data: {
+        units: {
+          __typename: 'UnitConnection',
+          totalCount: 3,
+          nodes: [commune, cell1, cell2].filter((u) => !v.search || u.name.includes(String(v.search))),
+        },
+      },
+    }),
+    ...answers,
+  });
+  const { wrapper } = await mountWithApp(TaskPlanPage, { locale, attachTo: document.body, props: { pickerDelay: 0 } });
+  await settle();
+  return { server, wrapper };
+}
+
+describe('TaskPlanPage', () => {
+  it('shows the top of the viewer’s tree and opens a task to load its sub-tasks', async () => {
+    const child = task('child', {
+      title: 'Nhiệm vụ của tổ 1',
+      depth: 2,
+      leadUnit: cell1,
+      assignerUnit: { __typename: 'Unit', id: 'commune' },
+    });
+    const { server, wrapper } = await mountPlan({ PlanChildren: { data: { tasks: page([child]) } } });
+    expect(server.of('PlanRoots')[0]!.variables).toEqual({ resolutionId: null, after: null });
+    const toggle = wrapper.find('button[aria-expanded]');
+    expect(toggle.attributes('aria-expanded')).toBe('false');
+    expect(toggle.attributes('aria-label')).toBe('Mở 1 nhiệm vụ con của «Nhiệm vụ root»');
+    await toggle.trigger('click');
+    await settle();
+    expect(server.of('PlanChildren').map((c) => c.variables)).toEqual([{ parentId: 'root', after: null }]);
+    expect(toggle.attributes('aria-expanded')).toBe('true');
+    expect(wrapper.text()).toContain('Nhiệm vụ của tổ 1');
+    // The commune assigned the child: it may reassign and reschedule it, but not split it.
+    const childRow = wrapper.findAll('.node')[1]!;
+    expect(childRow.text()).toContain('Giao lại');
+    expect(childRow.text()).not.toContain('Thêm nhiệm vụ con');
+    await toggle.trigger('click');
+    expect(wrapper.text()).not.toContain('Nhiệm vụ của tổ 1');
+  });
+
+  it('checks the sub-task form in Vietnamese before sending anything', async () => {
+    const { server, wrapper } = await mountPlan({});
+    await wrapper.find('.node .actions button').trigger('click');
+    await settle();
+    expect(document.activeElement?.id).toBe('sub-root-title');
+    await wrapper
+      .findAll('.sub-form button')
+      .find((b) => b.text() === 'Thêm chỉ tiêu')!
+      .trigger('click');
+    await wrapper.find('#sub-root-due').setValue('2027-02-01');
+    await wrapper.find('.sub-form').trigger('submit');
+    await settle();
+    const text = wrapper.find('.sub-form').text();
+    expect(text).toContain('Hãy nhập tên nhiệm vụ.');
+    expect(text).toContain('Hãy chọn đơn vị chủ trì.');
+    expect(text).toContain('Hạn không được muộn hơn hạn của nhiệm vụ cha');
+    expect(text).toContain('Hãy nhập tên chỉ tiêu.');
+    expect(text).toContain('Mục tiêu phải là một số.');
+    expect(server.of('PlanCreateTask')).toHaveLength(0);
+    expect(document.activeElement?.id).toBe('sub-root-title');
+  });
+
+  it('creates a sub-task led by a unit picked below, with its indicator, and shows it under its parent', async () => {
+    const created = task('new', {
+      title: 'Vận động hộ dân dùng VNeID',
+      depth: 2,
+      leadUnit: cell1,
+      assignerUnit: { __typename: 'Unit', id: 'commune' },
+    });
+    const { server, wrapper } = await mountPlan({
+      PlanCreateTask: { data: { createTask: created } },
+      PlanCreateIndicator: { data: { createIndicator: { __typename: 'Indicator', id: 'ind-new' } } },
+      PlanChildren: { data: { tasks: page([created]) } },
+    });
+    await wrapper.find('.node .actions button').trigger('click');
+    await settle();
+    await wrapper.find('#sub-root-title').setValue('Vận động hộ dân dùng VNeID');
+    await wrapper.find('#sub-root-description').setValue('Mỗi tổ dân phố tổ chức 2 buổi');
+    await wrapper.find('#sub-root-person').setValue('Bí thư chi bộ');
+    await wrapper.find('#sub-root-result').setValue('Danh sách hộ đã cài VNeID');
+    await wrapper.find('#sub-root-lead-search').setValue('Tổ dân phố 1');
+    await settle();
+    expect(server.of('PlanUnits').at(-1)!.variables).toEqual({ search: 'Tổ dân phố 1' });
+    const choices = wrapper.findAll('#sub-root-lead-results button');
+    expect(choices.map((c) => c.text())).toEqual(['Chi bộ Tổ dân phố 1']);
+    await choices[0]!.trigger('click');
+    expect(wrapper.find('#sub-root-lead-chosen').text()).toBe('Đã chọn: Chi bộ Tổ dân phố 1');
+    await wrapper.find('#sub-root-due').setValue('2026-12-15');
+    await wrapper
+      .findAll('.sub-form button')
+      .find((b) => b.text() === 'Thêm chỉ tiêu')!
+      .trigger('click');
+    const key = wrapper
+      .find('.indicator input')
+      .attributes('id')!
+      .replace(/-name$/, '');
+    await wrapper.find(`#${key}-name`).setValue('Hộ dùng VNeID');
+    await wrapper.find(`#${key}-unit`).setValue('hộ');
+    await wrapper.find(`#${key}-baseline`).setValue('10');
+    await wrapper.find(`#${key}-target`).setValue('120,5');
+    await wrapper.find('.sub-form').trigger('submit');
+    await settle();
+
+    expect(server.of('PlanCreateTask').map((c) => c.variables)).toEqual([
+      {
+        input: {
+          parentId: 'root',
+          title: 'Vận động hộ dân dùng VNeID',
+          description: 'Mỗi tổ dân phố tổ chức 2 buổi',
+          leadUnitId: 'cell1',
+          responsiblePerson: 'Bí thư chi bộ',
+          expectedResult: 'Danh sách hộ đã cài VNeID',
+          dueOn: '2026-12-15',
+        },
+      },
+    ]);
+    expect(server.of('PlanCreateIndicator').map((c) => c.variables)).toEqual([
+      {
+        input: {
+          taskId: 'new',
+          name: 'Hộ dùng VNeID',
+          unitOfMeasure: 'hộ',
+          baseline: 10,
+          target: 120.5,
+          direction: 'HIGHER_IS_BETTER',
+        },
+      },
+    ]);
+    expect(wrapper.find('.sub-form').exists()).toBe(false);
+    expect(wrapper.find('button[aria-expanded]').attributes('aria-expanded')).toBe('true');
+    expect(wrapper.findAll('.node')[1]!.text()).toContain('Vận động hộ dân dùng VNeID');
+    expect(wrapper.find('[role="status"]').text()).toBe('Đã tạo nhiệm vụ con «Vận động hộ dân dùng VNeID».');
+  });
+
+  it('shows a refusal of the server clearly, in the person’s language, with its detail', async () => {
+    const { server, wrapper } = await mountPlan(
+      {
+        PlanCreateTask: gqlError('FORBIDDEN', 'Only tasks assigned to your unit can be decomposed'),
+      },
+      'en',
+    );
+    await wrapper.find('.node .actions button').trigger('click');
+    await settle();
+    await wrapper.find('#sub-root-title').setValue('Survey households');
+    await settle();
+    await wrapper.findAll('#sub-root-lead-results button')[1]!.trigger('click');
+    await wrapper.find('.sub-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanCreateTask')).toHaveLength(1);
+    const alert = wrapper.find('.sub-form [role="alert"]');
+    expect(alert.text()).toContain('You may not change this task.');
+    expect(alert.text()).toContain('Server detail: Only tasks assigned to your unit can be decomposed');
+  });
+
+  it('reassigns and reschedules a task the viewer’s unit assigned, with a reason and the version it saw', async () => {
+    const child = task('child', {
+      title: 'Nhiệm vụ của tổ 1',
+      depth: 2,
+      leadUnit: cell1,
+      assignerUnit: { __typename: 'Unit', id: 'commune' },
+      version: 7,
+    });
+    const { server, wrapper } = await mountPlan({
+      PlanChildren: { data: { tasks: page([child]) } },
+      PlanReassignTask: (v) => ({
+        data: { reassignTask: { ...child, leadUnit: cell2, version: 8, id: (v.input as { id: string }).id } },
+      }),
+      PlanRescheduleTask: gqlError(
+        'BAD_USER_INPUT',
+        'A sub-task cannot be due after its parent (2026-12-31) unless allowed explicitly',
+        'dueOn',
+      ),
+    });
+    await wrapper.find('button[aria-expanded]').trigger('click');
+    await settle();
+    const childRow = () => wrapper.findAll('.node')[1]!;
+    await childRow()
+      .findAll('button')
+      .find((b) => b.text().startsWith('Giao lại'))!
+      .trigger('click');
+    await settle();
+    await wrapper.find('.change-form').trigger('submit');
+    await settle();
+    expect(wrapper.find('.change-form').text()).toContain('Hãy chọn đơn vị chủ trì.');
+    expect(wrapper.find('.change-form').text()).toContain('Hãy nêu lý do.');
+    await wrapper
+      .findAll('.change-form .results button')
+      .find((b) => b.text() === 'Chi bộ Tổ dân phố 2')!
+      .trigger('click');
+    await wrapper.find('.change-form textarea').setValue('Tổ 1 thiếu nhân lực');
+    await wrapper.find('.change-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanReassignTask').map((c) => c.variables)).toEqual([
+      { input: { id: 'child', baseVersion: 7, leadUnitId: 'cell2', reason: 'Tổ 1 thiếu nhân lực' } },
+    ]);
+    expect(childRow().text()).toContain('Chủ trì: Chi bộ Tổ dân phố 2');
+
+    await childRow()
+      .findAll('button')
+      .find((b) => b.text().startsWith('Đổi hạn'))!
+      .trigger('click');
+    await settle();
+    await wrapper.find('.change-form input[type="date"]').setValue('2027-03-01');
+    await wrapper.find('.change-form textarea').setValue('Chờ kinh phí');
+    await wrapper.find('.change-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanRescheduleTask').map((c) => c.variables)).toEqual([
+      { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí' } },
+    ]);
+    expect(wrapper.find('.change-form [role="alert"]').text()).toContain('Hạn hoàn thành không hợp lệ.');
+  });
+});
