@@ -56,6 +56,17 @@ export const REACTIVATE_UNIT = typed<{ reactivateUnit: AdminUnit }, { id: string
 
 // ——— Accounts ———
 
+interface UnitOption {
+  id: string;
+  name: string;
+  depth: number;
+  children?: UnitOption[];
+}
+/** The admin's unit and two levels below it, for the unit pickers of the account forms. */
+export const UNIT_OPTIONS = typed<{ myUnit: UnitOption }, Record<string, never>>(`query AdminUnitOptions {
+  myUnit { id name depth children { id name depth children { id name depth } } }
+}`);
+
 export interface AdminAccount {
   id: string;
   username: string;
@@ -260,6 +271,7 @@ export const ADMIN_DOCUMENTS = {
   MOVE_UNIT,
   DEACTIVATE_UNIT,
   REACTIVATE_UNIT,
+  UNIT_OPTIONS,
   ACCOUNTS,
   CREATE_ACCOUNT,
   UPDATE_ACCOUNT,
