@@ -111,6 +111,30 @@ describe('EvaluationPage', () => {
     expect(wrapper.find('.formula code').text()).toContain('2·doneWell');
   });
 
+  it('reads every page of the period’s ratings, so no rated task shows as unrated', async () => {
+    const rated = (id: string, rating: string) => ({
+      id: `e-${id}`,
+      period: '2026-Q4',
+      rating,
+      comment: null,
+      updatedAt: '2026-11-01T00:00:00Z',
+      task: { id, title: id, leadUnit: { id: 'c1', name: 'Phường Xuân Hương' } },
+    });
+    const base = answers([rated('other', 'DONE')]);
+    const first = { ...base, evaluations: { ...base.evaluations, pageInfo: { hasNextPage: true, endCursor: 'p2' } } };
+    const api = answerApollo({
+      AdminEvaluation: () => first,
+      AdminEvaluations: () => ({
+        evaluations: { totalCount: 2, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [rated('t1', 'DONE_WELL')] },
+      }),
+      AdminResolutions: () => ({ resolutions: [] }),
+    });
+    const { wrapper } = await mountWithApp(EvaluationPage);
+    await settle();
+    expect(api.of('AdminEvaluations')[0]!.variables.after).toBe('p2');
+    expect(wrapper.find('.task').text()).toContain('Đã đánh giá: Hoàn thành tốt');
+  });
+
   it('explains a refused rating on its own row', async () => {
     answerApollo({
       AdminEvaluation: () => answers(),

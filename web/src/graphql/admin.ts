@@ -215,6 +215,17 @@ export const EVALUATION = typed<
   unitRanking(resolutionId: $resolutionId, period: $period) { rank own unit { id name kind } score { ${SCORE} } }
 }`);
 
+/** The rest of a period's ratings, when there are more than one page. */
+export const EVALUATIONS = typed<
+  { evaluations: Page<Evaluation> },
+  { resolutionId: string | null; period: string; after: string | null }
+>(`query AdminEvaluations($resolutionId: ID, $period: String!, $after: String) {
+  evaluations(resolutionId: $resolutionId, period: $period, first: 200, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id period rating comment updatedAt task { id title leadUnit { id name } } }
+  }
+}`);
+
 export const RESOLUTIONS = typed<{ resolutions: Resolution[] }, Record<string, never>>(
   `query AdminResolutions { resolutions { id code titleVi titleEn } }`,
 );
@@ -280,6 +291,7 @@ export const ADMIN_DOCUMENTS = {
   RESET_PASSWORD,
   AUDIT_EVENTS,
   EVALUATION,
+  EVALUATIONS,
   RESOLUTIONS,
   EVALUATE_TASK,
   PRINT_REPORT,
