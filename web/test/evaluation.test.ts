@@ -135,6 +135,32 @@ describe('EvaluationPage', () => {
     expect(wrapper.find('.task').text()).toContain('Đã đánh giá: Hoàn thành tốt');
   });
 
+  it('keeps the answer for the period chosen last when an earlier answer arrives late', async () => {
+    let releaseFirst!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (releaseFirst = resolve));
+    answerApollo({
+      AdminEvaluation: async ({ period }) => {
+        if (period === '2026-Q4') {
+          await firstAnswer;
+          return answers();
+        }
+        return { ...answers(), tasks: { ...answers().tasks, nodes: [task('t2', 'c1', 'Việc của năm')] } };
+      },
+      AdminResolutions: () => ({ resolutions: [] }),
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(2026, 10, 15));
+    const { wrapper } = await mountWithApp(EvaluationPage);
+    vi.useRealTimers();
+    await wrapper.findAll('.filters select')[0]!.setValue('YEAR');
+    await settle();
+    expect(wrapper.find('.task').text()).toContain('Việc của năm');
+    releaseFirst();
+    await settle();
+    expect(wrapper.findAll('.task').map((t) => t.find('strong').text())).toEqual(['Việc của năm']);
+    expect(wrapper.find('ul.tasks').attributes('aria-busy')).toBe('false');
+  });
+
   it('explains a refused rating on its own row', async () => {
     answerApollo({
       AdminEvaluation: () => answers(),

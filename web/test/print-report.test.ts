@@ -41,6 +41,11 @@ const data = {
       },
     ],
   },
+  warningCounts: [
+    { kind: 'OVERDUE', count: 2 },
+    { kind: 'STALE', count: 1 },
+    { kind: 'OBSTACLE', count: 0 },
+  ],
   unitRanking: [],
   resolutions: [
     { id: 'r1', code: '57-NQ/TW', titleVi: 'Về đột phá phát triển khoa học', titleEn: 'On breakthroughs in science' },
@@ -77,6 +82,7 @@ describe('PrintReportPage', () => {
     expect(rows[1]!.text()).toContain('1.240');
     expect(wrapper.text()).toContain('Quá hạn 5 ngày, tiến độ 40%.');
     expect(wrapper.text()).toContain('và 2 cảnh báo khác không liệt kê');
+    expect(wrapper.find('.by-kind').text()).toBe('Quá hạn: 2 · Lâu không báo cáo: 1');
     await wrapper.find('button.print').trigger('click');
     expect(print).toHaveBeenCalledOnce();
   });

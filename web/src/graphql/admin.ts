@@ -257,6 +257,7 @@ export const PRINT_REPORT = typed<
     analyticsSummary: Summary;
     analyticsByChild: UnitRow[];
     warnings: Page<ReportWarning>;
+    warningCounts: { kind: string; count: number }[];
     unitRanking: RankedUnit[];
     resolutions: Resolution[];
   },
@@ -265,7 +266,8 @@ export const PRINT_REPORT = typed<
   unit(id: $unitId) { id name kind }
   analyticsSummary(unitId: $unitId, resolutionId: $resolutionId) { ${SUMMARY} }
   analyticsByChild(unitId: $unitId, resolutionId: $resolutionId) { own unit { id name kind } summary { ${SUMMARY} } }
-  warnings(unitId: $unitId, resolutionId: $resolutionId, first: 100) {
+  warningCounts(unitId: $unitId, resolutionId: $resolutionId) { kind count }
+  warnings(unitId: $unitId, resolutionId: $resolutionId, first: 30) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id kind severity messageVi messageEn unit { id name } }
   }
