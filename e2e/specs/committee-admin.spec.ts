@@ -38,7 +38,7 @@ describe.runIf(chromiumAvailable())('committee administration, audit, evaluation
       await page.getByRole('status').filter({ hasText: 'Đã kích hoạt lại đơn vị.' }).waitFor();
       await screenshot(page, 'committee-admin', 'units');
 
-      await page.getByRole('link', { name: 'Tài khoản' }).click();
+      await page.getByRole('link', { name: 'Tài khoản', exact: true }).click();
       const form = page.locator('form.create');
       await form.getByLabel('Tên đăng nhập').fill('e2e.quantri');
       await form.getByLabel('Tên hiển thị').fill('Quản trị thử nghiệm');

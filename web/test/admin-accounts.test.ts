@@ -22,7 +22,7 @@ const page = (nodes: AdminAccount[], endCursor: string | null = null, totalCount
   accounts: { totalCount, pageInfo: { hasNextPage: !!endCursor, endCursor }, nodes },
 });
 const unitOptions = {
-  myUnit: {
+  unit: {
     id: 'p1',
     name: 'Tỉnh Lâm Đồng',
     depth: 0,
@@ -124,6 +124,19 @@ describe('AdminAccountsPage', () => {
       .trigger('click');
     await settle();
     expect(wrapper.find('tbody tr').text()).toContain('Đang dùng');
+  });
+
+  it('lists the accounts of the unit chosen on the units screen, and offers that unit first', async () => {
+    const api = answerApollo({
+      AdminAccounts: () => page([account('a1')]),
+      AdminUnitOptions: ({ id }) => ({ unit: { id, name: 'Phường Xuân Hương', depth: 1, children: [] } }),
+    });
+    const { wrapper } = await mountWithApp(AdminAccountsPage, { path: '/committee/admin/accounts?unitId=c1' });
+    await settle();
+    expect(api.of('AdminAccounts')[0]!.variables.unitId).toBe('c1');
+    expect(api.of('AdminUnitOptions')[0]!.variables).toEqual({ id: 'c1' });
+    expect(wrapper.text()).toContain('Tài khoản của Phường Xuân Hương và các đơn vị cấp dưới.');
+    expect((wrapper.find('form.create select').element as HTMLSelectElement).value).toBe('c1');
   });
 
   it('sends only what changed when editing, and explains a refusal', async () => {

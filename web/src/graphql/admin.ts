@@ -62,9 +62,9 @@ interface UnitOption {
   depth: number;
   children?: UnitOption[];
 }
-/** The admin's unit and two levels below it, for the unit pickers of the account forms. */
-export const UNIT_OPTIONS = typed<{ myUnit: UnitOption }, Record<string, never>>(`query AdminUnitOptions {
-  myUnit { id name depth children { id name depth children { id name depth } } }
+/** A unit and two levels below it, for the unit pickers of the account forms. */
+export const UNIT_OPTIONS = typed<{ unit: UnitOption }, { id: string }>(`query AdminUnitOptions($id: ID!) {
+  unit(id: $id) { id name depth children { id name depth children { id name depth } } }
 }`);
 
 export interface AdminAccount {
