@@ -101,6 +101,10 @@ describe('EvaluationPage', () => {
     const { wrapper } = await mountWithApp(EvaluationPage);
     await settle();
     expect(wrapper.find('.task').text()).toContain('Đã đánh giá: Không hoàn thành');
+    const listed = wrapper.find('table.rated tbody tr').text();
+    expect(listed).toContain('Số hoá hồ sơ đất đai');
+    expect(listed).toContain('Không hoàn thành');
+    expect(listed).toContain('Chậm');
     expect((wrapper.find('.task input[value="NOT_DONE"]').element as HTMLInputElement).checked).toBe(true);
     const row = wrapper.find('.score-breakdown tbody tr');
     expect(row.text()).toContain('Phường Xuân Hương');
