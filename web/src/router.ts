@@ -50,6 +50,36 @@ export const committeeRoutes: RouteRecordRaw[] = [
         component: () => import('./pages/committee/TaskPlanPage.vue'),
         meta: { title: 'taskPlan.title' },
       },
+      {
+        path: 'admin/units',
+        name: 'committee-admin-units',
+        component: () => import('./pages/committee/AdminUnitsPage.vue'),
+        meta: { title: 'admin.units.title' },
+      },
+      {
+        path: 'admin/accounts',
+        name: 'committee-admin-accounts',
+        component: () => import('./pages/committee/AdminAccountsPage.vue'),
+        meta: { title: 'admin.accounts.title' },
+      },
+      {
+        path: 'audit',
+        name: 'committee-audit',
+        component: () => import('./pages/committee/AuditLogPage.vue'),
+        meta: { title: 'admin.audit.title' },
+      },
+      {
+        path: 'evaluation',
+        name: 'committee-evaluation',
+        component: () => import('./pages/committee/EvaluationPage.vue'),
+        meta: { title: 'admin.evaluation.title' },
+      },
+      {
+        path: 'report',
+        name: 'committee-report',
+        component: () => import('./pages/committee/PrintReportPage.vue'),
+        meta: { title: 'admin.report.title' },
+      },
     ],
   },
   {

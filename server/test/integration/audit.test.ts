@@ -198,4 +198,23 @@ describe('auditEvents', () => {
     expect(page.auditEvents.nodes.map((n) => n.action)).toEqual(['account.password_reset', 'account.created']);
     expect(JSON.stringify(page)).not.toMatch(/argon2|passwordHash|temporaryPassword/);
   });
+
+  it('names the acting account, which the actor filter then takes', async () => {
+    const admin = await tokenFor(t, tree.province, [Role.ADMIN]);
+    const other = await tokenFor(t, tree.province, [Role.ADMIN]);
+    const ward = await buildUnit(t.em(), { parent: tree.commune });
+    const rename = `mutation($id: ID!, $name: String!) { updateUnit(id: $id, input: { name: $name }) { id } }`;
+    ok(await t.gql(rename, { id: ward.id, name: 'Tên một' }, admin.token));
+    ok(await t.gql(rename, { id: ward.id, name: 'Tên hai' }, other.token));
+    const ACTORS = `query($filter: AuditEventFilter) { auditEvents(filter: $filter) { nodes { actorAccountId after } } }`;
+    type Actors = { auditEvents: { nodes: { actorAccountId: string | null; after: { name: string } }[] } };
+    const all = ok(await t.gql<Actors>(ACTORS, { filter: { entityId: ward.id } }, admin.token)).auditEvents.nodes;
+    expect(all.map((n) => [n.actorAccountId, n.after.name])).toEqual([
+      [other.account.id, 'Tên hai'],
+      [admin.account.id, 'Tên một'],
+    ]);
+    const mine = ok(await t.gql<Actors>(ACTORS, { filter: { entityId: ward.id, actorAccountId: admin.account.id } }, admin.token))
+      .auditEvents.nodes;
+    expect(mine.map((n) => n.after.name)).toEqual(['Tên một']);
+  });
 });

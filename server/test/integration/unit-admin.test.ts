@@ -168,3 +168,61 @@ describe('deactivateUnit', () => {
     ).toBe(false);
   });
 });
+
+describe('reactivateUnit', () => {
+  const REACTIVATE = `mutation($id: ID!) { reactivateUnit(id: $id) { id active } }`;
+  const CHILDREN = `query($id: ID!) { unit(id: $id) { children { id } } }`;
+
+  it('re-activates a deactivated unit, audited, and it takes new units again', async () => {
+    const ward = await buildUnit(t.em(), { parent: tree.commune });
+    ok(await t.gql(DEACTIVATE, { id: ward.id }, admin));
+    const underDeactivated = await t.gql(
+      CREATE,
+      { input: { parentId: ward.id, code: 'RE-1', name: 'Chi bộ mới', kind: 'CELL' } },
+      admin,
+    );
+    expect(errorCode(underDeactivated)).toBe('BAD_USER_INPUT');
+
+    const res = ok(await t.gql<{ reactivateUnit: { active: boolean } }>(REACTIVATE, { id: ward.id }, admin));
+    expect(res.reactivateUnit.active).toBe(true);
+    expect((await reload(ward.id)).active).toBe(true);
+    const listed = ok(await t.gql<{ unit: { children: { id: string }[] } }>(CHILDREN, { id: tree.commune.id }, admin));
+    expect(listed.unit.children.map((c) => c.id)).toContain(ward.id);
+    ok(await t.gql(CREATE, { input: { parentId: ward.id, code: 'RE-1', name: 'Chi bộ mới', kind: 'CELL' } }, admin));
+
+    const events = await t
+      .em()
+      .getConnection()
+      .execute<{ action: string; before: { active: boolean }; after: { active: boolean } }[]>(
+        `select action, before, after from audit_event where entity_id = ? and action like 'unit.%activated' order by id`,
+        [ward.id],
+      );
+    expect(events.map((e) => [e.action, e.before.active, e.after.active])).toEqual([
+      ['unit.deactivated', true, false],
+      ['unit.reactivated', false, true],
+    ]);
+  });
+
+  it('refuses an active unit and a unit under a deactivated parent, changing nothing', async () => {
+    const ward = await buildUnit(t.em(), { parent: tree.commune });
+    const cell = await buildUnit(t.em(), { parent: ward });
+    expect(errorCode(await t.gql(REACTIVATE, { id: cell.id }, admin))).toBe('CONFLICT');
+    ok(await t.gql(DEACTIVATE, { id: cell.id }, admin));
+    ok(await t.gql(DEACTIVATE, { id: ward.id }, admin));
+    const blocked = await t.gql(REACTIVATE, { id: cell.id }, admin);
+    expect(errorCode(blocked)).toBe('CONFLICT');
+    expect(blocked.errors![0]!.message).toMatch(/unit above/);
+    expect((await reload(cell.id)).active).toBe(false);
+    ok(await t.gql(REACTIVATE, { id: ward.id }, admin));
+    ok(await t.gql(REACTIVATE, { id: cell.id }, admin));
+    expect((await reload(cell.id)).active).toBe(true);
+  });
+
+  it("answers NOT_FOUND outside the subtree and FORBIDDEN for the admin's own unit", async () => {
+    const far = await buildUnit(t.em(), { parent: tree.otherProvince });
+    await t.em().nativeUpdate(Unit, { id: far.id }, { active: false });
+    expect(errorCode(await t.gql(REACTIVATE, { id: far.id }, admin))).toBe('NOT_FOUND');
+    expect((await reload(far.id)).active).toBe(false);
+    expect(errorCode(await t.gql(REACTIVATE, { id: tree.province.id }, admin))).toBe('FORBIDDEN');
+  });
+});

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
  * Append-only record of a change. Events form one hash chain per chain key (the province, or
@@ -8,13 +8,15 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 @Unique({ properties: ['chainKey', 'chainSeq'] })
 @Index({ properties: ['actorUnitPath'] })
 export class AuditEvent {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // Explicitly strings: without decorator metadata (tsx) a bare 'bigint' reads as a JS BigInt,
+  // which the GraphQL ID scalar cannot serialise.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @Property({ type: 'string', length: 64 })
   chainKey!: string;
 
-  @Property({ type: 'bigint' })
+  @Property({ type: new BigIntType('string') })
   chainSeq!: string;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
@@ -61,7 +63,7 @@ export class AuditChainHead {
   @PrimaryKey({ type: 'string', length: 64 })
   chainKey!: string;
 
-  @Property({ type: 'bigint' })
+  @Property({ type: new BigIntType('string') })
   lastSeq!: string;
 
   @Property({ type: 'string', length: 64 })

@@ -19,6 +19,9 @@ export class AuditEventType {
   @Field(() => String, { nullable: true })
   entityId?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The acting account, to filter by (null for a failed sign-in)' })
+  actorAccountId?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Username of the actor (as typed, for a failed sign-in)' })
   actorUsername?: string | null;
 

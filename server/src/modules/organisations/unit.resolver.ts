@@ -59,6 +59,14 @@ export class UnitResolver {
     return ctx.services.units.deactivate(ctx.em, requireViewer(ctx), id);
   }
 
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UnitType, {
+    description: 'Re-activates a deactivated unit below your own; refused while the unit above it is deactivated',
+  })
+  reactivateUnit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    return ctx.services.units.reactivate(ctx.em, requireViewer(ctx), id);
+  }
+
   @FieldResolver(() => UnitType, { nullable: true, description: 'Null at the top of your subtree' })
   async parent(@Root() unit: Unit, @Ctx() ctx: Context) {
     if (!unit.parent) return null;

@@ -286,6 +286,37 @@ export class UnitService {
     });
   }
 
+  /**
+   * The inverse of `deactivate`: the unit takes tasks, accounts and units again. Refused under a
+   * deactivated parent (deactivation never leaves an active unit below an inactive one). Accounts
+   * disabled before the unit was deactivated stay disabled: enabling them is a separate decision.
+   */
+  async reactivate(em: EntityManager, viewer: Viewer, id: string): Promise<Unit> {
+    return em.transactional(async (tx) => {
+      const unit = await this.load(tx, viewer, id, 'id', true);
+      assertCanManageUnit(viewer, unit);
+      if (unit.active) throw new ConflictError('This unit is already active');
+      if (unit.parent) {
+        const parent = await tx.findOneOrFail(Unit, { id: unit.parent.id }, { lockMode: LockMode.PESSIMISTIC_READ });
+        if (!parent.active) {
+          throw new ConflictError('The unit above this one is deactivated; re-activate it first');
+        }
+      }
+      const before = unitSnapshot(unit);
+      unit.active = true;
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'unit.reactivated',
+        entityType: 'Unit',
+        entityId: unit.id,
+        before,
+        after: unitSnapshot(unit),
+        unitPath: unit.path,
+      });
+      return unit;
+    });
+  }
+
   /** A unit by id for a change, row-locked; NOT_FOUND when missing or outside the viewer's subtree. */
   private async load(em: EntityManager, viewer: Viewer, id: string, field: string, lock: boolean): Promise<Unit> {
     assertUuid(field, id);

@@ -1,4 +1,5 @@
 import { Role } from '../../../src/modules/accounts/role.js';
+import { Unit } from '../../../src/modules/organisations/unit.entity.js';
 import { lineOfCommand, onlyRoles, type MatrixEntry } from './matrix.js';
 
 const adminInLine = onlyRoles([Role.ADMIN], lineOfCommand);
@@ -28,6 +29,17 @@ export const entries: MatrixEntry[] = [
     operation: 'Mutation.deactivateUnit',
     document: `mutation($id: ID!) { deactivateUnit(id: $id) { id } }`,
     variables: async (fx) => ({ id: (await fx.newUnit(fx.units.unit)).id }),
+    expect: adminInLine,
+  },
+  {
+    operation: 'Mutation.reactivateUnit',
+    document: `mutation($id: ID!) { reactivateUnit(id: $id) { id } }`,
+    variables: async (fx) => {
+      const unit = await fx.newUnit(fx.units.unit);
+      const em = fx.em();
+      await em.nativeUpdate(Unit, { id: unit.id }, { active: false });
+      return { id: unit.id };
+    },
     expect: adminInLine,
   },
 ];

@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import CommitteeLayout from '../src/layouts/CommitteeLayout.vue';
+import { clearSession } from '../src/graphql/session';
+import type { Role } from '../src/graphql/documents';
+import { mountWithApp } from './support/mount';
+import { signInAs } from './support/session';
+
+afterEach(() => clearSession());
+
+async function linksFor(roles: Role[]) {
+  signInAs(roles);
+  const { wrapper } = await mountWithApp(CommitteeLayout, { global: { stubs: { RouterView: true } } });
+  return wrapper.findAll('a').map((a) => a.attributes('href'));
+}
+
+describe('CommitteeLayout', () => {
+  it('links the screens each role may use, and only those', async () => {
+    const admin = await linksFor(['ADMIN']);
+    expect(admin).toEqual(expect.arrayContaining(['/committee/admin/units', '/committee/admin/accounts', '/committee/audit']));
+    expect(admin).not.toContain('/committee/evaluation');
+
+    const leader = await linksFor(['LEADER']);
+    expect(leader).toEqual(expect.arrayContaining(['/committee/evaluation', '/committee/audit', '/committee/report']));
+    expect(leader).not.toContain('/committee/admin/units');
+
+    const reporter = await linksFor(['REPORTER']);
+    expect(reporter).toContain('/committee/report');
+    expect(reporter.filter((h) => /admin|audit|evaluation/.test(h ?? ''))).toEqual([]);
+  });
+});
