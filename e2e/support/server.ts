@@ -10,6 +10,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 export interface RunningServer {
   url: string;
   databaseUrl: string | null;
+  /** The server's DATA_DIR (evidence files live under files/). */
+  dataDir: string;
   /** Runs SQL against the server's database (only with DATABASE_URL). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url,
     databaseUrl,
+    dataDir,
     async sql(text, params = []) {
       if (!databaseUrl) throw new Error('direct SQL needs DATABASE_URL');
       const client = new pg.Client({ connectionString: databaseUrl });
