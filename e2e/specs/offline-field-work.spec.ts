@@ -3,7 +3,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { eventually, makeJpeg, openTasksOf, openTasksTab, recordReportThroughUi, signIn } from '../support/journeys.js';
+import {
+  eventually,
+  makeJpeg,
+  openTasksOf,
+  openTasksTab,
+  recordReportThroughUi,
+  signIn,
+  waitForServiceWorker,
+} from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'offline-field-work';
@@ -28,9 +36,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       await task.waitFor({ timeout: 60_000 });
       await page.getByText('Đã gửi hết').first().waitFor();
       await screenshot(page, JOURNEY, 'phone-1-synced');
-      await page.evaluate(async () => {
-        await navigator.serviceWorker.ready;
-      });
+      await waitForServiceWorker(page);
       // Chromium's encoder makes the photo; made while online only because the page is idle here.
       const photo = await makeJpeg(page);
 
@@ -60,7 +66,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
         await page.locator(`a[href="/tasks/${t.id}"]`).getByText('Chưa gửi').waitFor();
       }
       // The bar counts every unconfirmed item: three reports and the photo behind one of them.
-      await page.getByRole('link', { name: '4 mục chưa gửi' }).first().waitFor();
+      await page.getByRole('link', { name: '4 mục chưa gửi', exact: true }).waitFor();
       await screenshots(page, JOURNEY, '4-unsent-after-reload');
       await page
         .getByRole('navigation', { name: 'Điều hướng chính' })

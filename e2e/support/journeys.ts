@@ -153,3 +153,8 @@ export async function recordReportThroughUi(
   await page.getByRole('button', { name: 'Lưu báo cáo' }).click();
   await page.getByRole('heading', { level: 1, name: /Đã lưu báo cáo|Đã gửi báo cáo/ }).waitFor();
 }
+
+/** Waits until the service worker controls the page, so a reload with no network still opens the app. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+}
