@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, screenshots } from '../support/browser.js';
+import { openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
 import {
   eventually,
@@ -35,7 +35,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       const task = page.getByText('Số hóa hồ sơ thủ tục hành chính', { exact: false }).first();
       await task.waitFor({ timeout: 60_000 });
       await page.getByText('Đã gửi hết').first().waitFor();
-      await screenshot(page, JOURNEY, 'phone-1-synced');
+      await screenshots(page, JOURNEY, '1-synced');
       await waitForServiceWorker(page);
       // Chromium's encoder makes the photo; made while online only because the page is idle here.
       const photo = await makeJpeg(page);
@@ -45,7 +45,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       await page.getByText('Số hóa hồ sơ thủ tục hành chính', { exact: false }).first().waitFor({ timeout: 30_000 });
       expect(await page.evaluate(() => navigator.onLine)).toBe(false);
       await page.getByRole('status').filter({ hasText: 'Không có mạng' }).first().waitFor();
-      await screenshot(page, JOURNEY, 'phone-2-reopened-offline');
+      await screenshots(page, JOURNEY, '2-reopened-offline');
 
       // Three reports on three tasks with no network, the second with a photo.
       for (const [i, t] of tasks.entries()) {
