@@ -55,8 +55,13 @@ describe.runIf(chromiumAvailable())('return and resubmit', () => {
 
       // The commune leader, on a desktop, sees the dashboard before the review.
       await signIn(leader.page, server, 'lanhdao.xuanhuong', '/committee/dashboard');
-      const before = await cellRow(leader.page, cellName!);
-      expect(before[1]).toBe(await expectedAverage(server));
+      const averageBefore = await expectedAverage(server);
+      const before = await eventually(
+        'the dashboard',
+        () => cellRow(leader.page, cellName!),
+        (r) => r[1] === averageBefore,
+        30_000,
+      );
       await screenshots(leader.page, JOURNEY, '1-dashboard-before');
 
       // No review queue screen on this branch yet: the leader returns the report through the
@@ -103,9 +108,16 @@ describe.runIf(chromiumAvailable())('return and resubmit', () => {
       );
       expect([state, progress]).toEqual(['COMPLETED', 100]);
       await leader.page.reload();
-      const after = await cellRow(leader.page, cellName!);
-      expect(after[1]).toBe(await expectedAverage(server));
-      expect(after).not.toEqual(before);
+      const averageAfter = await expectedAverage(server);
+      expect(averageAfter).not.toBe(averageBefore);
+      // The dashboard reads the rollups the approval updated: the cell's figures move.
+      const after = await eventually(
+        'the new progress',
+        () => cellRow(leader.page, cellName!),
+        (r) => r[1] === averageAfter,
+        30_000,
+      );
+      expect(after[0]).not.toBe(before[0]);
       await screenshots(leader.page, JOURNEY, '3-dashboard-after');
 
       // And the officer's phone shows the task approved after its next sync.
