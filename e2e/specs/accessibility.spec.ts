@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, PHONE, screenshot } from '../support/browser.js';
+import { DESKTOP, openBrowser, PHONE, screenshot } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
 import { apiToken, gql, openTasksOf, signIn } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -20,7 +20,7 @@ interface Violation {
 }
 
 /** Runs axe-core (WCAG 2 A/AA rules and best practices) on the page as it is; serious and critical findings only. */
-async function audit(page: Page, screen: string): Promise<Violation[]> {
+async function audit(page: Page, screen: string, size: 'phone' | 'desktop' = 'phone'): Promise<Violation[]> {
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe;
@@ -38,8 +38,10 @@ async function audit(page: Page, screen: string): Promise<Violation[]> {
       targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
     }));
   });
-  await screenshot(page, JOURNEY, `phone-${screen}`);
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ screen, ...v }));
+  await screenshot(page, JOURNEY, `${size}-${screen}`);
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ screen: `${size} ${screen}`, ...v }));
 }
 
 describe.runIf(chromiumAvailable())('accessibility', () => {
@@ -49,7 +51,7 @@ describe.runIf(chromiumAvailable())('accessibility', () => {
   });
   afterAll(() => server?.stop());
 
-  it('finds no serious or critical axe-core violation on the main screens at phone size', async () => {
+  it('finds no serious or critical axe-core violation on the main screens at phone size (committee screens at desktop size too)', async () => {
     const violations: Violation[] = [];
     const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-1', 1);
 
@@ -97,6 +99,13 @@ describe.runIf(chromiumAvailable())('accessibility', () => {
       await page.goto(new URL('committee/warnings', server.url).toString());
       await page.locator('ul.warnings li').first().waitFor({ timeout: 30_000 });
       violations.push(...(await audit(page, 'committee-warnings')));
+
+      // The committee screens are mostly used on a desktop: the same two there.
+      await page.setViewportSize(DESKTOP);
+      violations.push(...(await audit(page, 'committee-warnings', 'desktop')));
+      await page.goto(new URL('committee/dashboard', server.url).toString());
+      await page.locator('table.units tbody tr').first().waitFor({ timeout: 30_000 });
+      violations.push(...(await audit(page, 'committee-dashboard', 'desktop')));
     } finally {
       await leader.close();
     }
