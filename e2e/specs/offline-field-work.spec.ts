@@ -10,6 +10,7 @@ import {
   openTasksTab,
   recordReportThroughUi,
   signIn,
+  taskCard,
   waitForServiceWorker,
 } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -31,9 +32,8 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       const tag = `e2e-${Date.now().toString(36)}`;
 
       await signIn(page, server, 'canbo.tdp1');
-      // A task the demo data assigns to this officer's party cell, shown after the first sync.
-      const task = page.getByText('Số hóa hồ sơ thủ tục hành chính', { exact: false }).first();
-      await task.waitFor({ timeout: 60_000 });
+      // The cell's tasks, shown after the first sync.
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
       await page.getByText('Đã gửi hết').first().waitFor();
       await screenshots(page, JOURNEY, '1-synced');
       await waitForServiceWorker(page);
@@ -42,7 +42,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
 
       await context.setOffline(true);
       await page.reload();
-      await page.getByText('Số hóa hồ sơ thủ tục hành chính', { exact: false }).first().waitFor({ timeout: 30_000 });
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 30_000 });
       expect(await page.evaluate(() => navigator.onLine)).toBe(false);
       await page.getByRole('status').filter({ hasText: 'Không có mạng' }).first().waitFor();
       await screenshots(page, JOURNEY, '2-reopened-offline');
@@ -63,7 +63,7 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Nhiệm vụ của đơn vị' }).waitFor({ timeout: 30_000 });
       for (const t of tasks) {
-        await page.locator(`a[href="/tasks/${t.id}"]`).getByText('Chưa gửi').waitFor();
+        await (await taskCard(page, t)).getByText('Chưa gửi').waitFor();
       }
       // The bar counts every unconfirmed item: three reports and the photo behind one of them.
       await page.getByRole('link', { name: '4 mục chưa gửi', exact: true }).waitFor();

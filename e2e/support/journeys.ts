@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { RunningServer } from './server.js';
 
 /** Every demo account's password (server/src/db/seed). */
@@ -128,6 +128,17 @@ export async function openTasksTab(page: Page): Promise<void> {
 }
 
 /**
+ * A task's card on the tasks list, found as a person would, through the search box: a long or
+ * virtualised list need not have rendered a card that is scrolled out of view.
+ */
+export async function taskCard(page: Page, task: { id: string; title: string }): Promise<Locator> {
+  await page.fill('#task-search', task.title);
+  const card = page.locator(`a[href="/tasks/${task.id}"]`);
+  await card.waitFor({ timeout: 60_000 });
+  return card;
+}
+
+/**
  * Records a progress report through the field app's screens, from the tasks list: opens the
  * task, "record progress", fills the form (and a photo through the file input), saves, and
  * waits for the "saved" confirmation. Returns to the tasks list.
@@ -137,7 +148,7 @@ export async function recordReportThroughUi(
   task: { id: string; title: string },
   report: { percent: number; narrative: string; photo?: Buffer; answering?: boolean },
 ): Promise<void> {
-  await page.locator(`a[href="/tasks/${task.id}"]`).first().click();
+  await (await taskCard(page, task)).click();
   await page.getByRole('heading', { level: 1, name: task.title }).waitFor();
   if (report.answering) await page.getByRole('link', { name: 'Trả lời báo cáo này' }).click();
   else await page.getByRole('link', { name: 'Báo cáo tiến độ', exact: true }).click();
