@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
 export const PHONE = { width: 360, height: 800 };
-export const DESKTOP = { width: 1280, height: 800 };
+export const DESKTOP = { width: 1366, height: 900 };
 const artifacts = path.resolve(import.meta.dirname, '../artifacts');
 
 export interface Browser {
@@ -43,4 +43,21 @@ export async function screenshot(page: Page, journey: string, name: string): Pro
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Screenshots the page at phone and at desktop size (`phone-<name>.png`, `desktop-<name>.png`),
+ * then puts the viewport back as it was.
+ */
+export async function screenshots(page: Page, journey: string, name: string): Promise<void> {
+  const before = page.viewportSize() ?? PHONE;
+  for (const [label, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, journey, `${label}-${name}`);
+  }
+  await page.setViewportSize(before);
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumAvailable, INSTALL_HINT } from './chromium.js';
 
@@ -10,6 +11,9 @@ export default function setup() {
     console.warn(`\n  Skipping the browser suite: ${INSTALL_HINT}\n`);
     return;
   }
+  // While writing a journey, E2E_REUSE_BUILD=1 keeps an existing build (never in CI).
+  if (process.env.E2E_REUSE_BUILD === '1' && process.env.CI !== 'true' && existsSync(path.join(root, 'web/dist/index.html')))
+    return;
   // Vitest sets NODE_ENV=test, and Vite would then build without the service worker registration.
   const build = spawnSync('npm', ['run', 'build', '-w', 'web'], {
     cwd: root,

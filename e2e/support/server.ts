@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,7 +10,9 @@ const root = path.resolve(import.meta.dirname, '../..');
 export interface RunningServer {
   url: string;
   databaseUrl: string | null;
-  /** Runs SQL against the server's database (only with DATABASE_URL). */
+  /** The server's DATA_DIR (evidence files live under files/). */
+  dataDir: string;
+  /** Runs SQL against the server's database (DATABASE_URL's or the embedded one). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -73,11 +75,18 @@ export async function startServer(): Promise<RunningServer> {
       }
     }, 100);
   });
+  if (!databaseUrl) {
+    // The embedded PostgreSQL the server started in DATA_DIR: its port is logged, its password kept there.
+    const port = output.match(/"msg":"embedded PostgreSQL started".*?"port":(\d+)/)?.[1];
+    const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8').catch(() => '')).trim();
+    if (port && password) databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/resolute`;
+  }
   return {
     url,
     databaseUrl,
+    dataDir,
     async sql(text, params = []) {
-      if (!databaseUrl) throw new Error('direct SQL needs DATABASE_URL');
+      if (!databaseUrl) throw new Error('the server did not say where its database is');
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {

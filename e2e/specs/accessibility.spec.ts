@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, openBrowser, PHONE, screenshot } from '../support/browser.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import { apiToken, gql, openTasksOf, signIn, taskCard } from '../support/journeys.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const JOURNEY = 'accessibility';
+// Evaluated over CDP rather than added as a script tag: the app's CSP (script-src 'self') rightly refuses inline scripts.
+const AXE = readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  screen: string;
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core (WCAG 2 A/AA rules and best practices) on the page as it is; serious and critical findings only. */
+async function audit(page: Page, screen: string, size: 'phone' | 'desktop' = 'phone'): Promise<Violation[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+      passes: unknown[];
+    }
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    // A screen with hardly any rule applied would mean axe looked at an empty page.
+    if (results.passes.length < 10) throw new Error(`axe applied only ${results.passes.length} rules`);
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  await screenshot(page, JOURNEY, `${size}-${screen}`);
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ screen: `${size} ${screen}`, ...v }));
+}
+
+describe.runIf(chromiumAvailable())('accessibility', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('finds no serious or critical axe-core violation on the main screens at phone size (committee screens at desktop size too)', async () => {
+    const violations: Violation[] = [];
+    const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-1', 1);
+
+    const officer = await openBrowser(PHONE);
+    try {
+      const { page } = officer;
+      await page.goto(new URL('sign-in', server.url).toString());
+      await page.locator('#username').waitFor();
+      violations.push(...(await audit(page, 'sign-in')));
+
+      await signIn(page, server, 'canbo.tdp1');
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+      await page.getByText('Đã gửi hết').first().waitFor();
+      violations.push(...(await audit(page, 'tasks')));
+
+      await (await taskCard(page, task!)).click();
+      await page.getByRole('heading', { level: 1, name: task!.title }).waitFor();
+      violations.push(...(await audit(page, 'task-detail')));
+
+      await page.getByRole('link', { name: 'Báo cáo tiến độ', exact: true }).click();
+      await page.locator('#report-percent').waitFor();
+      violations.push(...(await audit(page, 'report-form')));
+
+      await page
+        .getByRole('navigation', { name: 'Điều hướng chính' })
+        .getByRole('link', { name: /Đồng bộ/ })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Đồng bộ' }).waitFor();
+      violations.push(...(await audit(page, 'sync')));
+
+      await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Cài đặt' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Cài đặt' }).waitFor();
+      violations.push(...(await audit(page, 'settings')));
+    } finally {
+      await officer.close();
+    }
+
+    const leader = await openBrowser(PHONE);
+    try {
+      const { page } = leader;
+      await signIn(page, server, 'lanhdao.xuanhuong', '/committee/dashboard');
+      await page.locator('table.units tbody tr').first().waitFor({ timeout: 30_000 });
+      violations.push(...(await audit(page, 'committee-dashboard')));
+
+      await page.goto(new URL('committee/warnings', server.url).toString());
+      await page.locator('ul.warnings li').first().waitFor({ timeout: 30_000 });
+      violations.push(...(await audit(page, 'committee-warnings')));
+
+      // The committee screens are mostly used on a desktop: the same two there.
+      await page.setViewportSize(DESKTOP);
+      violations.push(...(await audit(page, 'committee-warnings', 'desktop')));
+      await page.goto(new URL('committee/dashboard', server.url).toString());
+      await page.locator('table.units tbody tr').first().waitFor({ timeout: 30_000 });
+      violations.push(...(await audit(page, 'committee-dashboard', 'desktop')));
+    } finally {
+      await leader.close();
+    }
+
+    // The public view of a resolution a provincial leader published.
+    const token = await apiToken(server, 'lanhdao.lamdong');
+    const [ids] = await server.sql<{ resolution: string; unit: string }>(
+      `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
+    );
+    const { publishResolution } = await gql<{ publishResolution: { id: string } }>(
+      server,
+      token,
+      'mutation($r: ID!, $u: ID!) { publishResolution(resolutionId: $r, unitId: $u) { id } }',
+      { r: ids!.resolution, u: ids!.unit },
+    );
+    const visitor = await openBrowser(PHONE);
+    try {
+      const { page } = visitor;
+      await page.goto(new URL(`public/${publishResolution.id}`, server.url).toString());
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.getByText('Lâm Đồng').first().waitFor({ timeout: 30_000 });
+      violations.push(...(await audit(page, 'public-view')));
+    } finally {
+      await visitor.close();
+    }
+
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import { openTasksOf, signIn } from '../support/journeys.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const JOURNEY = 'committee';
+const COMMUNE = 'C-LD-XUANHUONG';
+const DUE = '2025-05-31';
+
+/** Today in Viet Nam, as the server counts days overdue. */
+function todayInVietnam(): string {
+  return new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('shows an overdue task with its reason in words and exports an XLSX with Vietnamese headers and the expected rows', async () => {
+    // A task of one of the commune's cells, made long overdue so it leads the list whatever the demo dates.
+    const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-2', 1);
+    await server.sql(`update task set due_on = $2 where id = $1`, [task!.id, DUE]);
+    const [{ progress }] = await server.sql<{ progress: number }>(`select progress from task where id = $1`, [task!.id]);
+    const days = Math.round((Date.parse(todayInVietnam()) - Date.parse(DUE)) / 86_400_000);
+
+    const browser = await openBrowser(DESKTOP);
+    const downloads = await mkdtemp(path.join(os.tmpdir(), 'resolute-export-'));
+    try {
+      const { page } = browser;
+      await signIn(page, server, 'lanhdao.xuanhuong', '/committee/warnings');
+      await page.getByRole('heading', { level: 1, name: 'Cảnh báo sớm' }).waitFor();
+      await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Quá hạn' });
+      await page.getByLabel('Sắp xếp').selectOption({ label: 'Hạn hoàn thành' });
+
+      const item = page.locator('ul.warnings li').filter({ has: page.getByRole('link', { name: task!.title, exact: true }) });
+      await item.waitFor({ timeout: 30_000 });
+      expect(await item.locator('.kind').innerText()).toBe('Quá hạn');
+      expect(await item.locator('.why').innerText()).toBe(
+        `Quá hạn ${days} ngày (hạn 31/05/2025), tiến độ ${Math.round(progress)}%.`,
+      );
+      await screenshots(page, JOURNEY, '1-warnings-overdue');
+
+      // The link names the task; opening it is the known bug tested below.
+      expect(await item.getByRole('link', { name: task!.title, exact: true }).getAttribute('href')).toBe(`/tasks/${task!.id}`);
+
+      // The task list of the commune's subtree as a spreadsheet, from the dashboard.
+      await page.goto(new URL('committee/dashboard', server.url).toString());
+      const exportButton = page.getByRole('button', { name: 'Xuất danh sách nhiệm vụ (Excel)' });
+      await exportButton.waitFor();
+      await screenshots(page, JOURNEY, '3-dashboard-exports');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), exportButton.click()]);
+      expect(download.suggestedFilename()).toBe('tasks.xlsx');
+      const file = path.join(downloads, 'tasks.xlsx');
+      await download.saveAs(file);
+
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(file);
+      const sheet = workbook.getWorksheet('Nhiệm vụ');
+      expect(sheet).toBeDefined();
+      const values = (n: number) => (sheet!.getRow(n).values as unknown[]).slice(1);
+      expect(String(values(1)[0])).toContain('Danh sách nhiệm vụ');
+      expect(values(2)).toEqual([
+        'Nhiệm vụ',
+        'Nghị quyết',
+        'Đơn vị chủ trì',
+        'Người phụ trách',
+        'Kết quả đầu ra',
+        'Ngày bắt đầu',
+        'Hạn hoàn thành',
+        'Trạng thái',
+        'Tiến độ (%)',
+        'Mức ưu tiên',
+        'Báo cáo gần nhất',
+      ]);
+      const expected = await server.sql<{ title: string }>(
+        `select t.title from task t join unit c on c.code = $1
+          where t.lead_unit_path like c.path || '%' order by t.due_on asc nulls last, t.id`,
+        [COMMUNE],
+      );
+      const titles: string[] = [];
+      for (let n = 3; n <= sheet!.rowCount; n++) titles.push(String(values(n)[0]));
+      expect(titles).toEqual(expected.map((r) => r.title));
+      // Soonest due first: the overdue task leads, with its status in words.
+      expect(values(3)[0]).toBe(task!.title);
+      expect(values(3)[7]).toBe('Quá hạn');
+      expect((values(3)[6] as Date).toISOString().slice(0, 10)).toBe(DUE);
+    } finally {
+      await browser.close();
+      await rm(downloads, { recursive: true, force: true });
+    }
+  });
+
+  // Known bug, kept visible: a warning links to the field app's task screen, which shows only the
+  // tasks on this device (those led by the leader's own unit), so a leader opening a warning about
+  // a cell's task reads "Nhiệm vụ này không có trên máy". This test starts failing once it is
+  // fixed (a committee task screen, or the field screen reading online): then make it a plain `it`.
+  it.fails('opens the warned task from the warnings list', async () => {
+    const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-2', 1);
+    await server.sql(`update task set due_on = $2 where id = $1`, [task!.id, DUE]);
+    const browser = await openBrowser(DESKTOP);
+    try {
+      const { page } = browser;
+      await signIn(page, server, 'lanhdao.xuanhuong', '/committee/warnings');
+      await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Quá hạn' });
+      const link = page.locator('ul.warnings li').getByRole('link', { name: task!.title, exact: true });
+      await link.click({ timeout: 30_000 });
+      await page.waitForURL((url) => url.pathname === `/tasks/${task!.id}`);
+      await page
+        .getByText('Nhiệm vụ này không có trên máy')
+        .or(page.getByRole('heading', { level: 1, name: task!.title }))
+        .first()
+        .waitFor();
+      await screenshots(page, JOURNEY, '2-warning-opens-task');
+      await page.getByRole('heading', { level: 1, name: task!.title }).waitFor({ timeout: 5_000 });
+    } finally {
+      await browser.close();
+    }
+  });
+});
