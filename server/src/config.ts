@@ -276,7 +276,7 @@ export const configSpec = {
   WARN_SNAPSHOT_MINUTES: {
     description: 'Minutes between two snapshots of every warning in the country',
     read: integer(1, 1440),
-    fallback: () => 10,
+    fallback: () => 30,
   },
 } satisfies Record<string, Spec<unknown>>;
 
