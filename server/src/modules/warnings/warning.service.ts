@@ -249,8 +249,9 @@ export class WarningService {
     }
     const rows = await em.getConnection().execute<Row[]>(
       `select wid, kind, severity, task_id, unit_id, to_char(due_key, 'YYYY-MM-DD') due_key, n, oldest
-         from warning_snapshot where ${where.join(' and ')}
-        order by ${byDue ? 'due_key, severity desc, wid' : 'severity desc, due_key, wid'} limit ?`,
+         from warning_snapshot w where ${where.join(' and ')}
+        -- w.due_key, not due_key: that would name the formatted output column, which no index holds
+        order by ${byDue ? 'w.due_key, w.severity desc, w.wid' : 'w.severity desc, w.due_key, w.wid'} limit ?`,
       [...params, page.first + 1],
     );
     const [{ total }] = await em.getConnection().execute<{ total: number }[]>(
