@@ -128,6 +128,33 @@ describe.runIf(chromiumAvailable())('accessibility', () => {
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await page.getByText('Lâm Đồng').first().waitFor({ timeout: 30_000 });
       violations.push(...(await audit(page, 'public-view')));
+
+      // At 360 px the table rows are cards: nothing scrolls sideways, each value spans its card
+      // beside its visible label, and Chromium still exposes both tables with their headers.
+      await page.locator('table.stack tbody td').first().waitFor();
+      const layout = await page.evaluate(() => {
+        const row = document.querySelector('table.stack tbody tr')!;
+        const cell = row.querySelector('td')!;
+        return {
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          row: row.getBoundingClientRect().width,
+          cell: cell.getBoundingClientRect().width,
+          label: getComputedStyle(cell.querySelector('.cell-label')!).display,
+        };
+      });
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.cell).toBeGreaterThan(layout.row * 0.8);
+      expect(layout.label).not.toBe('none');
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const count = (role: string) => nodes.filter((n) => n.role?.value === role).length;
+      expect(count('table')).toBe(2);
+      expect(count('columnheader')).toBe(8);
+      expect(count('rowheader')).toBeGreaterThan(0);
+      expect(count('cell')).toBeGreaterThan(0);
+      await page.setViewportSize(DESKTOP);
+      expect(await page.locator('table.stack .cell-label').first().isVisible()).toBe(false);
+      violations.push(...(await audit(page, 'public-view', 'desktop')));
     } finally {
       await visitor.close();
     }
