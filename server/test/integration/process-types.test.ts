@@ -181,4 +181,33 @@ describe('the real server process (tsx) answers bigint-backed fields in their Gr
     );
     expect(data.report.attachments).toEqual([expect.objectContaining({ id, size: 123456, receivedBytes: 4096 })]);
   });
+  it('the public dashboard JSON: counts, rates and indicator values are numbers', async () => {
+    const leader = await signIn('lanhdao.lamdong');
+    const [ids] = await sql<{ resolution: string; unit: string }>(
+      `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
+    );
+    const { publishResolution } = await gql<{ publishResolution: { id: string } }>(
+      'mutation($r: ID!, $u: ID!) { publishResolution(resolutionId: $r, unitId: $u) { id } }',
+      { r: ids!.resolution, u: ids!.unit },
+      leader,
+    );
+    const res = await fetch(`${url}/api/public/dashboards/${publishResolution.id}`);
+    expect(res.status).toBe(200);
+    const snap = (await res.json()) as {
+      summary: { total: unknown; completionRate: unknown; indicators: { count: unknown; achieved: unknown } };
+      units: { total: unknown }[];
+      targets: { baseline: unknown; target: unknown }[];
+    };
+    expect(typeof snap.summary.total).toBe('number');
+    expect(['number', 'object']).toContain(typeof snap.summary.completionRate);
+    expect(typeof snap.summary.indicators.count).toBe('number');
+    expect(typeof snap.summary.indicators.achieved).toBe('number');
+    expect(snap.units.length).toBeGreaterThan(0);
+    for (const u of snap.units) expect(typeof u.total).toBe('number');
+    expect(snap.targets.length).toBeGreaterThan(0);
+    for (const x of snap.targets) {
+      expect(typeof x.baseline).toBe('number');
+      expect(typeof x.target).toBe('number');
+    }
+  });
 });
