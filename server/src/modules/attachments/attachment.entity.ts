@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, type Opt } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, type Opt } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { Account } from '../accounts/account.entity.js';
 import { ProgressReport } from '../reports/progress-report.entity.js';
@@ -23,10 +23,11 @@ export class Attachment {
   @Property({ type: 'string', length: 64 })
   sha256!: string;
 
-  @Property({ type: 'bigint' })
+  // Numbers, not JS BigInts, under tsx too (sizes stay far below 2^53).
+  @Property({ type: new BigIntType('number') })
   size!: number;
 
-  @Property({ type: 'bigint', default: 0 })
+  @Property({ type: new BigIntType('number'), default: 0 })
   receivedBytes: number & Opt = 0;
 
   @Property({ type: 'string', length: 128 })

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Opt, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Opt, type Ref } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.js';
 
 /**
@@ -27,11 +27,11 @@ export class SyncClientRecord {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastPushAt?: Date | null;
 
-  /** Entries applied (not counting ones answered ALREADY_APPLIED). */
-  @Property({ type: 'bigint', default: 0 })
+  /** Entries applied (not counting ones answered ALREADY_APPLIED). Numbers, not JS BigInts, under tsx too. */
+  @Property({ type: new BigIntType('number'), default: 0 })
   pushedEntries: number & Opt = 0;
 
-  @Property({ type: 'bigint', default: 0 })
+  @Property({ type: new BigIntType('number'), default: 0 })
   rejectedEntries: number & Opt = 0;
 
   @Property({ type: 'string', length: 255, nullable: true })

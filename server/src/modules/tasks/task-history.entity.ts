@@ -1,11 +1,13 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, ManyToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.js';
 import { Task } from './task.entity.js';
 
 /** Append-only record of a change to a task or one of its indicators, with the reason given. */
 @Entity({ tableName: 'task_history' })
 export class TaskHistory {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // An explicit mode: without decorator metadata (tsx) a bare 'bigint' reads as a JS BigInt, which
+  // the GraphQL ID scalar cannot serialise.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string & Opt;
 
   @ManyToOne(() => Task, { ref: true, deleteRule: 'cascade' })
