@@ -165,16 +165,19 @@ export class WarningService {
         [addDays(today, -this.thresholds.reviewWaitDays)],
       );
       await conn.execute(`delete from warning_snapshot_count`);
-      // Every row counts for its unit and each unit above; a task's warning for "all" and its resolution.
+      // Every row counts for its unit and each unit above; a task's warning for "all" and its
+      // resolution. Grouped per unit first, so the ancestors multiply units, not warnings.
       await conn.execute(
         `insert into warning_snapshot_count (unit_path, res_key, kind, n)
-         select p, k.res, w.kind, count(*)::int
-           from warning_snapshot w
-          cross join lateral (select string_to_array(trim(both '/' from w.unit_path), '/') seg) x
+         select a.p, g.res, g.kind, sum(g.n)::int
+           from (select w.unit_path, k.res, w.kind, count(*) n
+                   from warning_snapshot w
+                  cross join lateral (select null::uuid res where w.all_res
+                                      union all select w.res_key where w.res_key is not null) k
+                  group by 1, 2, 3) g
+          cross join lateral (select string_to_array(trim(both '/' from g.unit_path), '/') seg) x
           cross join lateral generate_series(1, cardinality(x.seg)) i
           cross join lateral (select '/' || array_to_string(x.seg[1:i], '/') || '/' p) a
-          cross join lateral (select null::uuid res where w.all_res
-                              union all select w.res_key where w.res_key is not null) k
           group by 1, 2, 3`,
       );
       await conn.execute(`delete from warning_snapshot_size`);
