@@ -372,7 +372,7 @@ printTable(
   rows,
 );
 printTable(
-  'Bytes on the wire (HTTP bodies; the server sends them uncompressed)',
+  'Bytes on the wire (HTTP bodies; gzip is what the server sends a client that accepts it)',
   ['sync', 'request bytes', 'response bytes', 'response gzip bytes'],
   wire,
 );
