@@ -134,7 +134,7 @@ describe('TaskDetailPage and editing', () => {
     await settle();
     const pending = wrapper.get('[data-test="pending-edit"]');
     expect(pending.text()).toContain('Có thay đổi chưa gửi');
-    expect(pending.text()).toContain('Người phụ trách');
+    expect(pending.text()).toContain('Bạn đã sửa người phụ trách trên điện thoại này');
     expect(wrapper.text()).toContain('Trần Thị B');
     expect(wrapper.text()).not.toContain('Nguyễn Văn A');
     expect(wrapper.text()).toContain('chưa gửi');
