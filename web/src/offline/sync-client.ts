@@ -313,8 +313,10 @@ export class SyncClient {
       // none starts, no retry is scheduled, and going online triggers the next run.
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
+      const { status } = this.state;
       this.setState({
-        status: 'offline',
+        // What only the server can lift (a newer app, a new sign-in) stays shown.
+        status: status === 'updateRequired' || status === 'unauthenticated' ? status : 'offline',
         progress: { phase: 'idle', done: 0, total: null, bytes: 0 },
         sending: [],
         nextRetryAt: null,
