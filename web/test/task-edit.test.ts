@@ -65,6 +65,35 @@ describe('TaskEditPage', () => {
     expect(wrapper.text()).toContain('Đã lưu trên điện thoại này, chưa gửi.');
   });
 
+  it('follows the saved edit: refused by the server, it says why in Vietnamese', async () => {
+    signInAs(['FOCAL'], CELL);
+    const db = useDatabase();
+    const task = buildTask({ expectedResult: 'Báo cáo' });
+    await db.tasks.put(task);
+    const { wrapper } = await mountWithApp(TaskEditPage, { path: `/tasks/${task.id}/edit`, props: { id: task.id } });
+    await settle();
+    await wrapper.get('#edit-expected').setValue('Báo cáo tổng kết có số liệu');
+    await wrapper.get('form').trigger('submit');
+    await vi.waitFor(() => expect(wrapper.text()).toContain('Đã lưu trên điện thoại này, chưa gửi.'));
+    // The server's answer, as the sync client stores it.
+    const [entry] = await db.outbox.toArray();
+    await db.transaction('rw', [db.outbox, db.rejected], async () => {
+      await db.outbox.delete(entry!.seq!);
+      await db.rejected.put({
+        id: entry!.id,
+        entry,
+        code: 'FORBIDDEN',
+        field: null,
+        reason: 'Only focal officers of the assigning or lead unit edit this task',
+        rejectedAt: new Date().toISOString(),
+      });
+    });
+    await vi.waitFor(() => expect(wrapper.text()).toContain('Máy chủ không nhận thay đổi'));
+    expect(wrapper.get('.notice-bad').text()).toBe(
+      'Chỉ cán bộ đầu mối của đơn vị giao việc hoặc đơn vị chủ trì được sửa nhiệm vụ này.',
+    );
+  });
+
   it('shows what is wrong in the person’s language and saves nothing', async () => {
     signInAs(['FOCAL'], CELL);
     const db = useDatabase();
