@@ -7,47 +7,27 @@ import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'conflict';
 
-/**
- * The field app has no screen to edit a task yet (its sync and conflict screens already handle
- * "Sửa nhiệm vụ" entries), so the phone's edit is written the way `editTask` in
- * web/src/offline/outbox.ts writes it: in one IndexedDB transaction, an UPDATE_TASK outbox entry
- * based on the server version the phone holds, and the edit laid over the local task.
- */
-async function editTaskOnPhone(page: Page, taskId: string, description: string): Promise<number> {
+/** The UPDATE_TASK entries waiting in the phone's outbox, read straight from IndexedDB. */
+async function outboxEditsOnPhone(page: Page): Promise<{ taskId: string; baseVersion: number; description?: string }[]> {
   return page.evaluate(
-    ({ taskId, description }) =>
-      new Promise<number>((resolve, reject) => {
+    () =>
+      new Promise<{ taskId: string; baseVersion: number; description?: string }[]>((resolve, reject) => {
         const open = indexedDB.open('resolute');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(['tasks', 'outbox'], 'readwrite');
-          const tasks = tx.objectStore('tasks');
-          const get = tasks.get(taskId);
-          let base = 0;
-          get.onsuccess = () => {
-            const task = get.result as { serverVersion: number; pendingFields: string[] } | undefined;
-            if (!task) return reject(new Error(`task ${taskId} is not on the phone`));
-            base = task.serverVersion;
-            tx.objectStore('outbox').add({
-              id: crypto.randomUUID(),
-              kind: 'UPDATE_TASK',
-              createdAt: new Date().toISOString(),
-              refs: [taskId],
-              attempts: 0,
-              lastError: null,
-              updateTask: { taskId, baseVersion: base, description },
-            });
-            tasks.put({ ...task, description, pendingFields: ['description'] });
-          };
-          tx.oncomplete = () => {
+          const all = db.transaction('outbox').objectStore('outbox').getAll();
+          all.onsuccess = () => {
             db.close();
-            resolve(base);
+            const rows = all.result as {
+              kind: string;
+              updateTask?: { taskId: string; baseVersion: number; description?: string };
+            }[];
+            resolve(rows.filter((r) => r.kind === 'UPDATE_TASK').map((r) => r.updateTask!));
           };
-          tx.onerror = () => reject(tx.error);
+          all.onerror = () => reject(all.error);
         };
       }),
-    { taskId, description },
   );
 }
 
@@ -78,14 +58,27 @@ describe.runIf(chromiumAvailable())('conflict', () => {
       await page.getByText('Đã gửi hết').first().waitFor();
       await waitForServiceWorker(page);
 
-      // On the commune focal officer's phone, with no network: the description is edited.
+      // On the commune focal officer's phone, with no network: the description is edited on the
+      // task's edit screen and saved on the phone at once.
       await context.setOffline(true);
-      const base = await editTaskOnPhone(page, task!.id, mine);
-      expect(base).toBe(task!.version);
-      await page.reload();
       await (await taskCard(page, task!)).click();
+      await page.getByRole('link', { name: 'Sửa thông tin nhiệm vụ' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sửa nhiệm vụ' }).waitFor();
+      await page.getByLabel('Mô tả', { exact: true }).fill(mine);
+      await screenshots(page, JOURNEY, '0a-edit-form');
+      await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+      await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
+      expect(await outboxEditsOnPhone(page)).toEqual([{ taskId: task!.id, baseVersion: task!.version, description: mine }]);
+      await screenshots(page, JOURNEY, '0b-edit-saved-offline');
+
+      // The task shows the edit as not sent yet, and still does after a reload with no network.
+      await page.getByRole('link', { name: 'Về nhiệm vụ', exact: true }).click();
+      await page.getByText('Có thay đổi chưa gửi').waitFor();
+      await page.reload();
       await page.getByText(mine).waitFor({ timeout: 30_000 });
+      await page.getByText('Có thay đổi chưa gửi').waitFor();
       await page.getByRole('link', { name: '1 mục chưa gửi', exact: true }).waitFor();
+      await screenshots(page, JOURNEY, '0c-task-with-unsent-edit');
 
       // Meanwhile the province's focal officer, who assigned the task, changes the same field online.
       const focal = await apiToken(server, 'daumoi.lamdong');

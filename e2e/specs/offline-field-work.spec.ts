@@ -67,6 +67,8 @@ describe.runIf(chromiumAvailable())('offline field work', () => {
       }
       // The bar counts every unconfirmed item: three reports and the photo behind one of them.
       await page.getByRole('link', { name: '4 mục chưa gửi', exact: true }).waitFor();
+      // Offline, no sync starts: the bar does not claim to be sending.
+      expect(await page.getByText(/Đang đồng bộ|Đang gửi báo cáo/).count()).toBe(0);
       await screenshots(page, JOURNEY, '4-unsent-after-reload');
       await page
         .getByRole('navigation', { name: 'Điều hướng chính' })

@@ -122,6 +122,13 @@ export const routes: RouteRecordRaw[] = [
         props: (route) => ({ id: route.params.id, answers: route.query.answers ?? null }),
         meta: { title: 'report.title' },
       },
+      {
+        path: 'tasks/:id/edit',
+        name: 'task-edit',
+        component: () => import('./pages/TaskEditPage.vue'),
+        props: true,
+        meta: { title: 'taskEdit.title' },
+      },
       { path: 'sync', name: 'sync', component: () => import('./pages/SyncPage.vue'), meta: { title: 'sync.title' } },
       {
         path: 'sync/conflicts/:conflictId',

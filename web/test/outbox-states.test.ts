@@ -165,7 +165,7 @@ describe('SyncPage', () => {
       entry: refused,
       code: 'FORBIDDEN',
       field: null,
-      reason: 'Nhiệm vụ đã chuyển đơn vị khác',
+      reason: 'Only the lead unit’s reporters and focal officers report on this task',
       rejectedAt: '2026-11-29T10:00:00Z',
     });
     await db.reports.put(buildReport(task.id, { percent: 20 }));
@@ -182,8 +182,13 @@ describe('SyncPage', () => {
     await settle(10);
     const states = wrapper.findAll('[data-state]').map((li) => li.attributes('data-state'));
     expect(states.sort()).toEqual(['conflict', 'rejected', 'sent', 'waiting']);
-    expect(wrapper.text()).toContain('Bị từ chối: Tài khoản không được phép gửi mục này.');
-    expect(wrapper.text()).toContain('Máy chủ trả lời: Nhiệm vụ đã chuyển đơn vị khác');
+    expect(wrapper.get('[data-test="refusal"]').text()).toBe(
+      'Bị từ chối: Tài khoản này không được báo cáo nhiệm vụ này: nhiệm vụ đã giao cho đơn vị khác hoặc tài khoản không có quyền báo cáo.',
+    );
+    // The server's English words stay available, folded away as a detail.
+    const detail = wrapper.get('[data-state="rejected"] details');
+    expect(detail.get('summary').text()).toBe('Chi tiết từ máy chủ');
+    expect(detail.get('[lang="en"]').text()).toBe('Only the lead unit’s reporters and focal officers report on this task');
     expect(wrapper.text()).toContain('Phổ cập kỹ năng số');
     expect(wrapper.get('[data-state="conflict"] a').attributes('href')).toBe('/sync/conflicts/c1');
   });

@@ -119,14 +119,19 @@ const authLink = new ApolloLink(
 
 /**
  * Network failures and overloaded servers (5xx) only, with backoff and jitter. An answer from the
- * server (GraphQL errors, a 4xx) is not retried: it would say the same again.
+ * server (GraphQL errors, a 4xx) is not retried: it would say the same again, and neither is a
+ * request made while the browser says it is offline: it fails at once, and the sync waits for
+ * the 'online' event instead.
  */
 const retryLink = new RetryLink({
   delay: { initial: 500, max: 8_000, jitter: true },
   attempts: {
     max: 4,
     retryIf: (error: { statusCode?: number } | undefined) =>
-      !!error && !(error instanceof ApiError) && (error.statusCode === undefined || error.statusCode >= 500),
+      !!error &&
+      !(error instanceof ApiError) &&
+      (error.statusCode === undefined || error.statusCode >= 500) &&
+      (typeof navigator === 'undefined' || navigator.onLine !== false),
   },
 });
 

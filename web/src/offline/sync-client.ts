@@ -37,7 +37,9 @@ export type SyncStatus =
   /** The server needs a newer app; the outbox is kept and sent after the update. */
   | 'updateRequired'
   /** The server refused the credentials; sync resumes after signing in again. */
-  | 'unauthenticated';
+  | 'unauthenticated'
+  /** The device says it has no network: nothing is tried until it comes back ('online'). */
+  | 'offline';
 
 export interface SyncState {
   status: SyncStatus;
@@ -81,6 +83,8 @@ export interface SyncEvents {
 export interface SyncEnvironment {
   onOnline(cb: () => void): () => void;
   onVisible(cb: () => void): () => void;
+  /** False when the device knows it has no network (navigator.onLine); absent means "maybe". */
+  isOnline?(): boolean;
 }
 
 export function browserEnvironment(): SyncEnvironment | null {
@@ -95,7 +99,9 @@ export function browserEnvironment(): SyncEnvironment | null {
   };
   if (!g.addEventListener || !g.document) return null;
   const doc = g.document;
+  const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
   return {
+    isOnline: () => nav?.onLine !== false,
     onOnline(cb) {
       g.addEventListener!('online', cb);
       return () => g.removeEventListener!('online', cb);
@@ -256,7 +262,7 @@ export class SyncClient {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const env = this.options.environment === undefined ? browserEnvironment() : this.options.environment;
+    const env = this.environment();
     if (env) {
       this.stops.push(env.onOnline(() => void this.request('online')));
       this.stops.push(env.onVisible(() => void this.request('visible')));
@@ -287,11 +293,35 @@ export class SyncClient {
     while (this.current) await this.current;
   }
 
+  private environment(): SyncEnvironment | null {
+    return this.options.environment === undefined ? browserEnvironment() : this.options.environment;
+  }
+
+  /** Whether the device may have a network; only a definite "no" (navigator.onLine) stops a run. */
+  private mayBeOnline(): boolean {
+    return this.environment()?.isOnline?.() !== false;
+  }
+
   private request(trigger: SyncTrigger): Promise<SyncRunResult> {
     if (this.current) {
       // One run at a time; a trigger during a run asks for one more run after it.
       this.again = true;
       return this.current;
+    }
+    if (!this.mayBeOnline()) {
+      // Offline, a run could only fail slowly (the API client retries) while showing "sending":
+      // none starts, no retry is scheduled, and going online triggers the next run.
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      const { status } = this.state;
+      this.setState({
+        // What only the server can lift (a newer app, a new sign-in) stays shown.
+        status: status === 'updateRequired' || status === 'unauthenticated' ? status : 'offline',
+        progress: { phase: 'idle', done: 0, total: null, bytes: 0 },
+        sending: [],
+        nextRetryAt: null,
+      });
+      return Promise.resolve({ ran: false, ok: false, pushed: 0, pulledPages: 0, error: 'offline' });
     }
     if (trigger !== 'retry' && this.retryTimer) {
       clearTimeout(this.retryTimer);
@@ -345,6 +375,9 @@ export class SyncClient {
         this.setState({ status: 'updateRequired', lastError: result.error });
       } else if (error instanceof ServerError && error.code === 'UNAUTHENTICATED') {
         this.setState({ status: 'unauthenticated', lastError: result.error });
+      } else if (!this.mayBeOnline()) {
+        // The network went during the run: the 'online' trigger resumes, not a backoff timer.
+        this.setState({ status: 'offline', lastError: result.error, nextRetryAt: null });
       } else {
         const failures = this.state.failures + 1;
         const delay = backoffDelay(failures, {

@@ -20,6 +20,8 @@ export interface EntryView {
   reason: string | null;
   /** The server's code for a rejection (BAD_USER_INPUT, NOT_FOUND…), explained in the person's language. */
   code: string | null;
+  /** The field a BAD_USER_INPUT rejection names (percent, values…). */
+  field: string | null;
   /** For a report: its percent, to recognise it in the list. */
   percent: number | null;
   conflictId: string | null;
@@ -65,6 +67,7 @@ export function entryViews(
       taskId: taskIdOf(e),
       reason: e.lastError,
       code: null,
+      field: null,
       percent: e.kind === 'CREATE_REPORT' ? e.createReport.percent : null,
       conflictId: null,
     });
@@ -78,6 +81,7 @@ export function entryViews(
       taskId: c.taskId,
       reason: null,
       code: null,
+      field: null,
       percent: null,
       conflictId: c.id,
     });
@@ -92,6 +96,7 @@ export function entryViews(
       taskId: taskIdOf(entry),
       reason: r.reason,
       code: r.code,
+      field: r.field,
       percent: entry?.kind === 'CREATE_REPORT' ? entry.createReport.percent : null,
       conflictId: null,
     });
@@ -105,6 +110,7 @@ export function entryViews(
       taskId: report.taskId,
       reason: null,
       code: null,
+      field: null,
       percent: report.percent,
       conflictId: null,
     });
@@ -148,7 +154,8 @@ export const useSyncStore = defineStore('sync', () => {
   /** Entries not yet confirmed by the server, photos included: the number always on screen. */
   const unsentCount = computed(() => outbox.value.length + photos.value.length);
   const attention = computed(() => rejected.value.length + conflicts.value.length);
-  const syncing = computed(() => state.value.status === 'syncing');
+  // Offline nothing is being sent, whatever a run about to fail still says.
+  const syncing = computed(() => state.value.status === 'syncing' && online.value);
   const sending = computed(() => new Set(state.value.sending));
   const entries = computed(() => entryViews(outbox.value, rejected.value, conflicts.value, recentlySent.value, sending.value));
 
