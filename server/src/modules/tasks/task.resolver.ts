@@ -9,6 +9,7 @@ import { ActionPlanType } from '../plans/action-plan.type.js';
 import { ProgressReportConnection, ProgressReportType } from '../reports/progress-report.type.js';
 import { ResolutionType } from '../resolutions/resolution.type.js';
 import { canSeeUnit } from '../scope/scope.js';
+import { WarningType } from '../warnings/warning.type.js';
 import type { Task } from './task.entity.js';
 import { TaskStatus } from './task.enums.js';
 import {
@@ -132,6 +133,11 @@ export class TaskResolver {
   @FieldResolver(() => ProgressReportType, { nullable: true, description: 'The most recently received report' })
   latestReport(@Root() task: Task, @Ctx() ctx: Context) {
     return ctx.loaders.report.latestByTask.load(task.id);
+  }
+
+  @FieldResolver(() => [WarningType], { description: 'The task’s current warnings with their reasons, most severe first' })
+  warnings(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.taskWarnings.load(task);
   }
 
   @FieldResolver(() => ProgressReportConnection, { description: 'Reports on this task, newest first' })
