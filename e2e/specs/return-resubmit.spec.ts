@@ -32,7 +32,7 @@ async function expectedAverage(server: RunningServer): Promise<string> {
  */
 async function reviewFromTaskPage(page: Page, task: { id: string; title: string }, reportId: string, tag: string): Promise<void> {
   if (new URL(page.url()).pathname !== `/committee/tasks/${task.id}`)
-    await page.goto(new URL(`committee/tasks/${task.id}`, page.url()).toString());
+    await page.goto(new URL(`/committee/tasks/${task.id}`, page.url()).toString());
   await page.getByRole('heading', { level: 1, name: task.title }).waitFor({ timeout: 30_000 });
   await page.locator(`a[href*="reportId=${reportId}"]`).click();
   await page.waitForURL((url) => url.pathname === '/committee/reviews');
