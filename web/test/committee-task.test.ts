@@ -64,7 +64,7 @@ const task = (over: Record<string, unknown> = {}) => ({
   expectedResult: 'Kho dữ liệu hộ tịch số',
   missingClears: [],
   version: 4,
-  depth: 2,
+  depth: 3,
   subTaskCount: 1,
   resolution: {
     __typename: 'Resolution',
@@ -77,8 +77,9 @@ const task = (over: Record<string, unknown> = {}) => ({
   leadUnit: COMMUNE,
   coordinatingUnits: [{ __typename: 'Unit', id: 'c2', name: 'Phường Lâm Viên' }],
   ancestors: [
-    { __typename: 'TaskAncestor', id: 't1', title: 'Chuyển đổi số toàn tỉnh', depth: 0 },
-    { __typename: 'TaskAncestor', id: 't2', title: 'Số hoá dữ liệu dân cư', depth: 1 },
+    { __typename: 'TaskAncestor', id: 't0', title: 'Chuyển đổi số quốc gia', depth: 0, readable: false },
+    { __typename: 'TaskAncestor', id: 't1', title: 'Chuyển đổi số toàn tỉnh', depth: 1, readable: true },
+    { __typename: 'TaskAncestor', id: 't2', title: 'Số hoá dữ liệu dân cư', depth: 2, readable: true },
   ],
   indicators: [
     {
@@ -179,14 +180,20 @@ describe('CommitteeTaskPage', () => {
     expect(wrapper.findAll('.reports > li')[2]!.text()).toContain('Duyệt bởi Trần Văn Lâm');
   });
 
-  it('links each parent task in the chain to its own committee page, and follows one', async () => {
+  it('links each parent task in the chain it may open to its own committee page, and follows one', async () => {
     signInAs(['LEADER']);
     const { server, wrapper, router } = await mountTask({
       CommitteeTask: (v) =>
-        v.id === 't2' ? answer({ id: 't2', title: 'Số hoá dữ liệu dân cư', ancestors: [task().ancestors[0]] }) : answer(),
+        v.id === 't2' ? answer({ id: 't2', title: 'Số hoá dữ liệu dân cư', ancestors: task().ancestors.slice(0, 2) }) : answer(),
     });
     const chain = wrapper.find('nav.chain');
     expect(chain.attributes('aria-label')).toBe('Các nhiệm vụ cấp trên');
+    // The national task above the province is shown for context only.
+    expect(chain.findAll('li').map((li) => li.text())).toEqual([
+      'Chuyển đổi số quốc gia',
+      'Chuyển đổi số toàn tỉnh',
+      'Số hoá dữ liệu dân cư',
+    ]);
     const links = chain.findAll('a');
     expect(links.map((a) => [a.text(), a.attributes('href')])).toEqual([
       ['Chuyển đổi số toàn tỉnh', '/committee/tasks/t1'],
@@ -244,7 +251,7 @@ describe('CommitteeTaskPage', () => {
               __typename: 'Task',
               id: 't3',
               title: 'Số hoá hồ sơ hộ tịch phường',
-              depth: 2,
+              depth: 3,
               dueOn: due,
               startOn: '2026-01-01',
               progress: 40,

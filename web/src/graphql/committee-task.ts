@@ -75,7 +75,7 @@ export interface CommitteeTask {
   assignerUnit: PlanUnit | null;
   leadUnit: PlanUnit;
   coordinatingUnits: { id: string; name: string }[];
-  ancestors: { id: string; title: string; depth: number }[];
+  ancestors: { id: string; title: string; depth: number; readable: boolean }[];
   indicators: CommitteeTaskIndicator[];
   warnings: CommitteeTaskWarning[];
   reports: { totalCount: number; nodes: CommitteeTaskReport[] };
@@ -95,7 +95,7 @@ export const COMMITTEE_TASK = typed<CommitteeTaskResult, { id: string }>(`query 
     assignerUnit { id name kind depth }
     leadUnit { id name kind depth }
     coordinatingUnits { id name }
-    ancestors { id title depth }
+    ancestors { id title depth readable }
     indicators { id name unitOfMeasure baseline target currentValue direction dueOn }
     warnings { id kind severity messageVi messageEn }
     reports(first: 50) {

@@ -8,7 +8,7 @@ import { UnitType } from '../organisations/unit.type.js';
 import { ActionPlanType } from '../plans/action-plan.type.js';
 import { ProgressReportConnection, ProgressReportType } from '../reports/progress-report.type.js';
 import { ResolutionType } from '../resolutions/resolution.type.js';
-import { canSeeUnit } from '../scope/scope.js';
+import { canSeeTask, canSeeUnit } from '../scope/scope.js';
 import { WarningType } from '../warnings/warning.type.js';
 import type { Task } from './task.entity.js';
 import { TaskStatus } from './task.enums.js';
@@ -116,8 +116,15 @@ export class TaskResolver {
   }
 
   @FieldResolver(() => [TaskAncestorType], { description: 'Tasks above this one, root first' })
-  ancestors(@Root() task: Task, @Ctx() ctx: Context) {
-    return task.parent ? ctx.loaders.task.ancestors.load(task.id) : [];
+  async ancestors(@Root() task: Task, @Ctx() ctx: Context): Promise<TaskAncestorType[]> {
+    if (!task.parent) return [];
+    const viewer = requireViewer(ctx);
+    return (await ctx.loaders.task.ancestors.load(task.id)).map(({ id, title, depth, leadUnitPath, assignerUnitPath }) => ({
+      id,
+      title,
+      depth,
+      readable: canSeeTask(viewer, { leadUnitPath, assignerUnitPath }),
+    }));
   }
 
   @FieldResolver(() => Int)
