@@ -48,8 +48,10 @@ describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
       );
       await screenshots(page, JOURNEY, '1-warnings-overdue');
 
-      // The link names the task; opening it is the known bug tested below.
-      expect(await item.getByRole('link', { name: task!.title, exact: true }).getAttribute('href')).toBe(`/tasks/${task!.id}`);
+      // The link names the task and opens the committee's own task screen (tested below).
+      expect(await item.getByRole('link', { name: task!.title, exact: true }).getAttribute('href')).toBe(
+        `/committee/tasks/${task!.id}`,
+      );
 
       // The task list of the commune's subtree as a spreadsheet, from the dashboard.
       await page.goto(new URL('committee/dashboard', server.url).toString());
@@ -98,13 +100,11 @@ describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
     }
   });
 
-  // Known bug, kept visible: a warning links to the field app's task screen, which shows only the
-  // tasks on this device (those led by the leader's own unit), so a leader opening a warning about
-  // a cell's task reads "Nhiệm vụ này không có trên máy". This test starts failing once it is
-  // fixed (a committee task screen, or the field screen reading online): then make it a plain `it`.
-  it.fails('opens the warned task from the warnings list', async () => {
+  it('opens the warned task from the warnings list, with the overdue reason on its page', async () => {
     const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-2', 1);
     await server.sql(`update task set due_on = $2 where id = $1`, [task!.id, DUE]);
+    const [{ progress }] = await server.sql<{ progress: number }>(`select progress from task where id = $1`, [task!.id]);
+    const days = Math.round((Date.parse(todayInVietnam()) - Date.parse(DUE)) / 86_400_000);
     const browser = await openBrowser(DESKTOP);
     try {
       const { page } = browser;
@@ -112,14 +112,12 @@ describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
       await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Quá hạn' });
       const link = page.locator('ul.warnings li').getByRole('link', { name: task!.title, exact: true });
       await link.click({ timeout: 30_000 });
-      await page.waitForURL((url) => url.pathname === `/tasks/${task!.id}`);
-      await page
-        .getByText('Nhiệm vụ này không có trên máy')
-        .or(page.getByRole('heading', { level: 1, name: task!.title }))
-        .first()
-        .waitFor();
+      await page.waitForURL((url) => url.pathname === `/committee/tasks/${task!.id}`);
+      await page.getByRole('heading', { level: 1, name: task!.title }).waitFor({ timeout: 30_000 });
+      const warnings = page.getByRole('region', { name: /^Cảnh báo hiện có/ });
+      await warnings.getByText(`Quá hạn ${days} ngày (hạn 31/05/2025), tiến độ ${Math.round(progress)}%.`).waitFor();
+      expect(await page.locator('.status-line .badge').innerText()).toBe('Quá hạn');
       await screenshots(page, JOURNEY, '2-warning-opens-task');
-      await page.getByRole('heading', { level: 1, name: task!.title }).waitFor({ timeout: 5_000 });
     } finally {
       await browser.close();
     }

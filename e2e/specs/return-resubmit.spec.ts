@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, eventually, gql, openTasksOf, recordReportThroughUi, signIn, taskCard } from '../support/journeys.js';
+import { eventually, openTasksOf, recordReportThroughUi, signIn, taskCard } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'return-resubmit';
@@ -24,6 +24,22 @@ async function expectedAverage(server: RunningServer): Promise<string> {
     [CELL],
   );
   return `${Math.round(row!.avg)}%`;
+}
+
+/**
+ * From the task's committee page, follows its "review this report" link into the review queue
+ * and waits until the queue has that report selected.
+ */
+async function reviewFromTaskPage(page: Page, task: { id: string; title: string }, reportId: string, tag: string): Promise<void> {
+  if (new URL(page.url()).pathname !== `/committee/tasks/${task.id}`)
+    await page.goto(new URL(`/committee/tasks/${task.id}`, page.url()).toString());
+  await page.getByRole('heading', { level: 1, name: task.title }).waitFor({ timeout: 30_000 });
+  await page.locator(`a[href*="reportId=${reportId}"]`).click();
+  await page.waitForURL((url) => url.pathname === '/committee/reviews');
+  const detail = page.locator('.detail-pane');
+  await detail.getByRole('heading', { level: 2, name: task.title }).waitFor({ timeout: 30_000 });
+  await detail.getByText(tag, { exact: false }).first().waitFor();
+  await page.locator(`#review-item-${reportId}[aria-selected="true"]`).waitFor();
 }
 
 describe.runIf(chromiumAvailable())('return and resubmit', () => {
@@ -64,14 +80,23 @@ describe.runIf(chromiumAvailable())('return and resubmit', () => {
       );
       await screenshots(leader.page, JOURNEY, '1-dashboard-before');
 
-      // No review queue screen on this branch yet: the leader returns the report through the
-      // GraphQL API with their own token, as the review screen would.
-      const leaderToken = await apiToken(server, 'lanhdao.xuanhuong');
+      // The leader opens the task from its committee page, follows it to the review queue, and
+      // returns the report with a comment typed in the queue's box (keyboard: r, then the box).
       const comment = `Đề nghị bổ sung số liệu cụ thể về số đảng viên tham gia (${tag}).`;
-      await gql(server, leaderToken, 'mutation($id: ID!, $c: String!) { returnReport(id: $id, comment: $c) { id state } }', {
-        id: first!.id,
-        c: comment,
-      });
+      await reviewFromTaskPage(leader.page, task!, first!.id, tag);
+      await leader.page.keyboard.press('r');
+      const box = leader.page.getByLabel('Ý kiến khi trả lại (bắt buộc)');
+      await box.waitFor();
+      expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+      await box.fill(comment);
+      await screenshots(leader.page, JOURNEY, '1b-leader-returns');
+      await leader.page.getByRole('button', { name: 'Trả lại báo cáo' }).click();
+      await leader.page.getByText(`Đã trả lại báo cáo «${task!.title}».`).waitFor();
+      const [returnedRow] = await server.sql<{ state: string; review_comment: string }>(
+        `select state, review_comment from progress_report where id = $1`,
+        [first!.id],
+      );
+      expect(returnedRow).toEqual({ state: 'RETURNED', review_comment: comment });
 
       // The officer syncs and sees the comment on the task.
       await phone.getByRole('link', { name: 'Về nhiệm vụ' }).click();
@@ -100,14 +125,21 @@ describe.runIf(chromiumAvailable())('return and resubmit', () => {
       );
       expect(answer[0]!.answers_report_id).toBe(first!.id);
 
-      // The leader approves the answer; the dashboard shows the new progress.
-      await gql(server, leaderToken, 'mutation($id: ID!) { approveReport(id: $id) { id state } }', { id: answer[0]!.id });
+      // The leader sees the returned report with its comment on the task's page, and approves the
+      // answer in the review queue with its button; the dashboard shows the new progress.
+      await leader.page.goto(new URL(`committee/tasks/${task!.id}`, server.url).toString());
+      const returnedReport = leader.page.locator('.report-returned');
+      await returnedReport.getByText(comment).waitFor({ timeout: 30_000 });
+      expect(await returnedReport.innerText()).toContain('Trả lại bởi');
+      await reviewFromTaskPage(leader.page, task!, answer[0]!.id, tag);
+      await leader.page.getByRole('button', { name: 'Duyệt (a)' }).click();
+      await leader.page.getByText(`Đã duyệt báo cáo «${task!.title}».`).waitFor();
       const [{ state, progress }] = await server.sql<{ state: string; progress: number }>(
         `select state, progress from task where id = $1`,
         [task!.id],
       );
       expect([state, progress]).toEqual(['COMPLETED', 100]);
-      await leader.page.reload();
+      await leader.page.goto(new URL('committee/dashboard', server.url).toString());
       const averageAfter = await expectedAverage(server);
       expect(averageAfter).not.toBe(averageBefore);
       // The dashboard reads the rollups the approval updated: the cell's figures move.

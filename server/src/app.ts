@@ -106,7 +106,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
         return {
           em,
           viewer,
-          loaders: createLoaders(em),
+          loaders: createLoaders(em, services),
           services,
           config,
           logger: res.locals.logger as Logger,

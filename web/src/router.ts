@@ -45,6 +45,12 @@ export const committeeRoutes: RouteRecordRaw[] = [
         meta: { title: 'reviewQueue.title' },
       },
       {
+        path: 'tasks/:id',
+        name: 'committee-task',
+        component: () => import('./pages/committee/CommitteeTaskPage.vue'),
+        meta: { title: 'committeeTask.title' },
+      },
+      {
         path: 'plan',
         name: 'committee-plan',
         component: () => import('./pages/committee/TaskPlanPage.vue'),

@@ -31,7 +31,7 @@ describe('WarningList', () => {
   it('says why in the person’s language and links to the task', async () => {
     const { wrapper } = await mountWithApp(WarningList, { props: { items: [warning()] } });
     expect(wrapper.text()).toContain('Quá hạn 5 ngày');
-    expect(wrapper.find('a').attributes('href')).toBe('/tasks/t1');
+    expect(wrapper.find('a').attributes('href')).toBe('/committee/tasks/t1');
     const en = await mountWithApp(WarningList, { props: { items: [warning()] }, locale: 'en' });
     expect(en.wrapper.text()).toContain('Overdue by 5 days');
   });

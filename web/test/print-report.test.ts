@@ -38,6 +38,7 @@ const data = {
         messageVi: 'Quá hạn 5 ngày, tiến độ 40%.',
         messageEn: 'Overdue by 5 days, progress 40%.',
         unit: { id: 'c1', name: 'Phường Xuân Hương' },
+        task: { id: 't1', title: 'Số hoá hồ sơ hộ tịch' },
       },
     ],
   },
@@ -81,6 +82,7 @@ describe('PrintReportPage', () => {
     expect(rows[0]!.text()).toContain('Tỉnh Lâm Đồng (nhiệm vụ tự chủ trì)');
     expect(rows[1]!.text()).toContain('1.240');
     expect(wrapper.text()).toContain('Quá hạn 5 ngày, tiến độ 40%.');
+    expect(wrapper.find('ol.warnings a').attributes('href')).toBe('/committee/tasks/t1');
     expect(wrapper.text()).toContain('và 2 cảnh báo khác không liệt kê');
     expect(wrapper.find('.by-kind').text()).toBe('Quá hạn: 2 · Lâu không báo cáo: 1');
     await wrapper.find('button.print').trigger('click');

@@ -92,9 +92,9 @@ const decided = (name: 'approveReport' | 'returnReport', state: string) => (v: R
   data: { [name]: { __typename: 'ProgressReport', id: v.id, state } },
 });
 
-async function mountQueue(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi') {
+async function mountQueue(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi', path?: string) {
   const server = stubServer(answers, { '/files/a1': new Blob(['jpeg-bytes'], { type: 'image/jpeg' }) });
-  const { wrapper } = await mountWithApp(ReviewQueuePage, { locale, attachTo: document.body });
+  const { wrapper } = await mountWithApp(ReviewQueuePage, { locale, attachTo: document.body, path });
   await settle();
   return { server, wrapper };
 }
@@ -124,6 +124,17 @@ describe('ReviewQueuePage', () => {
     expect(img.attributes('alt')).toBe('anh-hop-to.jpg');
     expect(img.attributes('src')).toMatch(/^blob:/);
     expect(wrapper.find('[role="listbox"]').element).toBe(document.activeElement);
+  });
+
+  it('selects the report a task page asked for, and links the detail to the committee task page', async () => {
+    const { server, wrapper } = await mountQueue(
+      { ReviewQueue: queueAnswer([report(1), report(2), report(3)]) },
+      'vi',
+      '/committee/reviews?unitId=cell1&reportId=r2',
+    );
+    expect(server.of('ReviewQueue')[0]!.variables).toMatchObject({ unitId: 'cell1' });
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 2');
+    expect(wrapper.find('.detail-pane a.task-link').attributes('href')).toBe('/committee/tasks/t2');
   });
 
   it('moves with j/k and the arrows, approves with a, and selects the next report', async () => {

@@ -119,6 +119,7 @@ describe('TaskPlanPage', () => {
     const childRow = wrapper.findAll('.node')[1]!;
     expect(childRow.text()).toContain('Giao lại');
     expect(childRow.text()).not.toContain('Thêm nhiệm vụ con');
+    expect(childRow.find('a.title').attributes('href')).toBe('/committee/tasks/child');
     await toggle.trigger('click');
     expect(wrapper.text()).not.toContain('Nhiệm vụ của tổ 1');
   });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import type { Config } from '../config.js';
 import type { Logger } from '../common/logger.js';
 import { byIdLoader } from '../common/loaders.js';
@@ -12,10 +13,15 @@ import { taskLoaders } from '../modules/tasks/task.loaders.js';
 import { Task } from '../modules/tasks/task.entity.js';
 import type { Viewer } from '../modules/scope/viewer.js';
 import type { Services } from '../services.js';
+import type { WarningItem } from '../modules/warnings/warning.service.js';
 
 /** Fresh per request: batching never crosses requests or viewers. */
-export function createLoaders(em: EntityManager) {
+export function createLoaders(em: EntityManager, services: Pick<Services, 'warnings'>) {
   return {
+    /** A task's current warnings, batched over the tasks of a response. */
+    taskWarnings: new DataLoader<Task, WarningItem[], string>((tasks) => services.warnings.forTasks(em, tasks), {
+      cacheKeyFn: (t) => t.id,
+    }),
     unit: byIdLoader(em, Unit),
     account: byIdLoader(em, Account),
     resolution: byIdLoader(em, Resolution),

@@ -190,13 +190,23 @@ describe('scope on reads', () => {
     const { token } = await tokenFor(t, tree.commune, [Role.VIEWER]);
     const res = ok(
       await t.gql<{ task: { assignerUnit: unknown; ancestors: { title: string }[] } }>(
-        `query($id: ID!) { task(id: $id) { assignerUnit { id } ancestors { title } } }`,
+        `query($id: ID!) { task(id: $id) { assignerUnit { id } ancestors { title readable } } }`,
         { id: child.id },
         token,
       ),
     );
     expect(res.task.assignerUnit).toBeNull();
-    expect(res.task.ancestors).toEqual([{ title: 'Nhiệm vụ cấp trên' }]);
+    expect(res.task.ancestors).toEqual([{ title: 'Nhiệm vụ cấp trên', readable: false }]);
+    // The province leads the parent: its own viewer may open it.
+    const { token: provinceToken } = await tokenFor(t, tree.province, [Role.VIEWER]);
+    const fromProvince = ok(
+      await t.gql<{ task: { ancestors: { readable: boolean }[] } }>(
+        `query($id: ID!) { task(id: $id) { ancestors { readable } } }`,
+        { id: child.id },
+        provinceToken,
+      ),
+    );
+    expect(fromProvince.task.ancestors).toEqual([{ readable: true }]);
   });
 
   it('does not let a unit browse above its own', async () => {

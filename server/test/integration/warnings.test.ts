@@ -212,3 +212,69 @@ describe('warning snapshot', () => {
     expect(after.totalCount).toBe(3);
   });
 });
+
+describe('Task.warnings', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ LOG_LEVEL: 'error' });
+  });
+  afterAll(() => t.close());
+
+  type TW = {
+    id: string;
+    warnings: { kind: string; messageVi: string; messageEn: string; params: { reviewComment: string | null } }[];
+  };
+
+  it('gives one task its warnings by the same rules as the list, none for a finished task', async () => {
+    const em = t.em();
+    const tree = await buildTree(em);
+    const today = localDay();
+    const { account } = await tokenFor(t, tree.commune, [Role.REPORTER]);
+    const { token, account: reviewer } = await tokenFor(t, tree.province, [Role.LEADER]);
+    const late = await buildTask(em, {
+      assigner: tree.province,
+      lead: tree.commune,
+      dueOn: addDays(today, -3),
+      startOn: addDays(today, -30),
+    });
+    const returned = await buildTask(em, {
+      assigner: tree.province,
+      lead: tree.commune,
+      dueOn: addDays(today, 300),
+      startOn: today,
+    });
+    const done = await buildTask(em, { assigner: tree.province, lead: tree.commune, dueOn: addDays(today, -3) });
+    const r = await buildReport(em, returned, account);
+    const exec = (sql: string, params: unknown[]) => em.getConnection().execute(sql, params);
+    await exec(
+      `update progress_report set state = 'RETURNED', reviewed_at = now(), reviewed_by_id = ?, review_comment = 'Bổ sung số liệu' where id = ?`,
+      [reviewer.id, r.id],
+    );
+    await exec(`update task set last_report_at = now() where id = any(?::uuid[])`, [`{${late.id},${returned.id}}`]);
+    await exec(`update task set state = 'COMPLETED', completed_at = now(), progress = 100 where id = ?`, [done.id]);
+
+    const one = (id: string) =>
+      t.gql<{ task: TW }>(
+        `query($id: ID!) { task(id: $id) { id warnings { kind messageVi messageEn params { reviewComment } } } }`,
+        { id },
+        token,
+      );
+    const lateW = ok(await one(late.id)).task.warnings;
+    expect(lateW.map((w) => w.kind)).toEqual(['OVERDUE']);
+    expect(lateW[0].messageVi).toContain('Quá hạn 3 ngày');
+    const returnedW = ok(await one(returned.id)).task.warnings;
+    expect(returnedW.map((w) => w.kind)).toEqual(['RETURNED']);
+    expect(returnedW[0].params.reviewComment).toBe('Bổ sung số liệu');
+    expect(ok(await one(done.id)).task.warnings).toEqual([]);
+
+    // The list's warnings for the same tasks say the same.
+    const listed = ok(
+      await t.gql<{ warnings: { nodes: { kind: string; task: { id: string }; messageEn: string }[] } }>(
+        `{ warnings(first: 50) { nodes { kind task { id } messageEn } } }`,
+        {},
+        token,
+      ),
+    ).warnings.nodes;
+    expect(listed.find((w) => w.task.id === late.id)?.messageEn).toBe(lateW[0].messageEn);
+  });
+});

@@ -249,6 +249,7 @@ export interface ReportWarning {
   messageVi: string;
   messageEn: string;
   unit: { id: string; name: string };
+  task: { id: string; title: string };
 }
 
 export const PRINT_REPORT = typed<
@@ -269,7 +270,7 @@ export const PRINT_REPORT = typed<
   warningCounts(unitId: $unitId, resolutionId: $resolutionId) { kind count }
   warnings(unitId: $unitId, resolutionId: $resolutionId, first: 30) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id kind severity messageVi messageEn unit { id name } }
+    nodes { id kind severity messageVi messageEn unit { id name } task { id title } }
   }
   unitRanking(unitId: $unitId, resolutionId: $resolutionId) { rank own unit { id name kind } score { ${SCORE} } }
   resolutions { id code titleVi titleEn }

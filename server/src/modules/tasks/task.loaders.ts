@@ -2,21 +2,38 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
 import { Unit } from '../organisations/unit.entity.js';
-import type { TaskAncestorType } from './task.type.js';
+
+/** A task above, with the unit paths its visibility is decided on. */
+export interface AncestorRow {
+  id: string;
+  title: string;
+  depth: number;
+  leadUnitPath: string;
+  assignerUnitPath: string;
+}
 
 export function taskLoaders(em: EntityManager) {
   return {
     /** Titles of every task above each task, root first. */
-    ancestors: new DataLoader<string, TaskAncestorType[]>(async (ids) => {
-      const rows = await em.getConnection().execute<{ of: string; id: string; title: string; depth: number }[]>(
+    ancestors: new DataLoader<string, AncestorRow[]>(async (ids) => {
+      const rows = await em.getConnection().execute<(AncestorRow & { of: string })[]>(
         `with recursive up(of, id, parent_id, title, depth) as (
            select t.id, p.id, p.parent_id, p.title, p.depth from task t join task p on p.id = t.parent_id where t.id = any(?::uuid[])
            union all
            select up.of, p.id, p.parent_id, p.title, p.depth from up join task p on p.id = up.parent_id
-         ) select of, id, title, depth from up order by depth`,
+         ) select up.of, up.id, up.title, up.depth, p.lead_unit_path "leadUnitPath", p.assigner_unit_path "assignerUnitPath"
+             from up join task p on p.id = up.id order by up.depth`,
         [uuidArray(ids)],
       );
-      return groupBy(ids, rows, (r) => r.of).map((list) => list.map(({ id, title, depth }) => ({ id, title, depth })));
+      return groupBy(ids, rows, (r) => r.of).map((list) =>
+        list.map(({ id, title, depth, leadUnitPath, assignerUnitPath }) => ({
+          id,
+          title,
+          depth,
+          leadUnitPath,
+          assignerUnitPath,
+        })),
+      );
     }),
     coordinatingUnits: new DataLoader<string, Unit[]>(async (ids) => {
       const links = await em

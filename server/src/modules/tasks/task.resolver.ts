@@ -8,7 +8,8 @@ import { UnitType } from '../organisations/unit.type.js';
 import { ActionPlanType } from '../plans/action-plan.type.js';
 import { ProgressReportConnection, ProgressReportType } from '../reports/progress-report.type.js';
 import { ResolutionType } from '../resolutions/resolution.type.js';
-import { canSeeUnit } from '../scope/scope.js';
+import { canSeeTask, canSeeUnit } from '../scope/scope.js';
+import { WarningType } from '../warnings/warning.type.js';
 import type { Task } from './task.entity.js';
 import { TaskStatus } from './task.enums.js';
 import {
@@ -115,8 +116,15 @@ export class TaskResolver {
   }
 
   @FieldResolver(() => [TaskAncestorType], { description: 'Tasks above this one, root first' })
-  ancestors(@Root() task: Task, @Ctx() ctx: Context) {
-    return task.parent ? ctx.loaders.task.ancestors.load(task.id) : [];
+  async ancestors(@Root() task: Task, @Ctx() ctx: Context): Promise<TaskAncestorType[]> {
+    if (!task.parent) return [];
+    const viewer = requireViewer(ctx);
+    return (await ctx.loaders.task.ancestors.load(task.id)).map(({ id, title, depth, leadUnitPath, assignerUnitPath }) => ({
+      id,
+      title,
+      depth,
+      readable: canSeeTask(viewer, { leadUnitPath, assignerUnitPath }),
+    }));
   }
 
   @FieldResolver(() => Int)
@@ -132,6 +140,11 @@ export class TaskResolver {
   @FieldResolver(() => ProgressReportType, { nullable: true, description: 'The most recently received report' })
   latestReport(@Root() task: Task, @Ctx() ctx: Context) {
     return ctx.loaders.report.latestByTask.load(task.id);
+  }
+
+  @FieldResolver(() => [WarningType], { description: 'The task’s current warnings with their reasons, most severe first' })
+  warnings(@Root() task: Task, @Ctx() ctx: Context) {
+    return ctx.loaders.taskWarnings.load(task);
   }
 
   @FieldResolver(() => ProgressReportConnection, { description: 'Reports on this task, newest first' })

@@ -74,6 +74,9 @@ export class TaskAncestorType {
 
   @Field(() => Int)
   depth!: number;
+
+  @Field(() => Boolean, { description: 'Within your scope: you may open it; otherwise only its title is shown' })
+  readable!: boolean;
 }
 
 export const TaskConnection = ConnectionType('Task', TaskType);

@@ -10,6 +10,7 @@ import { Resolution } from '../resolutions/resolution.entity.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
+import { TaskState } from '../tasks/task.enums.js';
 import { assertUuid } from '../tasks/task.service.js';
 import { describeWarning } from './warning-messages.js';
 import {
@@ -366,14 +367,40 @@ export class WarningService {
     return conditions.filter(([k]) => kinds.includes(k));
   }
 
-  /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
-  private async hydrate(em: EntityManager, rows: Row[], today: string, dropGone = false): Promise<WarningItem[]> {
-    if (!rows.length) return [];
-    const taskIds = [...new Set(rows.map((r) => r.task_id))];
-    const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, units, latest, trend] = await Promise.all([
-      em.find(Task, { id: { $in: taskIds } }),
-      em.find(Unit, { id: { $in: unitIds } }),
+  /**
+   * The task-level warnings of each given task, most severe first, worded by the rules; a fixed
+   * number of queries for any number of tasks. The caller has already checked the tasks' scope.
+   */
+  async forTasks(em: EntityManager, tasks: readonly Task[]): Promise<WarningItem[][]> {
+    if (!tasks.length) return [];
+    const today = localDay();
+    const open = tasks.filter((t) => t.state === TaskState.OPEN);
+    const ids = open.map((t) => t.id);
+    const [{ latestByTask, trendByTask }, units] = await Promise.all([
+      this.reportFacts(em, ids),
+      open.length ? em.find(Unit, { id: { $in: [...new Set(open.map((t) => t.leadUnit.id))] } }) : Promise.resolve([]),
+    ]);
+    const unitById = new Map(units.map((u) => [u.id, u]));
+    return tasks.map((task) => {
+      if (task.state !== TaskState.OPEN) return [];
+      const facts = { ...task, latestReport: latestByTask.get(task.id) ?? null, trend: trendByTask.get(task.id) ?? [] };
+      return taskWarnings(facts, today, this.thresholds).map((f) => ({
+        ...f,
+        id: `${f.kind}:${task.id}`,
+        task,
+        unit: unitById.get(task.leadUnit.id)!,
+        messageVi: describeWarning(f, 'vi'),
+        messageEn: describeWarning(f, 'en'),
+      }));
+    });
+  }
+
+  /** Each task's latest report and its reporting trend, in two queries. */
+  private async reportFacts(em: EntityManager, taskIds: string[]) {
+    const latestByTask = new Map<string, LatestReportFacts>();
+    const trendByTask = new Map<string, TrendPoint[]>();
+    if (!taskIds.length) return { latestByTask, trendByTask };
+    const [latest, trend] = await Promise.all([
       em.getConnection().execute<(LatestReportFacts & { task_id: string })[]>(
         `select distinct on (r.task_id) r.task_id, r.state, r.has_obstacles "hasObstacles", r.obstacles, r.received_at "receivedAt",
                 r.reviewed_at "reviewedAt", r.review_comment "reviewComment"
@@ -387,25 +414,33 @@ export class WarningService {
           [`{${taskIds.join(',')}}`],
         ),
     ]);
-    const taskById = new Map(tasks.map((t) => [t.id, t]));
-    const unitById = new Map(units.map((u) => [u.id, u]));
-    const latestByTask = new Map(
-      latest.map((l) => [
-        l.task_id,
-        {
-          ...l,
-          state: l.state as ReportState,
-          receivedAt: new Date(l.receivedAt),
-          reviewedAt: l.reviewedAt ? new Date(l.reviewedAt) : null,
-        },
-      ]),
-    );
-    const trendByTask = new Map<string, TrendPoint[]>();
+    for (const l of latest)
+      latestByTask.set(l.task_id, {
+        ...l,
+        state: l.state as ReportState,
+        receivedAt: new Date(l.receivedAt),
+        reviewedAt: l.reviewedAt ? new Date(l.reviewedAt) : null,
+      });
     for (const p of trend) {
       const list = trendByTask.get(p.task_id) ?? [];
       list.push({ writtenAt: new Date(p.written_at), percent: p.percent });
       trendByTask.set(p.task_id, list);
     }
+    return { latestByTask, trendByTask };
+  }
+
+  /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
+  private async hydrate(em: EntityManager, rows: Row[], today: string, dropGone = false): Promise<WarningItem[]> {
+    if (!rows.length) return [];
+    const taskIds = [...new Set(rows.map((r) => r.task_id))];
+    const unitIds = [...new Set(rows.map((r) => r.unit_id))];
+    const [tasks, units, { latestByTask, trendByTask }] = await Promise.all([
+      em.find(Task, { id: { $in: taskIds } }),
+      em.find(Unit, { id: { $in: unitIds } }),
+      this.reportFacts(em, taskIds),
+    ]);
+    const taskById = new Map(tasks.map((t) => [t.id, t]));
+    const unitById = new Map(units.map((u) => [u.id, u]));
     const items: WarningItem[] = [];
     for (const r of rows) {
       const task = taskById.get(r.task_id);

@@ -1,0 +1,294 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
+import CommitteeTaskPage from '../src/pages/committee/CommitteeTaskPage.vue';
+import { COMMITTEE_TASK_DOCUMENTS } from '../src/graphql/committee-task';
+import { clearSession } from '../src/graphql/session';
+import { gqlError, stubServer } from './support/graphql-stub';
+import { mountWithApp, settle } from './support/mount';
+import { signInAs } from './support/session';
+
+const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
+
+describe('committee task GraphQL documents', () => {
+  it.each(Object.entries(COMMITTEE_TASK_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
+    const source = (document as DocumentNode).loc?.source.body ?? '';
+    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  clearSession();
+  document.body.innerHTML = '';
+});
+
+const unit = (id: string, name: string, kind = 'COMMUNE', depth = 2) => ({ __typename: 'Unit', id, name, kind, depth });
+const PROVINCE = unit('p1', 'Tỉnh Lâm Đồng', 'PROVINCE', 1);
+const COMMUNE = unit('c1', 'Phường Xuân Hương');
+
+const report = (over: Record<string, unknown>) => ({
+  __typename: 'ProgressReport',
+  id: 'r1',
+  state: 'APPROVED',
+  percent: 30,
+  narrative: 'Đã số hoá 300 hồ sơ',
+  hasObstacles: false,
+  obstacles: null,
+  writtenAt: '2026-11-10T02:00:00.000Z',
+  receivedAt: '2026-11-10T03:00:00.000Z',
+  authorName: 'Bùi Thị Mai',
+  reviewerName: 'Trần Văn Lâm',
+  reviewedAt: '2026-11-11T03:00:00.000Z',
+  reviewComment: null,
+  answersReportId: null,
+  flaggedReassigned: false,
+  unit: { __typename: 'Unit', id: 'c1', name: 'Phường Xuân Hương' },
+  ...over,
+});
+
+const task = (over: Record<string, unknown> = {}) => ({
+  __typename: 'Task',
+  id: 't3',
+  title: 'Số hoá hồ sơ hộ tịch phường',
+  description: 'Quét và nhập toàn bộ sổ hộ tịch từ 1990.',
+  status: 'OVERDUE',
+  progress: 40,
+  priority: 'HIGH',
+  startOn: '2026-01-01',
+  dueOn: '2026-11-20',
+  completedAt: null,
+  cancelledAt: null,
+  responsiblePerson: 'Nguyễn Thị Hoa',
+  expectedResult: 'Kho dữ liệu hộ tịch số',
+  missingClears: [],
+  version: 4,
+  depth: 3,
+  subTaskCount: 1,
+  resolution: {
+    __typename: 'Resolution',
+    id: 'res57',
+    code: '57-NQ/TW',
+    titleVi: 'Đột phá khoa học',
+    titleEn: 'Science breakthrough',
+  },
+  assignerUnit: PROVINCE,
+  leadUnit: COMMUNE,
+  coordinatingUnits: [{ __typename: 'Unit', id: 'c2', name: 'Phường Lâm Viên' }],
+  ancestors: [
+    { __typename: 'TaskAncestor', id: 't0', title: 'Chuyển đổi số quốc gia', depth: 0, readable: false },
+    { __typename: 'TaskAncestor', id: 't1', title: 'Chuyển đổi số toàn tỉnh', depth: 1, readable: true },
+    { __typename: 'TaskAncestor', id: 't2', title: 'Số hoá dữ liệu dân cư', depth: 2, readable: true },
+  ],
+  indicators: [
+    {
+      __typename: 'Indicator',
+      id: 'i1',
+      name: 'Hồ sơ đã số hoá',
+      unitOfMeasure: 'hồ sơ',
+      baseline: 0,
+      target: 1000,
+      currentValue: 300,
+      direction: 'HIGHER_IS_BETTER',
+      dueOn: null,
+    },
+  ],
+  warnings: [
+    {
+      __typename: 'Warning',
+      id: 'OVERDUE:t3',
+      kind: 'OVERDUE',
+      severity: 3,
+      messageVi: 'Quá hạn 10 ngày (hạn 20/11/2026), tiến độ 40%.',
+      messageEn: 'Overdue by 10 days (due 20 Nov 2026), progress 40%.',
+    },
+  ],
+  reports: {
+    __typename: 'ProgressReportConnection',
+    totalCount: 3,
+    nodes: [
+      report({ id: 'r3', state: 'SUBMITTED', percent: 40, reviewerName: null, reviewedAt: null, answersReportId: 'r2' }),
+      report({ id: 'r2', state: 'RETURNED', percent: 60, reviewComment: 'Số liệu chưa khớp sổ gốc, đề nghị đối chiếu lại.' }),
+      report({}),
+    ],
+  },
+  ...over,
+});
+
+const answer = (over: Record<string, unknown> = {}) => ({
+  data: {
+    task: task(over),
+    tasks: {
+      __typename: 'TaskConnection',
+      totalCount: 1,
+      nodes: [
+        {
+          __typename: 'Task',
+          id: 't4',
+          title: 'Số hoá sổ khai sinh',
+          status: 'IN_PROGRESS',
+          progress: 50,
+          dueOn: '2026-12-15',
+          leadUnit: { __typename: 'Unit', id: 'k1', name: 'Chi bộ Tổ dân phố 1' },
+        },
+      ],
+    },
+    myUnit: PROVINCE,
+  },
+});
+
+async function mountTask(answers: Parameters<typeof stubServer>[0], id = 't3', locale: 'vi' | 'en' = 'vi') {
+  const server = stubServer(answers);
+  const { wrapper, router } = await mountWithApp(CommitteeTaskPage, {
+    locale,
+    path: `/committee/tasks/${id}`,
+    attachTo: document.body,
+    props: { pickerDelay: 0 },
+  });
+  await settle();
+  return { server, wrapper, router };
+}
+
+describe('CommitteeTaskPage', () => {
+  it('shows the task, its overdue reason, indicators, sub-tasks and who reviewed each report', async () => {
+    signInAs(['LEADER']);
+    const { server, wrapper } = await mountTask({ CommitteeTask: answer() });
+    expect(server.of('CommitteeTask')[0]!.variables).toEqual({ id: 't3' });
+    expect(wrapper.find('h1').text()).toBe('Số hoá hồ sơ hộ tịch phường');
+    expect(wrapper.text()).toContain('57-NQ/TW — Đột phá khoa học');
+    expect(wrapper.find('.status-line').text()).toContain('Quá hạn');
+    expect(wrapper.find('.warnings').text()).toContain('Quá hạn 10 ngày (hạn 20/11/2026), tiến độ 40%.');
+    const facts = wrapper.find('.facts').text();
+    for (const fact of [
+      'Tỉnh Lâm Đồng',
+      'Phường Xuân Hương',
+      'Phường Lâm Viên',
+      'Nguyễn Thị Hoa',
+      'Kho dữ liệu hộ tịch số',
+      '20/11/2026',
+    ])
+      expect(facts).toContain(fact);
+    const indicator = wrapper.find('tbody tr').text();
+    expect(indicator).toContain('Hồ sơ đã số hoá');
+    expect(indicator).toContain('1.000 hồ sơ');
+    expect(indicator).toContain('300 hồ sơ');
+    const sub = wrapper.find('.subtasks a');
+    expect(sub.text()).toBe('Số hoá sổ khai sinh');
+    expect(sub.attributes('href')).toBe('/committee/tasks/t4');
+    expect(wrapper.findAll('.reports > li')).toHaveLength(3);
+    expect(wrapper.findAll('.reports > li')[2]!.text()).toContain('Duyệt bởi Trần Văn Lâm');
+  });
+
+  it('links each parent task in the chain it may open to its own committee page, and follows one', async () => {
+    signInAs(['LEADER']);
+    const { server, wrapper, router } = await mountTask({
+      CommitteeTask: (v) =>
+        v.id === 't2' ? answer({ id: 't2', title: 'Số hoá dữ liệu dân cư', ancestors: task().ancestors.slice(0, 2) }) : answer(),
+    });
+    const chain = wrapper.find('nav.chain');
+    expect(chain.attributes('aria-label')).toBe('Các nhiệm vụ cấp trên');
+    // The national task above the province is shown for context only.
+    expect(chain.findAll('li').map((li) => li.text())).toEqual([
+      'Chuyển đổi số quốc gia',
+      'Chuyển đổi số toàn tỉnh',
+      'Số hoá dữ liệu dân cư',
+    ]);
+    const links = chain.findAll('a');
+    expect(links.map((a) => [a.text(), a.attributes('href')])).toEqual([
+      ['Chuyển đổi số toàn tỉnh', '/committee/tasks/t1'],
+      ['Số hoá dữ liệu dân cư', '/committee/tasks/t2'],
+    ]);
+    await links[1]!.trigger('click');
+    await settle();
+    expect(router.currentRoute.value.fullPath).toBe('/committee/tasks/t2');
+    expect(server.of('CommitteeTask').map((c) => c.variables.id)).toEqual(['t3', 't2']);
+    expect(wrapper.find('h1').text()).toBe('Số hoá dữ liệu dân cư');
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
+  });
+
+  it('makes a returned report prominent with the reviewer, the time and the comment', async () => {
+    signInAs(['LEADER']);
+    const { wrapper } = await mountTask({ CommitteeTask: answer() });
+    const returned = wrapper.find('.report-returned');
+    expect(returned.find('.badge').text()).toBe('Bị trả lại');
+    expect(returned.text()).toContain('Trả lại bởi Trần Văn Lâm lúc');
+    expect(returned.find('blockquote').text()).toContain('Số liệu chưa khớp sổ gốc, đề nghị đối chiếu lại.');
+    // The answer to it says so, and waits.
+    const answerReport = wrapper.findAll('.reports > li')[0]!;
+    expect(answerReport.text()).toContain('Báo cáo gửi lại sau khi bị trả lại.');
+    expect(answerReport.text()).toContain('Đang chờ duyệt.');
+  });
+
+  it('offers a leader the waiting report in the review queue, and a focal officer of the assigner reassign and reschedule', async () => {
+    signInAs(['LEADER']);
+    const leader = await mountTask({ CommitteeTask: answer() });
+    const review = leader.wrapper.find('.actions a');
+    expect(review.text()).toContain('Duyệt báo cáo của Phường Xuân Hương');
+    expect(review.attributes('href')).toBe('/committee/reviews?unitId=c1&reportId=r3');
+    expect(leader.wrapper.find('.actions').text()).not.toContain('Giao lại');
+    leader.wrapper.unmount();
+    clearSession();
+
+    signInAs(['FOCAL']);
+    const focal = await mountTask({ CommitteeTask: answer() });
+    expect(focal.wrapper.find('.actions a').exists()).toBe(false);
+    const buttons = focal.wrapper.findAll('.actions button');
+    expect(buttons.map((b) => b.text())).toEqual(['Giao lại', 'Đổi hạn']);
+  });
+
+  it('reschedules with the plan page’s form and shows the task again from the server', async () => {
+    signInAs(['FOCAL']);
+    let due = '2026-11-20';
+    const { server, wrapper } = await mountTask({
+      CommitteeTask: () => answer({ dueOn: due }),
+      PlanRescheduleTask: (v) => {
+        const input = v.input as { id: string; dueOn: string };
+        due = input.dueOn;
+        return {
+          data: {
+            rescheduleTask: {
+              __typename: 'Task',
+              id: 't3',
+              title: 'Số hoá hồ sơ hộ tịch phường',
+              depth: 3,
+              dueOn: due,
+              startOn: '2026-01-01',
+              progress: 40,
+              status: 'IN_PROGRESS',
+              version: 5,
+              subTaskCount: 1,
+              leadUnit: COMMUNE,
+              assignerUnit: { __typename: 'Unit', id: 'p1' },
+              indicators: [{ __typename: 'Indicator', id: 'i1', name: 'Hồ sơ đã số hoá', unitOfMeasure: 'hồ sơ', target: 1000 }],
+            },
+          },
+        };
+      },
+    });
+    await wrapper.findAll('.actions button')[1]!.trigger('click');
+    await wrapper.find('input[type="date"]').setValue('2027-03-31');
+    await wrapper.find('textarea').setValue('Bổ sung kinh phí từ quý 1');
+    await wrapper.find('form').trigger('submit');
+    await settle();
+    expect(server.of('PlanRescheduleTask')[0]!.variables).toEqual({
+      input: { id: 't3', baseVersion: 4, dueOn: '2027-03-31', reason: 'Bổ sung kinh phí từ quý 1' },
+    });
+    expect(server.of('CommitteeTask')).toHaveLength(2);
+    expect(wrapper.find('.facts').text()).toContain('31/03/2027');
+    expect(wrapper.find('form').exists()).toBe(false);
+  });
+
+  it('answers a missing or forbidden task clearly, in the person’s language', async () => {
+    signInAs(['LEADER']);
+    const vi = await mountTask({ CommitteeTask: gqlError('NOT_FOUND', 'Task not found') }, 'nope');
+    expect(vi.wrapper.find('[role="alert"]').text()).toContain(
+      'Không tìm thấy nhiệm vụ này, hoặc nhiệm vụ không thuộc phạm vi đơn vị của bạn.',
+    );
+    expect(vi.wrapper.find('h1').exists()).toBe(false);
+    vi.wrapper.unmount();
+
+    const en = await mountTask({ CommitteeTask: gqlError('FORBIDDEN', 'no') }, 't9', 'en');
+    expect(en.wrapper.find('[role="alert"]').text()).toContain('Your account may not view this task.');
+  });
+});
