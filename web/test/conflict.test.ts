@@ -22,7 +22,7 @@ describe('ConflictCompare', () => {
     const { wrapper } = await mountWithApp(ConflictCompare, { props: { conflict: conflictFor('t1') } });
     expect(wrapper.text()).toContain('Trần Thị B (máy này)');
     expect(wrapper.text()).toContain('Lê Văn C (máy chủ)');
-    expect(wrapper.findAll('h3').map((h) => h.text())).toEqual(['Người phụ trách']);
+    expect(wrapper.findAll('h2').map((h) => h.text())).toEqual(['Người phụ trách']);
     expect(wrapper.text()).toContain('phiên bản 1');
     expect(wrapper.text()).toContain('phiên bản 3');
   });
