@@ -191,7 +191,18 @@ describe('warning snapshot', () => {
     const overdueIds = async (tok: string) =>
       ok(await t.gql<{ warnings: { totalCount: number; nodes: W[] } }>(LIST, { kinds: ['OVERDUE'] }, tok)).warnings;
 
+    const asOf = `query { warningsAsOf }`;
+    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, token)).warningsAsOf).toBeNull();
     await t.app.services.warnings.refreshSnapshot(t.em());
+    // Said to the reader: the province's warnings are the snapshot's, the commune's are live.
+    const [{ refreshed_at: refreshedAt }] = await t
+      .em()
+      .getConnection()
+      .execute(`select refreshed_at from warning_snapshot_state`);
+    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, token)).warningsAsOf).toBe(
+      new Date(refreshedAt).toISOString(),
+    );
+    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, communeToken)).warningsAsOf).toBeNull();
     const late = await overdue();
     // The province (three open tasks or more) reads the snapshot: the new task waits for the next refresh.
     expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(late.id);

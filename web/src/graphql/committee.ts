@@ -84,6 +84,8 @@ export interface WarningItem {
 export const WARNINGS = typed<
   {
     warnings: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: WarningItem[] };
+    /** The snapshot's time for large subtrees; null when computed for this request. */
+    warningsAsOf: string | null;
   },
   {
     unitId: string | null;
@@ -97,6 +99,7 @@ export const WARNINGS = typed<
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id kind severity messageVi messageEn task { id title dueOn } unit { id name kind } }
   }
+  warningsAsOf(unitId: $unitId, resolutionId: $resolutionId)
 }`);
 
 /** Every document above, for the test that checks them against the schema. */

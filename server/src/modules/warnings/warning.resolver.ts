@@ -22,6 +22,20 @@ export class WarningResolver {
   }
 
   @Authorized()
+  @Query(() => Date, {
+    nullable: true,
+    description:
+      'When the subtree’s warnings were computed: the time of the periodic snapshot large subtrees read, or null when they are computed on each request',
+  })
+  warningsAsOf(
+    @Ctx() ctx: Context,
+    @Arg('unitId', () => ID, { nullable: true }) unitId: string | null,
+    @Arg('resolutionId', () => ID, { nullable: true }) resolutionId: string | null,
+  ) {
+    return ctx.services.warnings.asOf(ctx.em, requireViewer(ctx), unitId, resolutionId);
+  }
+
+  @Authorized()
   @Query(() => [WarningCountType], { description: 'How many warnings of each kind the subtree has' })
   warningCounts(
     @Ctx() ctx: Context,

@@ -100,6 +100,16 @@ export class WarningService {
     });
   }
 
+  /** When the subtree's warnings were computed: the snapshot's time, or null when they are live. */
+  async asOf(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Date | null> {
+    const unit = await this.scopeUnit(em, viewer, unitId, resolutionId);
+    if (!(await this.snapshotServes(em, unit, localDay()))) return null;
+    const [state] = await em
+      .getConnection()
+      .execute<{ refreshed_at: Date | null }[]>(`select refreshed_at from warning_snapshot_state`);
+    return state?.refreshed_at ? new Date(state.refreshed_at) : null;
+  }
+
   /** How many warnings of each kind the subtree has. */
   async counts(
     em: EntityManager,

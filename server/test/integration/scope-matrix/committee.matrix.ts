@@ -42,6 +42,10 @@ export const entries: MatrixEntry[] = [
     `query($unitId: ID, $resolutionId: ID) { warnings(unitId: $unitId, resolutionId: $resolutionId) { totalCount } }`,
   ),
   ofUnit(
+    'Query.warningsAsOf',
+    `query($unitId: ID, $resolutionId: ID) { warningsAsOf(unitId: $unitId, resolutionId: $resolutionId) }`,
+  ),
+  ofUnit(
     'Query.warningCounts',
     `query($unitId: ID, $resolutionId: ID) { warningCounts(unitId: $unitId, resolutionId: $resolutionId) { __typename } }`,
   ),
