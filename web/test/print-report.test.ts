@@ -47,6 +47,7 @@ const data = {
     { kind: 'STALE', count: 1 },
     { kind: 'OBSTACLE', count: 0 },
   ],
+  warningsAsOf: '2026-11-30T01:30:00.000Z',
   unitRanking: [],
   resolutions: [
     { id: 'r1', code: '57-NQ/TW', titleVi: 'Về đột phá phát triển khoa học', titleEn: 'On breakthroughs in science' },
@@ -85,6 +86,8 @@ describe('PrintReportPage', () => {
     expect(wrapper.find('ol.warnings a').attributes('href')).toBe('/committee/tasks/t1');
     expect(wrapper.text()).toContain('và 2 cảnh báo khác không liệt kê');
     expect(wrapper.find('.by-kind').text()).toBe('Quá hạn: 2 · Lâu không báo cáo: 1');
+    // A province's warnings come from the periodic snapshot: the paper says when.
+    expect(wrapper.text()).toContain('Cảnh báo của đơn vị lớn được tính định kỳ; số liệu lúc');
     await wrapper.find('button.print').trigger('click');
     expect(print).toHaveBeenCalledOnce();
   });

@@ -259,6 +259,7 @@ export const PRINT_REPORT = typed<
     analyticsByChild: UnitRow[];
     warnings: Page<ReportWarning>;
     warningCounts: { kind: string; count: number }[];
+    warningsAsOf: string | null;
     unitRanking: RankedUnit[];
     resolutions: Resolution[];
   },
@@ -268,6 +269,7 @@ export const PRINT_REPORT = typed<
   analyticsSummary(unitId: $unitId, resolutionId: $resolutionId) { ${SUMMARY} }
   analyticsByChild(unitId: $unitId, resolutionId: $resolutionId) { own unit { id name kind } summary { ${SUMMARY} } }
   warningCounts(unitId: $unitId, resolutionId: $resolutionId) { kind count }
+  warningsAsOf(unitId: $unitId, resolutionId: $resolutionId)
   warnings(unitId: $unitId, resolutionId: $resolutionId, first: 30) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id kind severity messageVi messageEn unit { id name } task { id title } }
