@@ -2,10 +2,13 @@
  * npm run bench:pull-profile -- [--runs N] [--database-url URL]
  *
  * Where a cell officer's first pull spends its time: the service alone (SQL and mapping), the
- * GraphQL execution of its result, and the whole HTTP request with and without gzip. Run under
- * `node --cpu-prof` for a profile of the same loop.
+ * GraphQL execution of its result (bare, and through Apollo with and without its cache-control
+ * plugin), and the whole HTTP request with and without gzip. Run under `node --cpu-prof` for a
+ * profile of the same loop. graphql-js checks every `instanceof` slowly unless NODE_ENV=production.
  */
 import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { execute, parse } from 'graphql';
 import { viewerFromToken } from '../../server/src/modules/accounts/viewer.loader.js';
 import { argNumber, benchDatabaseUrl, describeRun, post, printTable, startApi, stats } from '../lib/harness.js';
@@ -14,6 +17,7 @@ import { PULL_QUERY } from './sync-queries.js';
 const databaseUrl = benchDatabaseUrl();
 const runs = argNumber('runs', 30);
 await describeRun(databaseUrl, `npm run bench:pull-profile -- --runs ${runs}`);
+console.log(`NODE_ENV: ${process.env.NODE_ENV ?? '(unset)'}`);
 const api = await startApi(databaseUrl);
 const db = api.orm.em.getConnection();
 const [cell] = await db.execute<{ username: string }[]>(`
@@ -39,6 +43,19 @@ const time = async (fn: () => Promise<unknown>) => {
 };
 const service = () => api.app.services.sync.pull(api.orm.em.fork(), viewer, input);
 const result = await service();
+const contextValue = {
+  viewer,
+  services: { ...api.app.services, sync: { pull: async () => result } },
+  em: api.orm.em.fork(),
+  userAgent: null,
+};
+// Apollo installs its cache-control plugin unless told not to; it wraps every field's resolver.
+const apolloAsApp = new ApolloServer({ schema: api.app.schema });
+const apolloNoCacheControl = new ApolloServer({ schema: api.app.schema, plugins: [ApolloServerPluginCacheControlDisabled()] });
+await apolloAsApp.start();
+await apolloNoCacheControl.start();
+const viaApollo = (server: ApolloServer) => () =>
+  server.executeOperation({ query: PULL_QUERY, variables: { input } }, { contextValue: contextValue as never });
 const phases: [string, () => Promise<unknown>][] = [
   ['SyncService.pull (SQL, rows to objects, sync_client)', service],
   [
@@ -49,14 +66,11 @@ const phases: [string, () => Promise<unknown>][] = [
         document,
         variableValues: { input },
         rootValue: undefined,
-        contextValue: {
-          viewer,
-          services: { ...api.app.services, sync: { pull: async () => result } },
-          em: api.orm.em.fork(),
-          userAgent: null,
-        },
+        contextValue,
       }),
   ],
+  ['Apollo executeOperation of a ready result, plugins as the app', viaApollo(apolloAsApp)],
+  ['the same, cache-control plugin disabled', viaApollo(apolloNoCacheControl)],
   ['JSON.stringify of the response', async () => JSON.stringify({ data: { syncPull: result } })],
   [
     'whole request, gzip (what fetch asks for)',
@@ -64,8 +78,7 @@ const phases: [string, () => Promise<unknown>][] = [
   ],
   [
     'whole request, identity',
-    () =>
-      post(`${api.url}/graphql`, { query: PULL_QUERY, variables: { input } }, token, { 'accept-encoding': 'identity' }),
+    () => post(`${api.url}/graphql`, { query: PULL_QUERY, variables: { input } }, token, { 'accept-encoding': 'identity' }),
   ],
 ];
 const rows: (string | number)[][] = [];
@@ -78,4 +91,6 @@ printTable(
   ['phase', 'min', 'median', 'p95'],
   rows,
 );
+await apolloAsApp.stop();
+await apolloNoCacheControl.stop();
 await api.close();
