@@ -159,8 +159,14 @@ export async function post(url: string, body: unknown, token?: string, headers: 
 }
 
 /** POSTs a GraphQL operation and fails loudly on errors, so a broken query never times as fast. */
-export async function gql(api: Api, query: string, variables: Record<string, unknown>, token: string): Promise<Reply> {
-  const reply = await post(`${api.url}/graphql`, { query, variables }, token);
+export async function gql(
+  api: Api,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const reply = await post(`${api.url}/graphql`, { query, variables }, token, headers);
   if (reply.status !== 200 || reply.json?.errors?.length)
     throw new Error(`GraphQL failed (${reply.status}): ${JSON.stringify(reply.json?.errors ?? reply.json)}`);
   return reply;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/modules/accounts/role.js';
 import { clockSkew, deviceTime } from '../../src/modules/sync/sync.service.js';
-import { buildTask, buildTree, tokenFor } from '../support/factories.js';
+import { buildAccount, buildIndicator, buildTask, buildTree, tokenFor } from '../support/factories.js';
 import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
 
 const PUSH = `mutation ($input: SyncPushInput!) { syncPush(input: $input) { updateRequired results { id status code field reason version } } }`;
@@ -20,11 +20,12 @@ describe('SyncService.push', () => {
   let t: TestApp;
   let token: string;
   let taskId: string;
+  let tree: Awaited<ReturnType<typeof buildTree>>;
   const clientId = randomUUID();
 
   beforeAll(async () => {
     t = await createTestApp();
-    const tree = await buildTree(t.em());
+    tree = await buildTree(t.em());
     ({ token } = await tokenFor(t, tree.cell, [Role.FOCAL, Role.REPORTER]));
     taskId = (await buildTask(t.em(), { lead: tree.cell, assigner: tree.commune })).id;
   });
@@ -83,6 +84,60 @@ describe('SyncService.push', () => {
     expect(first).toMatchObject({ status: 'APPLIED', version: version + 1 });
     const [again] = ok(await push([e])).syncPush.results;
     expect(again).toMatchObject({ status: 'ALREADY_APPLIED', version: version + 1 });
+  });
+
+  it('stores a report entry with its values, the task’s last report time, one audit event and the notice, once', async () => {
+    const em = t.em();
+    const task = await buildTask(em, { lead: tree.cell, assigner: tree.commune });
+    const a = await buildIndicator(em, task);
+    const b = await buildIndicator(em, task);
+    const foreign = await buildIndicator(em, await buildTask(em, { lead: tree.cell, assigner: tree.commune }));
+    const leader = await buildAccount(em, tree.commune, [Role.LEADER]);
+    const entry = (values: { indicatorId: string; value: number }[]) => {
+      const e = report();
+      return { ...e, createReport: { ...e.createReport, taskId: task.id, values } };
+    };
+    const bad = entry([
+      { indicatorId: a.id, value: 1 },
+      { indicatorId: foreign.id, value: 1 },
+    ]);
+    const good = entry([
+      { indicatorId: a.id, value: 2.5 },
+      { indicatorId: b.id, value: 0.001 },
+    ]);
+    const { results } = ok(await push([bad, good])).syncPush;
+    expect(results.map((r) => [r.status, r.field])).toEqual([
+      ['REJECTED', 'values'],
+      ['APPLIED', null],
+    ]);
+    expect(ok(await push([good])).syncPush.results[0]!.status).toBe('ALREADY_APPLIED');
+
+    const db = t.em().getConnection();
+    const count = async (sql: string, id: string) => (await db.execute<{ n: number }[]>(sql, [id]))[0]!.n;
+    const values = await db.execute<{ indicator_id: string; value: number }[]>(
+      `select indicator_id, value from report_indicator_value where report_id = ? order by value desc`,
+      [good.id],
+    );
+    expect(values).toEqual([
+      { indicator_id: a.id, value: 2.5 },
+      { indicator_id: b.id, value: 0.001 },
+    ]);
+    const [{ last_report_at }] = await db.execute<{ last_report_at: string | null }[]>(
+      `select last_report_at from task where id = ?`,
+      [task.id],
+    );
+    expect(last_report_at).not.toBeNull();
+    expect(
+      await count(`select count(*)::int as n from audit_event where entity_id = ? and action = 'report.submit'`, good.id),
+    ).toBe(1);
+    const notices = await db.execute<{ account_id: string }[]>(`select account_id from notification where report_id = ?`, [
+      good.id,
+    ]);
+    expect(notices.map((n) => n.account_id)).toEqual([leader.id]);
+    // The refused entry left nothing, not even its id: a fixed retry goes through.
+    expect(await count(`select count(*)::int as n from progress_report where id = ?`, bad.id)).toBe(0);
+    expect(await count(`select count(*)::int as n from sync_applied_entry where id = ?`, bad.id)).toBe(0);
+    expect(await count(`select count(*)::int as n from audit_event where entity_id = ?`, bad.id)).toBe(0);
   });
 
   it('refuses more than 100 entries and tells an old client to update', async () => {

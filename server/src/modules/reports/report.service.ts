@@ -1,11 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, TransactionPropagation } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
 import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
-import { Indicator } from '../indicators/indicator.entity.js';
 import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
@@ -28,8 +27,22 @@ import { recomputeProgress } from '../tasks/task-progress.js';
 import { assertUuid } from '../tasks/task.service.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
-import { ReportIndicatorValue } from './report-indicator-value.entity.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
+
+interface SubmitCheckRow {
+  id: string;
+  title: string;
+  state: TaskState;
+  lead_unit_path: string;
+  assigner_unit_path: string;
+  replay: boolean;
+  indicators: number;
+}
+
+/** A uuid[] literal: knex would spread a JS array into a list. The ids were checked as uuids. */
+function pgUuidArray(ids: string[]): string {
+  return `{${ids.join(',')}}`;
+}
 
 /** The unit whose leaders are asked to review a report: the assigner, or the reporter's parent. */
 function reviewerUnitPath(task: Pick<Task, 'assignerUnitPath'>, reporterPath: string): string | null {
@@ -170,90 +183,118 @@ export class ReportService {
     input: SubmitReportInput,
   ): Promise<{ report: ProgressReport; created: boolean }> {
     const clean = validateSubmission(input, new Date());
-    return em.transactional(async (tx) => {
-      const existing = await tx.findOne(ProgressReport, { id: input.id });
-      if (existing) return { report: this.replayed(viewer, existing), created: false };
+    const indicatorIds = clean.values.map((v) => v.indicatorId);
+    // Inside a caller's transaction (a synced entry) this joins it rather than adding a savepoint:
+    // a failure rolls the caller's whole transaction back either way.
+    return em.transactional(
+      async (tx) => {
+        // One round trip: the task, whether this report id is already stored, and how many of
+        // the given indicators belong to the task.
+        const [found] = await tx.execute<SubmitCheckRow[]>(
+          `select t.id, t.title, t.state, t.lead_unit_path, t.assigner_unit_path,
+                  exists (select 1 from progress_report p where p.id = ?) as replay,
+                  (select count(*) from indicator i where i.task_id = t.id and i.id = any(?::uuid[]))::int as indicators
+             from task t where t.id = ?`,
+          [input.id, pgUuidArray(indicatorIds), input.taskId],
+        );
+        if (!found || found.replay) {
+          // A report's task always exists, so a missing task means a new id unless it was stored.
+          const existing = await tx.findOne(ProgressReport, { id: input.id });
+          if (existing) return { report: this.replayed(viewer, existing), created: false };
+          if (!found) throw new NotFoundError('Task', input.taskId);
+        }
+        const task = {
+          id: found!.id,
+          title: found!.title,
+          state: found!.state,
+          leadUnitPath: found!.lead_unit_path,
+          assignerUnitPath: found!.assigner_unit_path,
+        };
+        let flaggedReassigned = false;
+        if (!canReportOn(viewer, task)) {
+          const ledThen = await this.unitLedTaskAt(tx, task.id, viewer.unitId, clean.writtenAt);
+          if (ledThen && hasRole(viewer, Role.REPORTER, Role.FOCAL)) flaggedReassigned = true;
+          else if (canSeeTask(viewer, task))
+            throw new ForbiddenError('Only the lead unit’s reporters and focal officers report on this task');
+          else throw new NotFoundError('Task', input.taskId);
+        }
+        if (task.state === TaskState.CANCELLED) throw new BadInputError('taskId', 'The task has been cancelled');
 
-      const task = await tx.findOne(Task, { id: input.taskId });
-      if (!task) throw new NotFoundError('Task', input.taskId);
-      let flaggedReassigned = false;
-      if (!canReportOn(viewer, task)) {
-        const ledThen = await this.unitLedTaskAt(tx, task.id, viewer.unitId, clean.writtenAt);
-        if (ledThen && hasRole(viewer, Role.REPORTER, Role.FOCAL)) flaggedReassigned = true;
-        else if (canSeeTask(viewer, task))
-          throw new ForbiddenError('Only the lead unit’s reporters and focal officers report on this task');
-        else throw new NotFoundError('Task', input.taskId);
-      }
-      if (task.state === TaskState.CANCELLED) throw new BadInputError('taskId', 'The task has been cancelled');
+        if (found!.indicators !== indicatorIds.length)
+          throw new BadInputError('values', 'A value is given for an indicator of another task');
+        if (input.answersReportId) {
+          const answered = await tx.findOne(ProgressReport, { id: input.answersReportId, task: task.id });
+          if (!answered) throw new BadInputError('answersReportId', 'The answered report is not a report of this task');
+          if (answered.state !== ReportState.RETURNED)
+            throw new BadInputError('answersReportId', 'Only a returned report can be answered');
+        }
 
-      if (clean.values.length) {
-        const ids = clean.values.map((v) => v.indicatorId);
-        const found = await tx.count(Indicator, { id: { $in: ids }, task: task.id });
-        if (found !== ids.length) throw new BadInputError('values', 'A value is given for an indicator of another task');
-      }
-      if (input.answersReportId) {
-        const answered = await tx.findOne(ProgressReport, { id: input.answersReportId, task: task.id });
-        if (!answered) throw new BadInputError('answersReportId', 'The answered report is not a report of this task');
-        if (answered.state !== ReportState.RETURNED)
-          throw new BadInputError('answersReportId', 'Only a returned report can be answered');
-      }
-
-      // The primary key decides a race: the loser waits for the winner's commit, inserts
-      // nothing, and answers with the winner's report.
-      const rows = await tx.execute<Record<string, unknown>[]>(
-        `insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
-           obstacles, written_at, answers_report_id, flagged_reassigned)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (id) do nothing returning *`,
-        [
-          input.id,
-          task.id,
-          viewer.unitId,
-          viewer.unitPath,
-          viewer.accountId,
-          input.percent,
-          clean.narrative,
-          input.hasObstacles,
-          clean.obstacles,
-          clean.writtenAt,
-          input.answersReportId ?? null,
-          flaggedReassigned,
-        ],
-      );
-      if (!rows.length) {
-        const winner = await tx.findOneOrFail(ProgressReport, { id: input.id }, { refresh: true });
-        return { report: this.replayed(viewer, winner), created: false };
-      }
-      const report = tx.map(ProgressReport, rows[0]!);
-      for (const v of clean.values)
-        tx.create(ReportIndicatorValue, { report, indicator: tx.getReference(Indicator, v.indicatorId), value: v.value });
-      await tx.flush();
-      await tx.execute(`update task set last_report_at = now() where id = ?`, [task.id]);
-      await this.audit.record(tx, actorOf(viewer), {
-        action: 'report.submit',
-        entityType: 'ProgressReport',
-        entityId: report.id,
-        after: {
-          taskId: task.id,
-          percent: report.percent,
-          values: clean.values,
-          hasObstacles: report.hasObstacles,
-          writtenAt: report.writtenAt,
-          answersReportId: input.answersReportId ?? null,
-          flaggedReassigned,
-        },
-        unitPath: viewer.unitPath,
-      });
-      const reviewers = reviewerUnitPath(task, viewer.unitPath);
-      if (reviewers)
-        await this.notifications.notifyUnit(tx, reviewers, {
-          kind: NotificationKind.REPORT_SUBMITTED,
-          message: `Báo cáo mới (${report.percent}%) cho nhiệm vụ «${task.title}» chờ duyệt${flaggedReassigned ? ' — nhiệm vụ đã được giao lại' : ''}`,
-          taskId: task.id,
-          reportId: report.id,
+        // The primary key decides a race: the loser waits for the winner's commit, inserts
+        // nothing, and answers with the winner's report. The values and the task's
+        // last_report_at are written by the same statement, only when the report was.
+        const rows = await tx.execute<Record<string, unknown>[]>(
+          `with report as (
+             insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
+               obstacles, written_at, answers_report_id, flagged_reassigned)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict (id) do nothing returning *
+           ), report_values as (
+             insert into report_indicator_value (report_id, indicator_id, value)
+             select report.id, v.indicator_id, v.value
+               from report, unnest(?::uuid[], ?::float8[]) as v(indicator_id, value)
+           ), touched as (
+             update task set last_report_at = now() where id = (select task_id from report)
+           )
+           select * from report`,
+          [
+            input.id,
+            task.id,
+            viewer.unitId,
+            viewer.unitPath,
+            viewer.accountId,
+            input.percent,
+            clean.narrative,
+            input.hasObstacles,
+            clean.obstacles,
+            clean.writtenAt,
+            input.answersReportId ?? null,
+            flaggedReassigned,
+            pgUuidArray(indicatorIds),
+            `{${clean.values.map((v) => v.value).join(',')}}`,
+          ],
+        );
+        if (!rows.length) {
+          const winner = await tx.findOneOrFail(ProgressReport, { id: input.id }, { refresh: true });
+          return { report: this.replayed(viewer, winner), created: false };
+        }
+        const report = tx.map(ProgressReport, rows[0]!);
+        await this.audit.record(tx, actorOf(viewer), {
+          action: 'report.submit',
+          entityType: 'ProgressReport',
+          entityId: report.id,
+          after: {
+            taskId: task.id,
+            percent: report.percent,
+            values: clean.values,
+            hasObstacles: report.hasObstacles,
+            writtenAt: report.writtenAt,
+            answersReportId: input.answersReportId ?? null,
+            flaggedReassigned,
+          },
+          unitPath: viewer.unitPath,
         });
-      return { report, created: true };
-    });
+        const reviewers = reviewerUnitPath(task, viewer.unitPath);
+        if (reviewers)
+          await this.notifications.notifyUnit(tx, reviewers, {
+            kind: NotificationKind.REPORT_SUBMITTED,
+            message: `Báo cáo mới (${report.percent}%) cho nhiệm vụ «${task.title}» chờ duyệt${flaggedReassigned ? ' — nhiệm vụ đã được giao lại' : ''}`,
+            taskId: task.id,
+            reportId: report.id,
+          });
+        return { report, created: true };
+      },
+      { propagation: TransactionPropagation.REQUIRED },
+    );
   }
 
   /** Approves a submitted report; the task's progress and indicators follow it, up the tree. */

@@ -31,7 +31,9 @@ registerEnumType(OutboxEntryStatus, {
   description: 'APPLIED and ALREADY_APPLIED confirm the entry; RETRY_LATER keeps it in the outbox',
 });
 
-@ObjectType('SyncIndicator')
+// Plain objects with nothing to check per field: graphql's default resolver reads each property,
+// without type-graphql's per-field wrapper (the SDL is the same).
+@ObjectType('SyncIndicator', { simpleResolvers: true })
 export class SyncIndicatorType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
@@ -44,7 +46,10 @@ export class SyncIndicatorType {
   @Field(() => Int) version!: number;
 }
 
-@ObjectType('SyncResolution', { description: 'The resolution a synced task carries out (protocol 2)' })
+@ObjectType('SyncResolution', {
+  description: 'The resolution a synced task carries out (protocol 2)',
+  simpleResolvers: true,
+})
 export class SyncResolutionType {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: 'e.g. 57-NQ/TW' }) code!: string;
@@ -52,7 +57,7 @@ export class SyncResolutionType {
   @Field(() => String) titleEn!: string;
 }
 
-@ObjectType('SyncTask', { description: 'A task of the account’s unit as the field app stores it' })
+@ObjectType('SyncTask', { description: 'A task of the account’s unit as the field app stores it', simpleResolvers: true })
 export class SyncTaskType {
   @Field(() => ID) id!: string;
   @Field(() => ID, { nullable: true }) parentId!: string | null;
@@ -78,7 +83,7 @@ export class SyncTaskType {
   @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
 }
 
-@ObjectType('SyncReport')
+@ObjectType('SyncReport', { simpleResolvers: true })
 export class SyncReportType {
   @Field(() => ID) id!: string;
   @Field(() => ID) taskId!: string;
@@ -98,7 +103,7 @@ export class SyncReportType {
   reviewerName!: string | null;
 }
 
-@ObjectType('SyncNotification')
+@ObjectType('SyncNotification', { simpleResolvers: true })
 export class SyncNotificationType {
   @Field(() => ID) id!: string;
   @Field(() => String) kind!: string;
@@ -109,13 +114,13 @@ export class SyncNotificationType {
   @Field(() => Date, { nullable: true }) readAt!: Date | null;
 }
 
-@ObjectType('SyncRemoval')
+@ObjectType('SyncRemoval', { simpleResolvers: true })
 export class SyncRemovalType {
   @Field(() => SyncEntity) entity!: SyncEntity;
   @Field(() => ID) id!: string;
 }
 
-@ObjectType('SyncPullResult')
+@ObjectType('SyncPullResult', { simpleResolvers: true })
 export class SyncPullResultType {
   @Field(() => Boolean, { description: 'The client is too old: update it; its outbox is kept' })
   updateRequired!: boolean;
@@ -205,7 +210,7 @@ export class SyncPushInput {
   @Field(() => [OutboxEntryInput], { description: 'At most 100, applied in order' }) entries!: OutboxEntryInput[];
 }
 
-@ObjectType('OutboxEntryResult')
+@ObjectType('OutboxEntryResult', { simpleResolvers: true })
 export class OutboxEntryResultType {
   @Field(() => ID) id!: string;
   @Field(() => OutboxEntryStatus) status!: OutboxEntryStatus;
@@ -219,7 +224,7 @@ export class OutboxEntryResultType {
   serverTask!: SyncTaskType | null;
 }
 
-@ObjectType('SyncPushResult')
+@ObjectType('SyncPushResult', { simpleResolvers: true })
 export class SyncPushResultType {
   @Field(() => Boolean) updateRequired!: boolean;
   @Field(() => [OutboxEntryResultType], { description: 'In the order of the entries' })
