@@ -41,6 +41,11 @@ describe.runIf(chromiumAvailable())('accessibility of the editing, planning and 
         await page.getByRole('heading', { level: 1, name: 'Sửa nhiệm vụ' }).waitFor();
         await page.getByLabel('Mô tả', { exact: true }).fill(`Mô tả sửa trên điện thoại (${tag}).`);
         violations.push(...(await auditBothSizes(page, JOURNEY, 'task-edit')));
+        // The skip link is measured where it shows, on focus: a 44 px target too.
+        const skip = page.getByRole('link', { name: 'Bỏ qua, đến nội dung chính' });
+        await skip.focus();
+        expect((await skip.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+        await skip.blur();
         await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
         await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
 
