@@ -38,12 +38,19 @@ export async function audit(page: Page, journey: string, screen: string, size: S
       targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
     }));
   });
-  if (size === 'phone') found.push(...(await smallTouchTargets(page)));
+  if (size === 'phone') found.push(...(await smallTouchTargets(page)), ...(await sidewaysScroll(page)));
   await screenshot(page, journey, `${size}-${screen}`);
   return (
     found
       // heading-order is only moderate, but a skipped level misleads anyone navigating by headings.
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order' || v.id === 'touch-target-44')
+      .filter(
+        (v) =>
+          v.impact === 'serious' ||
+          v.impact === 'critical' ||
+          v.id === 'heading-order' ||
+          v.id === 'touch-target-44' ||
+          v.id === 'reflow-360',
+      )
       .map((v) => ({ screen: `${size} ${screen}`, ...v }))
   );
 }
@@ -107,5 +114,13 @@ async function smallTouchTargets(page: Page) {
   });
   return small.length
     ? [{ id: 'touch-target-44', impact: 'serious', help: 'Touch targets at least 44×44 px at phone size', targets: small }]
+    : [];
+}
+
+/** At 360 px nothing may make the whole page scroll sideways (WCAG 1.4.10 reflow); a table may scroll inside its own box. */
+async function sidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return overflow > 0
+    ? [{ id: 'reflow-360', impact: 'serious', help: 'The page scrolls sideways at 360 px', targets: [`${overflow} px too wide`] }]
     : [];
 }
