@@ -80,6 +80,10 @@ describe.runIf(chromiumAvailable())('accessibility of the editing, planning and 
         await list.getByRole('option').first().waitFor({ timeout: 30_000 });
         await page.locator('.detail-pane h2').waitFor({ timeout: 30_000 });
         violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-reviews')));
+        const skip = page.getByRole('link', { name: 'Bỏ qua, đến nội dung chính' });
+        await skip.focus();
+        expect((await skip.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+        await skip.blur();
 
         const [task] = await openTasksOf(server, 'C-LD-XUANHUONG', 1);
         await page.goto(new URL(`committee/tasks/${task!.id}`, server.url).toString());
