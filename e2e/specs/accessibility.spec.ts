@@ -1,51 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, openBrowser, PHONE, screenshot } from '../support/browser.js';
+import { audit as auditScreen, type Size, type Violation } from '../support/axe.js';
+import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
 import { apiToken, gql, openTasksOf, signIn, taskCard } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'accessibility';
-// Evaluated over CDP rather than added as a script tag: the app's CSP (script-src 'self') rightly refuses inline scripts.
-const AXE = readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  screen: string;
-  id: string;
-  impact: string;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe-core (WCAG 2 A/AA rules and best practices) on the page as it is; serious and critical findings, and skipped heading levels. */
-async function audit(page: Page, screen: string, size: 'phone' | 'desktop' = 'phone'): Promise<Violation[]> {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe;
-    interface AxeResults {
-      violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
-      passes: unknown[];
-    }
-    const results = await axe.run(document, { resultTypes: ['violations'] });
-    // A screen with hardly any rule applied would mean axe looked at an empty page.
-    if (results.passes.length < 10) throw new Error(`axe applied only ${results.passes.length} rules`);
-    return results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? 'unknown',
-      help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
-    }));
-  });
-  await screenshot(page, JOURNEY, `${size}-${screen}`);
-  return (
-    found
-      // heading-order is only moderate, but a skipped level misleads anyone navigating by headings.
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
-      .map((v) => ({ screen: `${size} ${screen}`, ...v }))
-  );
-}
+const audit = (page: Page, screen: string, size: Size = 'phone') => auditScreen(page, JOURNEY, screen, size);
 
 describe.runIf(chromiumAvailable())('accessibility', () => {
   let server: RunningServer;

@@ -27,4 +27,16 @@ describe('CommitteeLayout', () => {
     expect(reporter).toContain('/committee/report');
     expect(reporter.filter((h) => /admin|audit|evaluation/.test(h ?? ''))).toEqual([]);
   });
+
+  it('puts the screen links in a labelled navigation landmark, after a skip link to the main content', async () => {
+    signInAs(['LEADER']);
+    const { wrapper } = await mountWithApp(CommitteeLayout, { global: { stubs: { RouterView: true } } });
+    const nav = wrapper.get('nav');
+    expect(nav.attributes('aria-label')).toBe('Điều hướng chính');
+    expect(nav.findAll('a').map((a) => a.attributes('href'))).toContain('/committee/reviews');
+    const first = wrapper.find('a');
+    expect(first.attributes('href')).toBe('#main');
+    expect(first.text()).toBe('Bỏ qua, đến nội dung chính');
+    expect(wrapper.get('main').attributes('id')).toBe('main');
+  });
 });
