@@ -34,6 +34,7 @@ import {
   type TaskFilter,
   type UpdateTaskInput,
 } from './task.inputs.js';
+import { countableFromRollups, countFromRollups } from './task-count.js';
 import { recomputeProgress } from './task-progress.js';
 import { statusSql } from './task-status.js';
 import { taskFields, taskView } from './task.view.js';
@@ -393,7 +394,11 @@ export class TaskService {
     return assertVisibleTask(viewer, await em.findOne(Task, { id }), id);
   }
 
-  /** One page of the tasks the viewer may read, filtered and ordered, with the total count. */
+  /**
+   * One page of the tasks the viewer may read, filtered and ordered, with the total count: from
+   * the rollups when the filter allows (the nation's 1.17 M tasks cost no scan), otherwise
+   * counted exactly; either only when the query asks for it.
+   */
   async list(em: EntityManager, viewer: Viewer, filter: TaskFilter, page: PageArgs, order: TaskOrder): Promise<Connection<Task>> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -403,6 +408,8 @@ export class TaskService {
     };
     add(taskScopeSql(viewer));
     const today = localDay();
+    // The unit whose subtree bounds the list: the viewer's own, or a visible one inside it.
+    let countUnit = { id: viewer.unitId, path: viewer.unitPath };
     if (filter.resolutionId) {
       assertUuid('resolutionId', filter.resolutionId);
       add({ sql: 't.resolution_id = ?', params: [filter.resolutionId] });
@@ -412,6 +419,7 @@ export class TaskService {
       const unit = await em.findOne(Unit, { id: filter.unitId });
       if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', filter.unitId);
       add({ sql: 't.lead_unit_path like ?', params: [subtreePattern(unit.path)] });
+      countUnit = { id: unit.id, path: unit.path };
     }
     if (filter.parentId) {
       assertUuid('parentId', filter.parentId);
@@ -444,7 +452,12 @@ export class TaskService {
 
     const base = where.join(' and ');
     const conn = em.getConnection();
-    const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from task t where ${base}`, params);
+    const count = async () => {
+      if (countableFromRollups(filter))
+        return countFromRollups(em, countUnit, filter.resolutionId, filter.status ?? [], today);
+      const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from task t where ${base}`, params);
+      return Number(n);
+    };
 
     const keyset: string[] = [];
     const keyParams: unknown[] = [];
@@ -474,7 +487,7 @@ export class TaskService {
       [...params, ...keyParams, page.first + 1],
     );
     const tasks = rows.map((r) => em.map(Task, r));
-    return toConnection(tasks, page.first, Number(n), (t) =>
+    return toConnection(tasks, page.first, count, (t) =>
       order === TaskOrder.DUE_ON ? [t.dueOn ?? null, t.id] : [t.createdAt.toISOString(), t.id],
     );
   }
