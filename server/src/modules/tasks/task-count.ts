@@ -55,7 +55,10 @@ export async function countFromRollups(
   // A root's own rollup row holds only what it leads; its children's rows hold the rest.
   const isRoot = unit.path.split('/').filter(Boolean).length === 1;
   const paths = isRoot
-    ? [unit.path, ...(await conn.execute<{ path: string }[]>(`select path from unit where parent_id = ?`, [unit.id])).map((u) => u.path)]
+    ? [
+        unit.path,
+        ...(await conn.execute<{ path: string }[]>(`select path from unit where parent_id = ?`, [unit.id])).map((u) => u.path),
+      ]
     : [unit.path];
   const month = monthStart(today);
   const wanted = [...new Set(statuses)];
@@ -68,7 +71,9 @@ export async function countFromRollups(
       kinds.push(`(x.kind = 'OPEN' and x.due_month < ?::date)`);
       kindParams.push(month);
     } else if (s === TaskStatus.IN_PROGRESS || s === TaskStatus.NOT_STARTED) {
-      kinds.push(`(x.kind = 'OPEN' and (x.due_month is null or x.due_month > ?::date) and ${s === TaskStatus.IN_PROGRESS ? '' : 'not '}x.started)`);
+      kinds.push(
+        `(x.kind = 'OPEN' and (x.due_month is null or x.due_month > ?::date) and ${s === TaskStatus.IN_PROGRESS ? '' : 'not '}x.started)`,
+      );
       kindParams.push(month);
     } else throw new Error(`${s} is not counted from the rollups`);
   }
