@@ -122,6 +122,34 @@ describe('task list totalCount', () => {
     expect(onTime.totalCount).toBeGreaterThan(0);
   });
 
+  it('lists the top of the view: roots for the sole root unit, tasks under unreadable parents below it', async () => {
+    const em = t.em();
+    const parent = await buildTask(em, { lead: tree.central, assigner: tree.central });
+    const child = await buildTask(em, { lead: tree.province, assigner: tree.central, parent });
+    const top = async (unit: Unit) => {
+      const { token } = await tokenFor(t, unit, [Role.VIEWER]);
+      const page = ok(await t.gql<ListPage>(LIST, { filter: { topOfView: true } }, token)).tasks;
+      expect(page.totalCount).toBe(page.nodes.length);
+      return page.nodes.map((n) => n.id);
+    };
+    const [{ n: roots }] = await em
+      .getConnection()
+      .execute<{ n: number }[]>(`select count(*)::int n from task where parent_id is null`);
+    const national = await top(tree.central);
+    expect(national).toHaveLength(roots);
+    expect(national).toContain(parent.id);
+    expect(national).not.toContain(child.id);
+    expect(await top(tree.province)).toContain(child.id);
+    // A second root: the first no longer sees every unit, and the list falls back to the parent check.
+    const otherRoot = await buildUnit(em, { kind: 'CENTRAL' });
+    const elsewhere = await buildTask(em, { lead: otherRoot });
+    const afterSecondRoot = await top(tree.central);
+    expect(afterSecondRoot).toHaveLength(roots);
+    expect(afterSecondRoot).not.toContain(elsewhere.id);
+    expect(afterSecondRoot).not.toContain(child.id);
+    expect(await top(otherRoot)).toEqual([elsewhere.id]);
+  });
+
   it('follows writes at once: a cancellation moves a task between counts', async () => {
     const em = t.em();
     const { token } = await tokenFor(t, tree.siblingCommune, [Role.VIEWER]);

@@ -426,7 +426,10 @@ export class TaskService {
       add({ sql: 't.parent_id = ?', params: [filter.parentId] });
     }
     if (filter.rootsOnly) add({ sql: 't.parent_id is null', params: [] });
-    if (filter.topOfView) {
+    if (filter.topOfView && (await viewsWholeTree(em, viewer))) {
+      // Every unit lies below the one root, so every parent task is in view: only roots are on top.
+      add({ sql: 't.parent_id is null', params: [] });
+    } else if (filter.topOfView) {
       const parentScope = taskScopeSql(viewer, 'p');
       add({
         sql: `(t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and ${parentScope.sql}))`,
@@ -453,8 +456,7 @@ export class TaskService {
     const base = where.join(' and ');
     const conn = em.getConnection();
     const count = async () => {
-      if (countableFromRollups(filter))
-        return countFromRollups(em, countUnit, filter.resolutionId, filter.status ?? [], today);
+      if (countableFromRollups(filter)) return countFromRollups(em, countUnit, filter.resolutionId, filter.status ?? [], today);
       const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from task t where ${base}`, params);
       return Number(n);
     };
@@ -491,6 +493,13 @@ export class TaskService {
       order === TaskOrder.DUE_ON ? [t.dueOn ?? null, t.id] : [t.createdAt.toISOString(), t.id],
     );
   }
+}
+
+/** True when the viewer's unit is the only root unit: its subtree is every unit there is. */
+async function viewsWholeTree(em: EntityManager, viewer: Viewer): Promise<boolean> {
+  if (viewer.unitPath.split('/').filter(Boolean).length !== 1) return false;
+  const roots = await em.getConnection().execute<{ id: string }[]>(`select id from unit where parent_id is null limit 2`);
+  return roots.length === 1 && roots[0]!.id === viewer.unitId;
 }
 
 function pick(from: Record<string, unknown>, changed: [string, unknown][]): Record<string, unknown> {
