@@ -1,5 +1,5 @@
 /**
- * npm run bench:task-list-profile -- [--runs N] [--username U]
+ * npm run bench:task-list-profile -- [--runs N] [--username U] [--overdue]
  *
  * Where one task-list page's time goes through GraphQL: every SQL statement of a page with its
  * time (MikroORM's own timing), against the wall time of the whole request.
@@ -19,7 +19,11 @@ const databaseUrl = benchDatabaseUrl();
 const runs = argNumber('runs', 20);
 const i = process.argv.indexOf('--username');
 const username = i > 0 ? process.argv[i + 1]! : 'lanhdao.c-lamdong-1';
-await describeRun(databaseUrl, `npm run bench:task-list-profile -- --runs ${runs} --username ${username}`);
+const overdue = process.argv.includes('--overdue');
+await describeRun(
+  databaseUrl,
+  `npm run bench:task-list-profile -- --runs ${runs} --username ${username}${overdue ? ' --overdue' : ''}`,
+);
 await (await openDatabase(databaseUrl)).close(true);
 
 const timings: { sql: string; ms: number }[] = [];
@@ -46,7 +50,7 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`
 const em = orm.em.fork();
 const token = (await app.services.auth.startSession(em, await em.findOneOrFail(Account, { username }), 'bench')).accessToken;
 
-const QUERY = `{ tasks(first: 50) { totalCount pageInfo { endCursor hasNextPage }
+const QUERY = `{ tasks(first: 50${overdue ? ', filter: { status: [OVERDUE] }' : ''}) { totalCount pageInfo { endCursor hasNextPage }
   nodes { id title status progress dueOn priority leadUnit { id name } indicators { id name target currentValue }
           latestReport { id percent state receivedAt } } } }`;
 for (let w = 0; w < 3; w++) await post(url, { query: QUERY }, token);

@@ -54,12 +54,6 @@ export async function countFromRollups(
   const conn = em.getConnection();
   // A root's own rollup row holds only what it leads; its children's rows hold the rest.
   const isRoot = unit.path.split('/').filter(Boolean).length === 1;
-  const paths = isRoot
-    ? [
-        unit.path,
-        ...(await conn.execute<{ path: string }[]>(`select path from unit where parent_id = ?`, [unit.id])).map((u) => u.path),
-      ]
-    : [unit.path];
   const month = monthStart(today);
   const wanted = [...new Set(statuses)];
   const kinds: string[] = [];
@@ -81,9 +75,10 @@ export async function countFromRollups(
   const cond = kinds.length ? ` and (${kinds.join(' or ')})` : '';
   // One index lookup per path; offset 0 keeps the planner from a hash join over the whole table.
   const rollup = conn.execute<{ n: number }[]>(
-    `select coalesce(sum(r.n), 0)::int n from unnest(?::text[]) q(path) cross join lateral
+    `select coalesce(sum(r.n), 0)::int n
+       from unnest(${isRoot ? 'array[?] || array(select path from unit where parent_id = ?)' : 'array[?]'}) q(path) cross join lateral
        (select x.n from task_rollup x where x.unit_path = q.path${res}${cond} offset 0) r`,
-    [`{${paths.join(',')}}`, ...(resolutionId ? [resolutionId] : []), ...kindParams],
+    [unit.path, ...(isRoot ? [unit.id] : []), ...(resolutionId ? [resolutionId] : []), ...kindParams],
   );
   const open = wanted.filter((s) => OPEN_STATUSES.has(s));
   const thisMonth = open.length
