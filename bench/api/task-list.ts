@@ -50,9 +50,11 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
   const isRoot = viewer.unitPath.split('/').filter(Boolean).length === 1;
   let where = `t.lead_unit_path like $1${overdue ? ` and t.state = 'OPEN' and t.due_on < $2::date` : ''}`;
   let params: unknown[] = overdue ? [like, today] : [like];
+  let fenced = false;
   if (body.mode === 'plan') {
     const { rows: roots } = await pool.query(`select id from unit where parent_id is null limit 2`);
     const sole = roots.length === 1 && roots[0].id === viewer.unitId;
+    fenced = !sole;
     where += ` and t.resolution_id = $2 and ${sole ? 't.parent_id is null' : `(t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and p.lead_unit_path like $1))`}`;
     params = [like, body.resolutionId];
   }
@@ -72,7 +74,7 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
       : Promise.resolve({ rows: [{ n: 0 }] }),
     pool.query(
       `select t.id, t.title, t.progress, t.due_on::text as due_on, t.priority, t.state, t.completed_at, t.last_report_at, t.lead_unit_id
-         from task t where ${where} order by t.due_on asc nulls last, t.id asc limit 51`,
+         from ${fenced ? `(select t.* from task t where ${where} offset 0) t` : `task t where ${where}`} order by t.due_on asc nulls last, t.id asc limit 51`,
       params,
     ),
   ]);

@@ -410,6 +410,7 @@ export class TaskService {
     const today = localDay();
     // The unit whose subtree bounds the list: the viewer's own, or a visible one inside it.
     let countUnit = { id: viewer.unitId, path: viewer.unitPath };
+    let fenced = false;
     if (filter.resolutionId) {
       assertUuid('resolutionId', filter.resolutionId);
       add({ sql: 't.resolution_id = ?', params: [filter.resolutionId] });
@@ -430,6 +431,8 @@ export class TaskService {
       // Every unit lies below the one root, so every parent task is in view: only roots are on top.
       add({ sql: 't.parent_id is null', params: [] });
     } else if (filter.topOfView) {
+      // Few tasks pass, but the planner guesses many and would walk a date index for the first page.
+      fenced = true;
       const parentScope = taskScopeSql(viewer, 'p');
       add({
         sql: `(t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and ${parentScope.sql}))`,
@@ -485,7 +488,10 @@ export class TaskService {
       }
     }
     const rows = await conn.execute<Record<string, unknown>[]>(
-      `select t.* from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
+      fenced
+        ? // offset 0 keeps the filter a subquery of its own: rows are found first, then ordered.
+          `select t.* from (select t.* from task t where ${[base, ...keyset].join(' and ')} offset 0) t order by ${orderBy} limit ?`
+        : `select t.* from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
       [...params, ...keyParams, page.first + 1],
     );
     const tasks = rows.map((r) => em.map(Task, r));
