@@ -139,7 +139,27 @@ describe('task list totalCount', () => {
     expect(national).toHaveLength(roots);
     expect(national).toContain(parent.id);
     expect(national).not.toContain(child.id);
-    expect(await top(tree.province)).toContain(child.id);
+    const provinceTop = await top(tree.province);
+    expect(provinceTop).toContain(child.id);
+    // The same rows page by page, in both orders, as in one page.
+    const { token } = await tokenFor(t, tree.province, [Role.VIEWER]);
+    for (const orderBy of ['DUE_ON', 'CREATED_AT']) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 100; pages++) {
+        const page: { tasks: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = ok(
+          await t.gql(
+            `query($after: String, $orderBy: TaskOrder) { tasks(first: 3, after: $after, orderBy: $orderBy, filter: { topOfView: true }) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+            { after, orderBy },
+            token,
+          ),
+        );
+        seen.push(...page.tasks.nodes.map((n) => n.id));
+        if (!page.tasks.pageInfo.hasNextPage) break;
+        after = page.tasks.pageInfo.endCursor;
+      }
+      expect([...seen].sort()).toEqual([...provinceTop].sort());
+    }
     // A second root: the first no longer sees every unit, and the list falls back to the parent check.
     const otherRoot = await buildUnit(em, { kind: 'CENTRAL' });
     const elsewhere = await buildTask(em, { lead: otherRoot });

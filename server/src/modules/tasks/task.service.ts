@@ -466,6 +466,9 @@ export class TaskService {
 
     const keyset: string[] = [];
     const keyParams: unknown[] = [];
+    // After a dated cursor: the dated rows past it, then the undated ones. Each half is one range
+    // of the (due_on, id) index; the `or` of both made a deep page walk the index from its start.
+    let datedAfter: { due: string; id: string } | null = null;
     let orderBy: string;
     if (order === TaskOrder.DUE_ON) {
       orderBy = 't.due_on asc nulls last, t.id asc';
@@ -474,9 +477,11 @@ export class TaskService {
         if (due === null) {
           keyset.push('(t.due_on is null and t.id > ?)');
           keyParams.push(id);
-        } else {
+        } else if (fenced) {
           keyset.push('(t.due_on > ?::date or (t.due_on = ?::date and t.id > ?) or t.due_on is null)');
           keyParams.push(due, due, id);
+        } else {
+          datedAfter = { due, id };
         }
       }
     } else {
@@ -487,12 +492,19 @@ export class TaskService {
         keyParams.push(created, id);
       }
     }
+    const limit = page.first + 1;
     const rows = await conn.execute<Record<string, unknown>[]>(
-      fenced
-        ? // offset 0 keeps the filter a subquery of its own: rows are found first, then ordered.
-          `select t.* from (select t.* from task t where ${[base, ...keyset].join(' and ')} offset 0) t order by ${orderBy} limit ?`
-        : `select t.* from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
-      [...params, ...keyParams, page.first + 1],
+      datedAfter
+        ? `select t.* from (
+             (select t.* from task t where ${base} and (t.due_on, t.id) > (?::date, ?) order by t.due_on, t.id limit ?)
+             union all
+             (select t.* from task t where ${base} and t.due_on is null order by t.id limit ?)
+           ) t order by ${orderBy} limit ?`
+        : fenced
+          ? // offset 0 keeps the filter a subquery of its own: rows are found first, then ordered.
+            `select t.* from (select t.* from task t where ${[base, ...keyset].join(' and ')} offset 0) t order by ${orderBy} limit ?`
+          : `select t.* from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
+      datedAfter ? [...params, datedAfter.due, datedAfter.id, limit, ...params, limit, limit] : [...params, ...keyParams, limit],
     );
     const tasks = rows.map((r) => em.map(Task, r));
     return toConnection(tasks, page.first, count, (t) =>
