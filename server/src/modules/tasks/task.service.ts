@@ -498,7 +498,7 @@ export class TaskService {
         ? `select t.* from (
              (select t.* from task t where ${base} and (t.due_on, t.id) > (?::date, ?) order by t.due_on, t.id limit ?)
              union all
-             (select t.* from task t where ${base} and t.due_on is null order by t.id limit ?)
+             (select t.* from task t where ${base} and t.due_on is null order by t.due_on asc nulls last, t.id limit ?)
            ) t order by ${orderBy} limit ?`
         : fenced
           ? // offset 0 keeps the filter a subquery of its own: rows are found first, then ordered.
