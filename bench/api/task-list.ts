@@ -3,7 +3,8 @@
  *
  * The task list (first page of 50, with lead unit, indicators and latest report) through the real
  * GraphQL API against the same reads as hand-written SQL behind a bare HTTP endpoint, for a national,
- * a province, a commune and a cell viewer, unfiltered and filtered to overdue work.
+ * a province, a commune and a cell viewer: unfiltered, filtered to overdue work, and the plan
+ * screen's top of view of one resolution (`topOfView`, exact counts).
  */
 import { localDay } from '../../server/src/common/dates.js';
 import { deriveStatus } from '../../server/src/modules/tasks/task-status.js';
@@ -35,18 +36,45 @@ const QUERY = `query TaskList($filter: TaskFilter) {
   }
 }`;
 
-/** The same page as TaskService.list and the loaders behind QUERY, in plain SQL. */
+/**
+ * The same page as TaskService.list and the loaders behind QUERY, in plain SQL: scope by the lead
+ * unit's path (the lead always lies in the assigner's subtree), the total from task_rollup (the
+ * root's own rows and its children's; open tasks due this month counted from task, as the app
+ * does), the page by keyset on (due_on, id).
+ */
 async function rawTaskList({ pool, body, viewer }: RawContext) {
   const like = `${viewer.unitPath}%`;
   const today = localDay();
-  const overdue = body.overdue === true;
-  const where = `(t.lead_unit_path like $1 or t.assigner_unit_path like $1)${overdue ? ` and t.state = 'OPEN' and t.due_on < $2::date` : ''}`;
-  const params = overdue ? [like, today] : [like];
-  const [{ rows: count }, { rows: tasks }] = await Promise.all([
-    pool.query<{ n: string }>(`select count(*) as n from task t where ${where}`, params),
+  const month = `${today.slice(0, 7)}-01`;
+  const overdue = body.mode === 'overdue';
+  const isRoot = viewer.unitPath.split('/').filter(Boolean).length === 1;
+  let where = `t.lead_unit_path like $1${overdue ? ` and t.state = 'OPEN' and t.due_on < $2::date` : ''}`;
+  let params: unknown[] = overdue ? [like, today] : [like];
+  let fenced = false;
+  if (body.mode === 'plan') {
+    const { rows: roots } = await pool.query(`select id from unit where parent_id is null limit 2`);
+    const sole = roots.length === 1 && roots[0].id === viewer.unitId;
+    fenced = !sole;
+    where += ` and t.resolution_id = $2 and ${sole ? 't.parent_id is null' : `(t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and p.lead_unit_path like $1))`}`;
+    params = [like, body.resolutionId];
+  }
+  const [{ rows: count }, { rows: thisMonth }, { rows: tasks }] = await Promise.all([
+    body.mode === 'plan'
+      ? pool.query<{ n: number }>(`select count(*)::int n from task t where ${where}`, params)
+      : pool.query<{ n: number }>(
+          `select coalesce(sum(r.n), 0)::int n from unnest(${isRoot ? `array[$1] || array(select path from unit where parent_id = $2)` : `array[$1]`}) q(path)
+         cross join lateral (select x.n from task_rollup x where x.unit_path = q.path${overdue ? ` and x.kind = 'OPEN' and x.due_month < $${isRoot ? 3 : 2}::date` : ''} offset 0) r`,
+          [viewer.unitPath, ...(isRoot ? [viewer.unitId] : []), ...(overdue ? [month] : [])],
+        ),
+    overdue
+      ? pool.query<{ n: number }>(`select count(*)::int n from task t where ${where} and t.due_on >= $3::date`, [
+          ...params,
+          month,
+        ])
+      : Promise.resolve({ rows: [{ n: 0 }] }),
     pool.query(
       `select t.id, t.title, t.progress, t.due_on::text as due_on, t.priority, t.state, t.completed_at, t.last_report_at, t.lead_unit_id
-         from task t where ${where} order by t.due_on asc nulls last, t.id asc limit 51`,
+         from ${fenced ? `(select t.* from task t where ${where} offset 0) t` : `task t where ${where}`} order by t.due_on asc nulls last, t.id asc limit 51`,
       params,
     ),
   ]);
@@ -68,7 +96,7 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
   const latestByTask = new Map(latest.map((r) => [r.task_id, r]));
   return {
     tasks: {
-      totalCount: Number(count[0]!.n),
+      totalCount: count[0]!.n + thisMonth[0]!.n,
       pageInfo: { endCursor: page.length ? `${page.at(-1)!.due_on}|${page.at(-1)!.id}` : null, hasNextPage: tasks.length > 50 },
       nodes: page.map((t) => ({
         id: t.id,
@@ -119,30 +147,58 @@ const viewers = [
   [`cell (canbo.${cell.code.toLowerCase()})`, `canbo.${cell.code.toLowerCase()}`],
 ] as const;
 
+const [{ resolution_id: resolutionId }] = await pg.execute<{ resolution_id: string }[]>(
+  `select resolution_id from task group by 1 order by count(*) desc limit 1`,
+);
+const modes = {
+  all: { suffix: '', filter: null },
+  overdue: { suffix: ', overdue', filter: { status: ['OVERDUE'] } },
+  plan: { suffix: ', plan screen (top of view, one resolution)', filter: { resolutionId, topOfView: true } },
+} as const;
+
 const rows: (string | number)[][] = [];
 for (const [label, username] of viewers) {
   const token = await api.tokenFor(username);
-  for (const overdue of [false, true]) {
-    const variables = { filter: overdue ? { status: ['OVERDUE'] } : null };
-    // Same answer from both before timing anything.
+  for (const mode of ['all', 'overdue', 'plan'] as const) {
+    const overdue = mode === 'overdue';
+    const variables = { filter: modes[mode].filter };
+    const body = { mode, resolutionId };
+    // Same answer from both before timing anything, and the total as an exact count gives it.
     const a = (await gql(api, QUERY, variables, token)).json!.data as { tasks: { totalCount: number; nodes: { id: string }[] } };
-    const b = (await post(`${raw.url}/tasks`, { overdue }, token)).json!.data as typeof a;
+    const b = (await post(`${raw.url}/tasks`, body, token)).json!.data as typeof a;
+    const [unitPath] = await pg.execute<{ path: string }[]>(
+      `select u.path from account a join unit u on u.id = a.unit_id where a.username = ?`,
+      [username],
+    );
+    // The scope as it was first written (lead or assigner in the subtree), nothing derived.
+    const like = `${unitPath!.path}%`;
+    const [exact] = await pg.execute<{ n: number }[]>(
+      `select count(*)::int n from task t where (t.lead_unit_path like ? or t.assigner_unit_path like ?)${overdue ? ` and t.state = 'OPEN' and t.due_on < ?::date` : ''}${
+        mode === 'plan'
+          ? ` and t.resolution_id = ? and (t.parent_id is null or not exists (select 1 from task p where p.id = t.parent_id and (p.lead_unit_path like ? or p.assigner_unit_path like ?)))`
+          : ''
+      }`,
+      [like, like, ...(overdue ? [localDay()] : []), ...(mode === 'plan' ? [resolutionId, like, like] : [])],
+    );
     if (
       a.tasks.totalCount !== b.tasks.totalCount ||
+      a.tasks.totalCount !== exact!.n ||
       a.tasks.nodes.map((n) => n.id).join() !== b.tasks.nodes.map((n) => n.id).join()
     )
-      throw new Error(`GraphQL and raw SQL disagree for ${label}`);
+      throw new Error(
+        `GraphQL, raw SQL and the exact count disagree for ${label}: ${a.tasks.totalCount}, ${b.tasks.totalCount}, ${exact!.n}`,
+      );
     // Interleaved, so a burst of load on the shared machine hits both sides alike.
     const g: number[] = [];
     const s: number[] = [];
     for (let i = 0; i < runs; i++) {
       g.push(...(await timeRuns(() => gql(api, QUERY, variables, token), 1, i === 0 ? 2 : 0)));
-      s.push(...(await timeRuns(() => post(`${raw.url}/tasks`, { overdue }, token), 1, i === 0 ? 2 : 0)));
+      s.push(...(await timeRuns(() => post(`${raw.url}/tasks`, body, token), 1, i === 0 ? 2 : 0)));
     }
     const gs = stats(g);
     const ss = stats(s);
     rows.push([
-      `${label}${overdue ? ', overdue' : ''}`,
+      `${label}${modes[mode].suffix}`,
       String(a.tasks.totalCount),
       gs.min,
       gs.median,

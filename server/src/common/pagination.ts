@@ -28,7 +28,8 @@ export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise when the count is made only if the query selects it. */
+  totalCount: number | Promise<number>;
 }
 
 /** A Relay connection type of `node` named `name`. */
@@ -76,15 +77,27 @@ export function decodeCursor(cursor: string, length: number): unknown[] {
 
 /**
  * Builds a connection from `first + 1` rows fetched in order: the extra row only tells
- * whether another page exists.
+ * whether another page exists. Given a function, the total is counted on first read of
+ * `totalCount` (GraphQL reads it only when the query selects it), at most once.
  */
-export function toConnection<T>(rows: T[], first: number, totalCount: number, keyOf: (row: T) => unknown[]): Connection<T> {
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  totalCount: number | (() => Promise<number>),
+  keyOf: (row: T) => unknown[],
+): Connection<T> {
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
-  return {
+  const conn = {
     edges,
     nodes,
-    totalCount,
+    totalCount: 0 as number | Promise<number>,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
   };
+  if (typeof totalCount === 'number') conn.totalCount = totalCount;
+  else {
+    let counted: Promise<number> | undefined;
+    Object.defineProperty(conn, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) });
+  }
+  return conn;
 }
