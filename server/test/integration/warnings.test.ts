@@ -208,6 +208,9 @@ describe('warning snapshot', () => {
     expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(late.id);
     // The commune (below the size) is computed live and has it at once.
     expect((await overdueIds(communeToken)).nodes.map((w) => w.task.id)).toContain(late.id);
+    // Just after midnight, yesterday's snapshot still serves until the next refresh.
+    await t.em().getConnection().execute(`update warning_snapshot_state set day = day - 1`);
+    expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(late.id);
 
     // A task completed since the snapshot is no longer listed.
     await t

@@ -69,7 +69,7 @@ export class WarningService {
   ): Promise<Connection<WarningItem>> {
     const unit = await this.scopeUnit(em, viewer, args.unitId, args.resolutionId);
     const today = localDay();
-    if (await this.snapshotServes(em, unit, today)) return this.listFromSnapshot(em, unit, args, page, today);
+    if (await this.snapshotServes(em, unit)) return this.listFromSnapshot(em, unit, args, page, today);
     const { sql, params } = this.unionSql(unit, args.resolutionId, args.kinds ?? Object.values(WarningKind), today);
     const byDue = args.orderBy === WarningOrder.DUE_ON;
     const key = byDue ? '(due_key, -severity, wid)' : '(-severity, due_key, wid)';
@@ -103,7 +103,7 @@ export class WarningService {
   /** When the subtree's warnings were computed: the snapshot's time, or null when they are live. */
   async asOf(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Date | null> {
     const unit = await this.scopeUnit(em, viewer, unitId, resolutionId);
-    if (!(await this.snapshotServes(em, unit, localDay()))) return null;
+    if (!(await this.snapshotServes(em, unit))) return null;
     const [state] = await em
       .getConnection()
       .execute<{ refreshed_at: Date | null }[]>(`select refreshed_at from warning_snapshot_state`);
@@ -118,7 +118,7 @@ export class WarningService {
     resolutionId: string | null,
   ): Promise<{ kind: WarningKind; count: number }[]> {
     const unit = await this.scopeUnit(em, viewer, unitId, resolutionId);
-    if (await this.snapshotServes(em, unit, localDay())) {
+    if (await this.snapshotServes(em, unit)) {
       const rows = await em
         .getConnection()
         .execute<{ kind: WarningKind; n: number }[]>(
@@ -213,15 +213,17 @@ export class WarningService {
   }
 
   /**
-   * Subtrees that had at least `minTasks` open tasks at the last refresh read today's snapshot;
-   * smaller ones, or any before a snapshot of today, are computed live.
+   * Subtrees that had at least `minTasks` open tasks at the last refresh read the snapshot;
+   * smaller ones, or any before the first refresh, are computed live. Yesterday's snapshot still
+   * serves just after midnight (its rows are re-checked against today): a live scan of a nation
+   * takes far longer than the wait for the next refresh.
    */
-  private async snapshotServes(em: EntityManager, unit: Unit, today: string): Promise<boolean> {
+  private async snapshotServes(em: EntityManager, unit: Unit): Promise<boolean> {
     const conn = em.getConnection();
     const [state] = await conn.execute<{ day: string | null }[]>(
       `select to_char(day, 'YYYY-MM-DD') as day from warning_snapshot_state`,
     );
-    if (state?.day !== today) return false;
+    if (!state?.day) return false;
     const [large] = await conn.execute(`select 1 from warning_snapshot_size where unit_path = ?`, [unit.path]);
     return Boolean(large);
   }
