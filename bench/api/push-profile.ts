@@ -14,29 +14,19 @@ import { createLogger } from '../../server/src/common/logger.js';
 import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
 import { Account } from '../../server/src/modules/accounts/account.entity.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable } from '../lib/harness.js';
+import { statementTimer } from '../lib/statement-timer.js';
 
 const databaseUrl = benchDatabaseUrl();
 const entries = argNumber('entries', 50);
 await describeRun(databaseUrl, `npm run bench:push-profile -- --entries ${entries}`);
 await (await openDatabase(databaseUrl)).close(true);
 
-const timings: { sql: string; ms: number }[] = [];
-let recording = false;
-const collector = {
-  debug(message: string) {
-    if (!recording) return;
-    const took = /\[took (\d+(?:\.\d+)?) ms/.exec(message);
-    const sql = message
-      .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') // MikroORM colours its lines
-      .replace(/^\[query\]\s*/, '')
-      .replace(/\s*\[took.*$/s, '');
-    if (took) timings.push({ sql, ms: Number(took[1]) });
-  },
-} as unknown as ReturnType<typeof createLogger>;
+const timer = statementTimer();
+const { timings } = timer;
 
 const secret = 'p'.repeat(40);
 const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
-const orm = await MikroORM.init(ormOptions(databaseUrl, collector));
+const orm = await MikroORM.init(ormOptions(databaseUrl, timer.logger));
 const app = await createApp({ config, orm, logger: createLogger('silent'), secret });
 const db = orm.em.getConnection();
 
@@ -72,11 +62,11 @@ const input = () => ({
 
 // One warm-up push, then the measured one.
 await app.services.sync.push(orm.em.fork(), viewer, input() as never);
-recording = true;
+timer.start();
 const started = performance.now();
 const result = await app.services.sync.push(orm.em.fork(), viewer, input() as never);
 const total = performance.now() - started;
-recording = false;
+timer.stop();
 
 const applied = result.results.filter((r) => r.status === 'APPLIED').length;
 const shape = (sql: string) =>

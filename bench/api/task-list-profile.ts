@@ -14,6 +14,7 @@ import { createLogger } from '../../server/src/common/logger.js';
 import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
 import { Account } from '../../server/src/modules/accounts/account.entity.js';
 import { argNumber, benchDatabaseUrl, describeRun, post, printTable, stats } from '../lib/harness.js';
+import { statementTimer } from '../lib/statement-timer.js';
 
 const databaseUrl = benchDatabaseUrl();
 const runs = argNumber('runs', 20);
@@ -26,23 +27,12 @@ await describeRun(
 );
 await (await openDatabase(databaseUrl)).close(true);
 
-const timings: { sql: string; ms: number }[] = [];
-let recording = false;
-const collector = {
-  debug(message: string) {
-    if (!recording) return;
-    const took = /\[took (\d+(?:\.\d+)?) ms/.exec(message);
-    const sql = message
-      .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
-      .replace(/^\[query\]\s*/, '')
-      .replace(/\s*\[took.*$/s, '');
-    if (took) timings.push({ sql, ms: Number(took[1]) });
-  },
-} as unknown as ReturnType<typeof createLogger>;
+const timer = statementTimer();
+const { timings } = timer;
 
 const secret = 'p'.repeat(40);
 const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
-const orm = await MikroORM.init(ormOptions(databaseUrl, collector));
+const orm = await MikroORM.init(ormOptions(databaseUrl, timer.logger));
 const app = await createApp({ config, orm, logger: createLogger('silent'), secret });
 const server = http.createServer(app.express);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,12 +47,11 @@ for (let w = 0; w < 3; w++) await post(url, { query: QUERY }, token);
 const wall: number[] = [];
 const perRun: { sql: string; ms: number }[][] = [];
 for (let r = 0; r < runs; r++) {
-  timings.length = 0;
-  recording = true;
+  timer.start();
   const t0 = performance.now();
   const reply = await post(url, { query: QUERY }, token);
   wall.push(performance.now() - t0);
-  recording = false;
+  timer.stop();
   if (reply.json?.errors) throw new Error(JSON.stringify(reply.json.errors));
   perRun.push([...timings]);
 }
