@@ -48,7 +48,7 @@ describe('refusalMessage', () => {
 
   it('has a Vietnamese and an English text for every message', () => {
     for (const key of Object.keys(vi.refusal)) {
-      expect((en.refusal as Record<string, string>)[key]).toBeTruthy();
+      expect((en.refusal as Record<string, string>)[key]).toMatch(/\S/);
     }
   });
 });

@@ -254,7 +254,7 @@ describe('drill-down, trend and ranking', () => {
       values (gen_random_uuid(), ?, ?, ?, ?, 60, now() - interval '3 days', now())`,
         [task.id, tree.commune.id, tree.commune.path, account.id],
       );
-    expect(r.id).toBeTruthy();
+    expect(r.state).toBe('SUBMITTED');
     const { token } = await tokenFor(t, tree.province, [Role.LEADER]);
     const rows = ok(
       await t.gql<{ syncHealth: { unit: { id: string }; reports: number; lateArrivals: number; maxLagHours: number }[] }>(

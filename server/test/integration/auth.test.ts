@@ -143,7 +143,7 @@ describe('revocation', () => {
     expect(ok(await t.gql<{ signOut: boolean }>(`mutation { signOut }`, {}, phone.accessToken)).signOut).toBe(true);
     expect(errorCode(await t.gql(ME, {}, phone.accessToken))).toBe('UNAUTHENTICATED');
     expect(errorCode(await t.gql(REFRESH, { refreshToken: phone.refreshToken }))).toBe('UNAUTHENTICATED');
-    expect(ok(await t.gql(ME, {}, laptop.accessToken))).toBeTruthy();
+    expect(ok(await t.gql<{ me: { id: string } }>(ME, {}, laptop.accessToken)).me.id).toBe(account.id);
   });
 
   it('disabling an account ends all its sign-ins at once', async () => {
@@ -163,7 +163,7 @@ describe('changePassword', () => {
     const account = await buildAccountWithPassword(t.em(), tree.commune, [Role.REPORTER], { mustChangePassword: true });
     const session = ok(await signIn(account.username)).signIn;
     expect(session.account.mustChangePassword).toBe(true);
-    expect(ok(await t.gql(ME, {}, session.accessToken))).toBeTruthy();
+    expect(ok(await t.gql<{ me: { id: string } }>(ME, {}, session.accessToken)).me.id).toBe(account.id);
     expect(errorCode(await t.gql(`{ myUnit { id } }`, {}, session.accessToken))).toBe('PASSWORD_CHANGE_REQUIRED');
     expect(errorCode(await t.gql(`{ tasks { totalCount } }`, {}, session.accessToken))).toBe('PASSWORD_CHANGE_REQUIRED');
 
@@ -175,7 +175,9 @@ describe('changePassword', () => {
       ),
     );
     expect(changed.changePassword.mustChangePassword).toBe(false);
-    expect(ok(await t.gql(`{ myUnit { id } }`, {}, session.accessToken))).toBeTruthy();
+    expect(ok(await t.gql<{ myUnit: { id: string } }>(`{ myUnit { id } }`, {}, session.accessToken)).myUnit.id).toBe(
+      tree.commune.id,
+    );
     expect(errorCode(await signIn(account.username))).toBe('UNAUTHENTICATED');
     expect(ok(await signIn(account.username, 'Mới-hơn-2027')).signIn.account.mustChangePassword).toBe(false);
   });
@@ -188,7 +190,7 @@ describe('changePassword', () => {
     expect(wrong.errors![0]!.extensions!.field).toBe('currentPassword');
     const weak = await t.gql(CHANGE, { c: PASSWORD, n: 'short' }, session.accessToken);
     expect(weak.errors![0]!.extensions!.field).toBe('newPassword');
-    expect(ok(await signIn(account.username))).toBeTruthy();
+    expect(ok(await signIn(account.username)).signIn.accessToken).toEqual(expect.any(String));
   });
 
   it("ends the account's other sign-ins and keeps this one", async () => {
@@ -196,7 +198,7 @@ describe('changePassword', () => {
     const here = ok(await signIn(account.username)).signIn;
     const elsewhere = ok(await signIn(account.username)).signIn;
     ok(await t.gql(CHANGE, { c: PASSWORD, n: 'Khác-hẳn-2028' }, here.accessToken));
-    expect(ok(await t.gql(ME, {}, here.accessToken))).toBeTruthy();
+    expect(ok(await t.gql<{ me: { id: string } }>(ME, {}, here.accessToken)).me.id).toBe(account.id);
     expect(errorCode(await t.gql(ME, {}, elsewhere.accessToken))).toBe('UNAUTHENTICATED');
     const events = await t
       .em()

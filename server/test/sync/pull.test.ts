@@ -321,7 +321,11 @@ describe('SyncService.pull', () => {
       expect(ok(v2).syncPull).toMatchObject({ reset: false, hasMore: true });
       expect(sinceOf(ok(v2).syncPull.cursor)).toBe('0');
       const upgraded = await pullV2(old.cursor);
-      expect(upgraded.tasks.get(task.id)?.resolution.code).toBeTruthy();
+      const [{ code }] = await t
+        .em()
+        .getConnection()
+        .execute(`select r.code from task t join resolution r on r.id = t.resolution_id where t.id = ?`, [task.id]);
+      expect(upgraded.tasks.get(task.id)?.resolution.code).toBe(code);
       // Its own cursors then name protocol 2 and go on from where they are.
       expect(sinceOf(upgraded.cursor)).not.toBe('0');
       const next = await t.gql<{ syncPull: PageV2 }>(
