@@ -8,7 +8,7 @@ import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { assertCanAdminister, assertCanGrantRoles } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Account } from './account.entity.js';
 import type { AccountsArgs, CreateAccountInput, UpdateAccountInput } from './account.inputs.js';
 import { hashPassword, passwordProblem } from './password.js';

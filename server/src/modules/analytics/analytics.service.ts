@@ -6,7 +6,7 @@ import { subtreePattern } from '../organisations/unit-path.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { unitScore, type RatingCounts, type ScoreParts } from '../evaluations/score.js';
 import { assertPeriod } from '../evaluations/task-evaluation.service.js';
 import {

@@ -5,7 +5,7 @@ import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { ProgressReport } from '../reports/progress-report.entity.js';
 import { canAttachTo, reportScope } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Attachment, AttachmentStatus } from './attachment.entity.js';
 import { TooLargeError, type FileStorage } from './file-storage.js';
 import { ALLOWED_TYPES, sniffContentType } from './file-type.js';

@@ -6,7 +6,7 @@ import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { auditScopeSql, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { AuditEvent } from './audit-event.entity.js';
 import type { AuditEventFilter } from './audit.type.js';
 

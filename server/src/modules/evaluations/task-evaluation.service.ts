@@ -8,7 +8,7 @@ import { subtreePattern } from '../organisations/unit-path.js';
 import { assertCanEvaluate, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { EvaluationRating } from './score.js';
 import { TaskEvaluation } from './task-evaluation.entity.js';
 

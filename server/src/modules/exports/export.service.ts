@@ -9,7 +9,7 @@ import { canSeeUnit, taskScopeSql } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { deriveStatus } from '../tasks/task-status.js';
 import { TaskStatus, type TaskState } from '../tasks/task.enums.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { label, priorityLabel, statusLabel } from './export-labels.js';
 import type { Column, Lang, Table } from './export-table.js';
 

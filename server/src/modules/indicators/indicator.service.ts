@@ -9,7 +9,7 @@ import { assertVisibleTask, canManageTask } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskHistory } from '../tasks/task-history.entity.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Indicator, IndicatorDirection } from './indicator.entity.js';
 import type { CreateIndicatorInput, UpdateIndicatorInput } from './indicator.inputs.js';
 

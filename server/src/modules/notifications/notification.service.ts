@@ -5,7 +5,7 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { Role } from '../accounts/role.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Notification, NotificationKind } from './notification.entity.js';
 
 export interface NotifyInput {

@@ -5,7 +5,7 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { assertCanAdminister, assertCanManageUnit, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Unit } from './unit.entity.js';
 import type { CreateUnitInput, UpdateUnitInput } from './unit.inputs.js';
 import { isWithin, subtreePattern, unitPath } from './unit-path.js';

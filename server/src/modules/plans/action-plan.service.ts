@@ -10,7 +10,7 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { subtreePattern } from '../organisations/unit-path.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { ActionPlan } from './action-plan.entity.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -11,7 +11,7 @@ import { subtreePattern } from '../organisations/unit-path.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
 import { canPublish, canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { ForbiddenError } from '../../common/errors.js';
 import { Publication, type PublicSnapshot } from './publication.entity.js';
 

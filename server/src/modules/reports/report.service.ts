@@ -24,7 +24,7 @@ import { hasRole, type Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
 import { recomputeProgress } from '../tasks/task-progress.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';

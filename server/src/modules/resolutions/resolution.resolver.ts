@@ -3,7 +3,7 @@ import { requireViewer } from '../../graphql/auth-checker.js';
 import { CreateResolutionInput, UpdateResolutionInput } from './resolution.inputs.js';
 import { NotFoundError } from '../../common/errors.js';
 import type { Context } from '../../graphql/context.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Resolution } from './resolution.entity.js';
 import { ResolutionType } from './resolution.type.js';
 

@@ -3,7 +3,7 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { canManageResolutions } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { Resolution } from './resolution.entity.js';
 import type { CreateResolutionInput, UpdateResolutionInput } from './resolution.inputs.js';
 

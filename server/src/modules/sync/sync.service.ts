@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, BadInputError, ConflictError, ErrorCode } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { Viewer } from '../scope/viewer.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
 import {
   OutboxEntryStatus,

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
+import { assertUuid } from '../../common/ids.js';
 import { localDay } from '../../common/dates.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
 import { Account } from '../accounts/account.entity.js';
@@ -38,13 +39,6 @@ import { countableFromRollups, countFromRollups } from './task-count.js';
 import { recomputeProgress } from './task-progress.js';
 import { statusSql } from './task-status.js';
 import { taskFields, taskView } from './task.view.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Throws BAD_USER_INPUT naming `field` unless `id` is a UUID. */
-export function assertUuid(field: string, id: string): void {
-  if (!UUID.test(id)) throw new BadInputError(field, `${field} is not a valid id`);
-}
 
 const TITLE_MAX = 500;
 const TEXT_MAX = 10_000;

@@ -11,7 +11,7 @@ import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
-import { assertUuid } from '../tasks/task.service.js';
+import { assertUuid } from '../../common/ids.js';
 import { describeWarning } from './warning-messages.js';
 import {
   reviewBottleneck,
