@@ -19,6 +19,7 @@ import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
+import { DerivedWorker } from './modules/derived/derived-worker.js';
 import { exportRoutes } from './modules/exports/export.routes.js';
 import { publicRoutes } from './modules/publication/public.routes.js';
 
@@ -34,6 +35,8 @@ export interface App {
   express: Express;
   schema: GraphQLSchema;
   services: Services;
+  /** The derived-data worker: runs here when this process is elected. */
+  derived: DerivedWorker;
   /** Stops GraphQL; the HTTP server and the database belong to the caller. */
   stop(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export interface App {
 export async function createApp({ config, orm, logger, secret }: AppDeps): Promise<App> {
   const schema = await createSchema();
   const services = createServices(config, secret, logger);
+  const derived = new DerivedWorker(orm, logger);
   const production = config.env === 'production';
   const apollo = new ApolloServer<Context>({
     schema,
@@ -55,10 +59,21 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
       // No answer sets cache hints (the public view is plain HTTP with its own headers); the
       // default plugin would still wrap every field of every answer, ~3 ms per sync page.
       ApolloServerPluginCacheControlDisabled(),
+      // A mutation appended to the change log: wake the derived worker now rather than at its next look.
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ operation }) {
+              if (operation?.operation === 'mutation') derived.nudge();
+            },
+          };
+        },
+      },
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
   await apollo.start();
+  if (config.derivedWorker) derived.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -89,8 +104,8 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
+      const worker = await derived.health();
+      res.json({ status: 'ok', derived: worker });
     } catch (error) {
       (res.locals.logger as Logger).error('health check failed', { error });
       res.status(503).json({ status: 'unavailable', reason: 'database' });
@@ -159,7 +174,9 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     express: app,
     schema,
     services,
+    derived,
     async stop() {
+      await derived.stop();
       await apollo.stop();
       await services.limiter.close();
     },

@@ -64,6 +64,8 @@ export interface Config {
   corsOrigins: string[];
   redisUrl: string | undefined;
   seedDemo: boolean;
+  /** Whether this process may be elected to run the derived-data worker. */
+  derivedWorker: boolean;
   maxUploadBytes: number;
   maxRequestBytes: number;
   /** Deepest GraphQL selection accepted, and the most work (points) one request may ask for. */
@@ -230,6 +232,11 @@ export const configSpec = {
     read: boolean,
     fallback: (env: Environment) => env === 'development',
   },
+  DERIVED_WORKER: {
+    description: 'Let this process be elected to run the derived-data worker (one runs across all processes)',
+    read: boolean,
+    fallback: () => true,
+  },
   MAX_UPLOAD_BYTES: {
     description: 'Largest evidence file accepted',
     read: integer(1024, 1024 * 1024 * 1024),
@@ -322,6 +329,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: get('CORS_ORIGINS'),
     redisUrl: get('REDIS_URL'),
     seedDemo: get('SEED_DEMO'),
+    derivedWorker: get('DERIVED_WORKER'),
     maxUploadBytes: get('MAX_UPLOAD_BYTES'),
     maxRequestBytes: get('MAX_REQUEST_BYTES'),
     graphqlMaxDepth: get('GRAPHQL_MAX_DEPTH'),

@@ -47,7 +47,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     units: new UnitService(audit),
     plans: new ActionPlanService(audit),
     tasks: new TaskService(audit, notifications),
-    reports: new ReportService(audit, notifications),
+    reports: new ReportService(audit),
     notifications,
     resolutions: new ResolutionService(audit),
     indicators: new IndicatorService(audit),

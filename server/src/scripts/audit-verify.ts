@@ -18,6 +18,10 @@ try {
   } else {
     console.log(`All ${result.chains} audit chain(s) intact: ${result.events} events verified`);
   }
+  if (result.unsealed)
+    console.log(
+      `${result.unsealed} event(s) appended and not yet sealed (oldest ${result.oldestUnsealedAt?.toISOString()}): the derived worker links them next`,
+    );
 } catch (error) {
   console.error('audit verification failed:', error);
   exitCode = 2;

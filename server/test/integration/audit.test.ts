@@ -17,8 +17,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Writes `n` events into the chain of `unitPath` through the service, as the app does. */
+/** Writes `n` events into the chain of `unitPath` through the service, as the app does, and seals them. */
 async function record(unitPath: string, n: number, action = 'test.event') {
+  await append(unitPath, n, action);
+  await t.drain();
+}
+
+/** Appends `n` events without sealing them. */
+async function append(unitPath: string, n: number, action = 'test.event') {
   const em = t.em();
   for (let i = 0; i < n; i++) {
     await em.transactional((tx) =>
@@ -61,6 +67,22 @@ describe('audit chain', () => {
     await expect(t.em().getConnection().execute(`delete from audit_event where id = ?`, [row!.id])).rejects.toThrow(
       /append-only/,
     );
+  });
+
+  it('appends events unsealed and the derived worker seals them in order, once', async () => {
+    const unit = await buildUnit(t.em(), { parent: tree.central });
+    await append(unit.path, 3);
+    const before = await verifyAuditChains(t.em());
+    expect(before.problems).toEqual([]);
+    expect(before.unsealed).toBeGreaterThanOrEqual(3);
+    await t.drain();
+    const rows = await eventIds(chainKeyFor(unit.path));
+    expect(rows.map((r) => r.chain_seq)).toEqual(['1', '2', '3']);
+    expect((await verifyAuditChains(t.em())).unsealed).toBe(0);
+    // A sealed event is never sealed again, nor changed.
+    await expect(
+      t.em().getConnection().execute(`update audit_event set hash = repeat('0', 64) where id = ?`, [rows[0]!.id]),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('verifies intact chains', async () => {

@@ -13,8 +13,11 @@ afterAll(async () => {
   await t.close();
 });
 
-const get = (path: string, token?: string) =>
-  fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+/** An export as the browser fetches it, once the derived figures have caught up. */
+const get = async (path: string, token?: string) => {
+  await t.drain();
+  return fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+};
 
 async function workbook(res: Response) {
   const wb = new ExcelJS.Workbook();

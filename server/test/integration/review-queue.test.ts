@@ -18,7 +18,7 @@ let t: TestApp;
 let tree: Awaited<ReturnType<typeof buildTree>>;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ DERIVED_WORKER: 'false' });
   tree = await buildTree(t.em());
 });
 afterAll(() => t.close());
@@ -191,8 +191,9 @@ describe('reviewQueue cost', () => {
     const count = async (first: number) => {
       let n = 0;
       const onQuery = () => n++;
+      await t.drain();
       knex.on('query', onQuery);
-      const res = ok(await t.gql<Queue>(SCREEN, { resolutionId: resolution.id, first }, token));
+      const res = ok(await t.gql<Queue>(SCREEN, { resolutionId: resolution.id, first }, token, { drain: false }));
       knex.off('query', onQuery);
       expect(res.reviewQueue.nodes).toHaveLength(first);
       expect(res.reviewQueue.nodes[0]!.values).toHaveLength(1);

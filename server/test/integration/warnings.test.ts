@@ -36,6 +36,7 @@ describe.each([
     await t.close();
   });
   const refresh = async () => {
+    await t.drain();
     if (snapshot) expect(await t.app.services.warnings.refreshSnapshot(t.em())).toEqual(expect.any(Number));
   };
 

@@ -21,13 +21,19 @@ export interface TestApp {
   config: Config;
   url: string;
   databaseUrl: string;
+  /** The token secret, for a second app on the same database. */
+  secret: string;
   /** A fresh EntityManager for arranging and checking data directly. */
   em(): EntityManager;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     token?: string,
+    /** `drain: false` leaves the derived worker alone around this request (statement counts). */
+    options?: { drain?: boolean },
   ): Promise<GraphQLResponse<T>>;
+  /** Applies every pending derived change now (the worker would within a second). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,13 +52,20 @@ export async function createTestDatabase(): Promise<string> {
   return withDatabase(adminUrl, name);
 }
 
-/** The real app on a real port against its own database. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase();
+/**
+ * The real app on a real port against its own database, or against `databaseUrl` when given (a
+ * second process on the same database).
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  on?: { databaseUrl: string; secret: string },
+): Promise<TestApp> {
+  const databaseUrl = on?.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: '/tmp/resolute-test-data', ...env });
   const orm = await MikroORM.init(ormOptions(databaseUrl));
   const logger = createLogger(config.logLevel);
-  const app = await createApp({ config, orm, logger, secret: randomBytes(32).toString('hex') });
+  const secret = on?.secret ?? randomBytes(32).toString('hex');
+  const app = await createApp({ config, orm, logger, secret });
   const server = http.createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -62,15 +75,22 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config,
     url,
     databaseUrl,
+    secret,
     em: () => orm.em.fork(),
-    async gql(query, variables, token) {
+    async gql(query, variables, token, options = {}) {
+      // Derived figures trail a write by design (factories write straight to the tables too);
+      // tests read them as the worker leaves them once it has caught up.
+      if (options.drain !== false) await app.derived.drain();
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return (await res.json()) as GraphQLResponse<never>;
+      const body = (await res.json()) as GraphQLResponse<never>;
+      if (options.drain !== false && /^\s*mutation\b/.test(query)) await app.derived.drain();
+      return body;
     },
+    drain: () => app.derived.drain(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,8 @@
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
- * Append-only record of a change. Events form one hash chain per chain key (the province, or
- * "central"), so writers in different provinces never wait on one another.
+ * Append-only record of a change. Appended unsealed; the derived worker links events into one
+ * hash chain per chain key (the province, or "central").
  */
 @Entity({ tableName: 'audit_event' })
 @Unique({ properties: ['chainKey', 'chainSeq'] })
@@ -16,8 +16,9 @@ export class AuditEvent {
   @Property({ type: 'string', length: 64 })
   chainKey!: string;
 
-  @Property({ type: new BigIntType('string') })
-  chainSeq!: string;
+  /** Null until the derived worker seals the event into its chain. */
+  @Property({ type: new BigIntType('string'), nullable: true })
+  chainSeq?: string | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   at!: Date;
@@ -50,14 +51,14 @@ export class AuditEvent {
   @Property({ type: 'json', nullable: true })
   after?: unknown;
 
-  @Property({ type: 'string', length: 64 })
-  prevHash!: string;
+  @Property({ type: 'string', length: 64, nullable: true })
+  prevHash?: string | null;
 
-  @Property({ type: 'string', length: 64 })
-  hash!: string;
+  @Property({ type: 'string', length: 64, nullable: true })
+  hash?: string | null;
 }
 
-/** The head of one audit chain, locked by each writer to that chain. */
+/** The head of one audit chain, moved only by the derived worker as it seals events. */
 @Entity({ tableName: 'audit_chain_head' })
 export class AuditChainHead {
   @PrimaryKey({ type: 'string', length: 64 })

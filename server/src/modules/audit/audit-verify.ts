@@ -17,6 +17,10 @@ export interface ChainProblem {
 export interface AuditVerification {
   chains: number;
   events: number;
+  /** Events appended but not yet sealed into their chain by the derived worker. */
+  unsealed: number;
+  /** When the oldest of those was appended. */
+  oldestUnsealedAt: Date | null;
   /** The first broken link of each broken chain; empty when every chain is intact. */
   problems: ChainProblem[];
 }
@@ -42,7 +46,7 @@ interface Row {
 const BATCH = 2000;
 
 /**
- * Walks every audit chain from its first event and recomputes each hash: an edited row no longer
+ * Walks every sealed audit chain from its first event and recomputes each hash: an edited row no longer
  * matches its hash, a deleted row leaves a gap in the sequence, a reordered or inserted row breaks
  * the link to the previous hash, and deleted last rows no longer reach the chain head.
  */
@@ -50,11 +54,20 @@ export async function verifyAuditChains(em: EntityManager): Promise<AuditVerific
   const conn = em.getConnection();
   const keys = await conn.execute<{ chain_key: string; last_seq: string | null; last_hash: string | null }[]>(
     `select k.chain_key, h.last_seq, h.last_hash
-       from (select chain_key from audit_chain_head union select distinct chain_key from audit_event) k
+       from (select chain_key from audit_chain_head union select distinct chain_key from audit_event where hash is not null) k
        left join audit_chain_head h on h.chain_key = k.chain_key
       order by k.chain_key`,
   );
-  const result: AuditVerification = { chains: keys.length, events: 0, problems: [] };
+  const [pending] = await conn.execute<{ n: number; oldest: Date | null }[]>(
+    `select count(*)::int as n, min(at) as oldest from audit_event where hash is null`,
+  );
+  const result: AuditVerification = {
+    chains: keys.length,
+    events: 0,
+    unsealed: pending?.n ?? 0,
+    oldestUnsealedAt: pending?.oldest ?? null,
+    problems: [],
+  };
   for (const key of keys) {
     const problem = await verifyChain(em, key.chain_key, key.last_seq, key.last_hash, (n) => (result.events += n));
     if (problem) result.problems.push(problem);

@@ -147,70 +147,120 @@ export class AuditService {
   }
 
   /**
-   * Appends an event to its chain inside the caller's transaction: the chain head row is
-   * locked until that transaction ends, so events of one province are strictly ordered while
-   * other provinces write in parallel.
+   * Appends an event inside the caller's transaction, unsealed: it locks nothing, so writers never
+   * wait on one another. The derived-data worker links it into its chain (`sealAuditEvents`).
    */
   async record(em: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
-    const unitPath = entry.unitPath ?? actor.unitPath;
-    const chainKey = chainKeyFor(unitPath);
-    const conn = em.getConnection();
-    const ctx = em.getTransactionContext();
-    // Creates the head if needed and locks it, in one round trip: the no-op update takes the row
-    // lock and returns the head as it is.
-    const [head] = await conn.execute<{ last_seq: string; last_hash: string }[]>(
-      `insert into audit_chain_head as h (chain_key, last_seq, last_hash) values (?, 0, ?)
-       on conflict (chain_key) do update set last_seq = h.last_seq
-       returning last_seq, last_hash`,
-      [chainKey, GENESIS_HASH],
-      'all',
-      ctx,
-    );
-    const fields: HashedFields = {
-      chainKey,
-      chainSeq: String(BigInt(head.last_seq) + 1n),
-      // Millisecond precision: what PostgreSQL stores must hash the same when read back.
-      at: new Date(Math.floor(Date.now())),
-      actorAccountId: actor.accountId,
-      actorUsername: actor.username,
-      actorUnitId: actor.unitId,
-      actorUnitPath: unitPath,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId ?? null,
-      before: normalise(entry.before),
-      after: normalise(entry.after),
-      prevHash: head.last_hash,
-    };
-    const hash = eventHash(fields);
-    await conn.execute(
-      `with event as (
-         insert into audit_event (chain_key, chain_seq, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
-           action, entity_type, entity_id, before, after, prev_hash, hash)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
-         returning chain_key, chain_seq, hash
-       )
-       update audit_chain_head h set last_seq = e.chain_seq, last_hash = e.hash from event e where h.chain_key = e.chain_key`,
-      [
-        fields.chainKey,
-        fields.chainSeq,
-        fields.at,
-        fields.actorAccountId,
-        fields.actorUsername,
-        fields.actorUnitId,
-        fields.actorUnitPath,
-        fields.action,
-        fields.entityType,
-        fields.entityId,
-        fields.before === null ? null : JSON.stringify(fields.before),
-        fields.after === null ? null : JSON.stringify(fields.after),
-        fields.prevHash,
-        hash,
-      ],
-      'run',
-      ctx,
-    );
+    await appendAuditEvents(em, actor, [entry]);
   }
+}
+
+/** Appends several events of one actor in one statement, unsealed. */
+export async function appendAuditEvents(em: EntityManager, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  // Millisecond precision: what PostgreSQL stores must hash the same when read back.
+  const at = new Date(Math.floor(Date.now()));
+  const rows = entries.map((entry) => {
+    const unitPath = entry.unitPath ?? actor.unitPath;
+    const before = normalise(entry.before);
+    const after = normalise(entry.after);
+    return {
+      chain_key: chainKeyFor(unitPath),
+      at: at.toISOString(),
+      actor_account_id: actor.accountId,
+      actor_username: actor.username,
+      actor_unit_id: actor.unitId,
+      actor_unit_path: unitPath,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId ?? null,
+      before,
+      after,
+    };
+  });
+  await em.execute(
+    `insert into audit_event (chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
+       action, entity_type, entity_id, before, after)
+     select chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
+            action, entity_type, entity_id, before, after
+       from jsonb_to_recordset(?::jsonb) as e(chain_key text, at timestamptz, actor_account_id uuid, actor_username text,
+         actor_unit_id uuid, actor_unit_path text, action text, entity_type text, entity_id text, before jsonb, after jsonb)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+interface UnsealedRow {
+  id: string;
+  chain_key: string;
+  at: Date;
+  actor_account_id: string | null;
+  actor_username: string | null;
+  actor_unit_id: string | null;
+  actor_unit_path: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Links up to `limit` unsealed events into their chains, oldest id first, in the caller's
+ * transaction: each gets the next sequence number of its chain, the previous event's hash and
+ * its own. The caller serialises sealing (the derived worker's batch lock). Returns how many.
+ */
+export async function sealAuditEvents(em: EntityManager, limit: number): Promise<number> {
+  const rows = await em.execute<UnsealedRow[]>(
+    `select id, chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path, action, entity_type,
+            entity_id, before, after
+       from audit_event where hash is null order by id limit ?`,
+    [limit],
+  );
+  if (!rows.length) return 0;
+  const keys = [...new Set(rows.map((r) => r.chain_key))];
+  const heads = await em.execute<{ chain_key: string; last_seq: string; last_hash: string }[]>(
+    `insert into audit_chain_head as h (chain_key, last_seq, last_hash)
+     select k, 0, ? from unnest(?::text[]) k
+     on conflict (chain_key) do update set last_seq = h.last_seq
+     returning chain_key, last_seq, last_hash`,
+    [GENESIS_HASH, `{${keys.map((k) => JSON.stringify(k)).join(',')}}`],
+  );
+  const head = new Map(heads.map((h) => [h.chain_key, { seq: BigInt(h.last_seq), hash: h.last_hash }]));
+  const sealed: { id: string; chain_seq: string; prev_hash: string; hash: string }[] = [];
+  for (const row of rows) {
+    const h = head.get(row.chain_key)!;
+    const chainSeq = String(h.seq + 1n);
+    const hash = eventHash({
+      chainKey: row.chain_key,
+      chainSeq,
+      at: new Date(row.at),
+      actorAccountId: row.actor_account_id,
+      actorUsername: row.actor_username,
+      actorUnitId: row.actor_unit_id,
+      actorUnitPath: row.actor_unit_path,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      before: row.before,
+      after: row.after,
+      prevHash: h.hash,
+    });
+    sealed.push({ id: row.id, chain_seq: chainSeq, prev_hash: h.hash, hash });
+    head.set(row.chain_key, { seq: h.seq + 1n, hash });
+  }
+  await em.execute(
+    `update audit_event e set chain_seq = s.chain_seq, prev_hash = s.prev_hash, hash = s.hash
+       from jsonb_to_recordset(?::jsonb) as s(id bigint, chain_seq bigint, prev_hash text, hash text)
+      where e.id = s.id`,
+    [JSON.stringify(sealed)],
+  );
+  await em.execute(
+    `update audit_chain_head h set last_seq = s.last_seq, last_hash = s.last_hash
+       from jsonb_to_recordset(?::jsonb) as s(chain_key text, last_seq bigint, last_hash text)
+      where h.chain_key = s.chain_key`,
+    [JSON.stringify([...head].map(([chain_key, v]) => ({ chain_key, last_seq: String(v.seq), last_hash: v.hash })))],
+  );
+  return rows.length;
 }
 
 /** Plain JSON, as PostgreSQL's jsonb will give it back. */

@@ -1,15 +1,13 @@
 import { LockMode, TransactionPropagation } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError, type AppError } from '../../common/errors.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
 import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
-import { actorOf, type AuditService } from '../audit/audit.service.js';
+import { actorOf, chainKeyFor, type AuditService } from '../audit/audit.service.js';
 import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
-import { NotificationKind } from '../notifications/notification.entity.js';
-import type { NotificationService } from '../notifications/notification.service.js';
 import { isWithin } from '../organisations/unit-path.js';
 import {
   assertReviewer,
@@ -23,32 +21,45 @@ import {
 import { hasRole, type Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
-import { recomputeProgress } from '../tasks/task-progress.js';
 import { assertUuid } from '../../common/ids.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
 
 interface SubmitCheckRow {
-  id: string;
+  idx: number;
+  id: string | null;
   title: string;
   state: TaskState;
   lead_unit_path: string;
   assigner_unit_path: string;
   replay: boolean;
   indicators: number;
+  answered_state: ReportState | null;
+  answered_task_id: string | null;
 }
 
-/** A uuid[] literal: knex would spread a JS array into a list. The ids were checked as uuids. */
-function pgUuidArray(ids: string[]): string {
-  return `{${ids.join(',')}}`;
+type CleanSubmission = ReturnType<typeof validateSubmission>;
+
+/** One input of a batch after its checks; exactly one of error, existing and ready is set. */
+export interface CheckedReport {
+  input: SubmitReportInput;
+  clean?: CleanSubmission;
+  error?: AppError;
+  existing?: ProgressReport;
+  ready?: ReadyReport;
 }
 
-/** The unit whose leaders are asked to review a report: the assigner, or the reporter's parent. */
-function reviewerUnitPath(task: Pick<Task, 'assignerUnitPath'>, reporterPath: string): string | null {
-  if (task.assignerUnitPath !== reporterPath && isWithin(reporterPath, task.assignerUnitPath)) return task.assignerUnitPath;
-  const parent = reporterPath.replace(/[^/]+\/$/, '');
-  return parent.length > 1 ? parent : null;
+export interface ReadyReport {
+  input: SubmitReportInput;
+  clean: CleanSubmission;
+  flaggedReassigned: boolean;
+}
+
+export interface StoredReport {
+  report?: ProgressReport;
+  created: boolean;
+  error?: AppError;
 }
 
 function checkText(field: string, value: string | null | undefined, max: number): string | null {
@@ -86,10 +97,7 @@ function validateSubmission(input: SubmitReportInput, now: Date) {
 }
 
 export class ReportService {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly notifications: NotificationService,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   /** A report the viewer may read; NOT_FOUND for a missing and a forbidden id alike. */
   async get(em: EntityManager, viewer: Viewer, id: string): Promise<ProgressReport> {
@@ -182,119 +190,179 @@ export class ReportService {
     viewer: Viewer,
     input: SubmitReportInput,
   ): Promise<{ report: ProgressReport; created: boolean }> {
-    const clean = validateSubmission(input, new Date());
-    const indicatorIds = clean.values.map((v) => v.indicatorId);
-    // Inside a caller's transaction (a synced entry) this joins it rather than adding a savepoint:
-    // a failure rolls the caller's whole transaction back either way.
+    // Inside a caller's transaction this joins it rather than adding a savepoint.
     return em.transactional(
       async (tx) => {
-        // One round trip: the task, whether this report id is already stored, and how many of
-        // the given indicators belong to the task.
-        const [found] = await tx.execute<SubmitCheckRow[]>(
-          `select t.id, t.title, t.state, t.lead_unit_path, t.assigner_unit_path,
-                  exists (select 1 from progress_report p where p.id = ?) as replay,
-                  (select count(*) from indicator i where i.task_id = t.id and i.id = any(?::uuid[]))::int as indicators
-             from task t where t.id = ?`,
-          [input.id, pgUuidArray(indicatorIds), input.taskId],
-        );
-        if (!found || found.replay) {
-          // A report's task always exists, so a missing task means a new id unless it was stored.
-          const existing = await tx.findOne(ProgressReport, { id: input.id });
-          if (existing) return { report: this.replayed(viewer, existing), created: false };
-          if (!found) throw new NotFoundError('Task', input.taskId);
-        }
-        const task = {
-          id: found!.id,
-          title: found!.title,
-          state: found!.state,
-          leadUnitPath: found!.lead_unit_path,
-          assignerUnitPath: found!.assigner_unit_path,
-        };
-        let flaggedReassigned = false;
-        if (!canReportOn(viewer, task)) {
-          const ledThen = await this.unitLedTaskAt(tx, task.id, viewer.unitId, clean.writtenAt);
-          if (ledThen && hasRole(viewer, Role.REPORTER, Role.FOCAL)) flaggedReassigned = true;
-          else if (canSeeTask(viewer, task))
-            throw new ForbiddenError('Only the lead unit’s reporters and focal officers report on this task');
-          else throw new NotFoundError('Task', input.taskId);
-        }
-        if (task.state === TaskState.CANCELLED) throw new BadInputError('taskId', 'The task has been cancelled');
-
-        if (found!.indicators !== indicatorIds.length)
-          throw new BadInputError('values', 'A value is given for an indicator of another task');
-        if (input.answersReportId) {
-          const answered = await tx.findOne(ProgressReport, { id: input.answersReportId, task: task.id });
-          if (!answered) throw new BadInputError('answersReportId', 'The answered report is not a report of this task');
-          if (answered.state !== ReportState.RETURNED)
-            throw new BadInputError('answersReportId', 'Only a returned report can be answered');
-        }
-
-        // The primary key decides a race: the loser waits for the winner's commit, inserts
-        // nothing, and answers with the winner's report. The values and the task's
-        // last_report_at are written by the same statement, only when the report was.
-        const rows = await tx.execute<Record<string, unknown>[]>(
-          `with report as (
-             insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
-               obstacles, written_at, answers_report_id, flagged_reassigned)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             on conflict (id) do nothing returning *
-           ), report_values as (
-             insert into report_indicator_value (report_id, indicator_id, value)
-             select report.id, v.indicator_id, v.value
-               from report, unnest(?::uuid[], ?::float8[]) as v(indicator_id, value)
-           ), touched as (
-             update task set last_report_at = now() where id = (select task_id from report)
-           )
-           select * from report`,
-          [
-            input.id,
-            task.id,
-            viewer.unitId,
-            viewer.unitPath,
-            viewer.accountId,
-            input.percent,
-            clean.narrative,
-            input.hasObstacles,
-            clean.obstacles,
-            clean.writtenAt,
-            input.answersReportId ?? null,
-            flaggedReassigned,
-            pgUuidArray(indicatorIds),
-            `{${clean.values.map((v) => v.value).join(',')}}`,
-          ],
-        );
-        if (!rows.length) {
-          const winner = await tx.findOneOrFail(ProgressReport, { id: input.id }, { refresh: true });
-          return { report: this.replayed(viewer, winner), created: false };
-        }
-        const report = tx.map(ProgressReport, rows[0]!);
-        await this.audit.record(tx, actorOf(viewer), {
-          action: 'report.submit',
-          entityType: 'ProgressReport',
-          entityId: report.id,
-          after: {
-            taskId: task.id,
-            percent: report.percent,
-            values: clean.values,
-            hasObstacles: report.hasObstacles,
-            writtenAt: report.writtenAt,
-            answersReportId: input.answersReportId ?? null,
-            flaggedReassigned,
-          },
-          unitPath: viewer.unitPath,
-        });
-        const reviewers = reviewerUnitPath(task, viewer.unitPath);
-        if (reviewers)
-          await this.notifications.notifyUnit(tx, reviewers, {
-            kind: NotificationKind.REPORT_SUBMITTED,
-            message: `Báo cáo mới (${report.percent}%) cho nhiệm vụ «${task.title}» chờ duyệt${flaggedReassigned ? ' — nhiệm vụ đã được giao lại' : ''}`,
-            taskId: task.id,
-            reportId: report.id,
-          });
-        return { report, created: true };
+        const [checked] = await this.check(tx, viewer, [input]);
+        if (checked!.error) throw checked!.error;
+        if (checked!.existing) return { report: checked!.existing, created: false };
+        const [stored] = await this.store(tx, viewer, [checked!.ready!]);
+        if (stored!.error) throw stored!.error;
+        return { report: stored!.report!, created: stored!.created };
       },
       { propagation: TransactionPropagation.REQUIRED },
     );
+  }
+
+  /**
+   * The checks of a batch of reports by one viewer, in two statements whatever its size: each
+   * input comes back refused (`error`), already stored (`existing`, answered to whoever could
+   * have sent it) or `ready` to store. Stores nothing.
+   */
+  async check(tx: EntityManager, viewer: Viewer, inputs: SubmitReportInput[]): Promise<CheckedReport[]> {
+    const now = new Date();
+    const out: CheckedReport[] = inputs.map((input) => {
+      try {
+        return { input, clean: validateSubmission(input, now) };
+      } catch (error) {
+        return { input, error: error as AppError };
+      }
+    });
+    const valid = out.filter((c) => !c.error);
+    if (!valid.length) return out;
+    const found = await tx.execute<SubmitCheckRow[]>(
+      `select e.idx, t.id, t.title, t.state, t.lead_unit_path, t.assigner_unit_path,
+              (p.id is not null) as replay,
+              (select count(*) from indicator i where i.task_id = t.id and i.id = any(e.indicator_ids))::int as indicators,
+              a.state as answered_state, a.task_id as answered_task_id
+         from jsonb_to_recordset(?::jsonb) as e(idx int, id uuid, task_id uuid, indicator_ids uuid[], answers uuid)
+         left join task t on t.id = e.task_id
+         left join progress_report p on p.id = e.id
+         left join progress_report a on a.id = e.answers`,
+      [
+        JSON.stringify(
+          valid.map((c, idx) => ({
+            idx,
+            id: c.input.id,
+            task_id: c.input.taskId,
+            indicator_ids: c.clean!.values.map((v) => v.indicatorId),
+            answers: c.input.answersReportId ?? null,
+          })),
+        ),
+      ],
+    );
+    const replays = found.filter((f) => f.replay).map((f) => valid[f.idx]!.input.id);
+    const existing = replays.length ? await tx.find(ProgressReport, { id: { $in: replays } }) : [];
+    const byId = new Map(existing.map((r) => [r.id, r]));
+    for (const f of found) {
+      const c = valid[f.idx]!;
+      try {
+        const prior = byId.get(c.input.id);
+        if (prior) c.existing = this.replayed(viewer, prior);
+        else c.ready = await this.decide(tx, viewer, c, f);
+      } catch (error) {
+        c.error = error as AppError;
+      }
+    }
+    return out;
+  }
+
+  private async decide(tx: EntityManager, viewer: Viewer, c: CheckedReport, found: SubmitCheckRow): Promise<ReadyReport> {
+    const { input, clean } = c as Required<Pick<CheckedReport, 'input' | 'clean'>>;
+    if (!found.id) throw new NotFoundError('Task', input.taskId);
+    const task = { id: found.id, leadUnitPath: found.lead_unit_path, assignerUnitPath: found.assigner_unit_path };
+    let flaggedReassigned = false;
+    if (!canReportOn(viewer, task)) {
+      const ledThen = await this.unitLedTaskAt(tx, task.id, viewer.unitId, clean.writtenAt);
+      if (ledThen && hasRole(viewer, Role.REPORTER, Role.FOCAL)) flaggedReassigned = true;
+      else if (canSeeTask(viewer, task))
+        throw new ForbiddenError('Only the lead unit’s reporters and focal officers report on this task');
+      else throw new NotFoundError('Task', input.taskId);
+    }
+    if (found.state === TaskState.CANCELLED) throw new BadInputError('taskId', 'The task has been cancelled');
+    if (found.indicators !== clean.values.length)
+      throw new BadInputError('values', 'A value is given for an indicator of another task');
+    if (input.answersReportId) {
+      if (found.answered_task_id !== task.id)
+        throw new BadInputError('answersReportId', 'The answered report is not a report of this task');
+      if (found.answered_state !== ReportState.RETURNED)
+        throw new BadInputError('answersReportId', 'Only a returned report can be answered');
+    }
+    return { input, clean, flaggedReassigned };
+  }
+
+  /**
+   * Stores checked reports in one statement: the reports, their indicator values and their audit
+   * events (the change-log rows the derived worker applies follow by trigger). Updates no shared row. A report
+   * id that a concurrent transaction stored first answers with that report (`created: false`).
+   */
+  async store(tx: EntityManager, viewer: Viewer, ready: ReadyReport[]): Promise<StoredReport[]> {
+    if (!ready.length) return [];
+    const chainKey = chainKeyFor(viewer.unitPath);
+    const at = new Date(Math.floor(Date.now())).toISOString();
+    const rows = await tx.execute<Record<string, unknown>[]>(
+      `with input as (
+         select * from jsonb_to_recordset(?::jsonb) as e(id uuid, task_id uuid, percent float8, narrative text,
+           has_obstacles boolean, obstacles text, written_at timestamptz, answers_report_id uuid, flagged_reassigned boolean,
+           indicator_ids uuid[], vals float8[], audit jsonb)
+       ), report as (
+         insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
+           obstacles, written_at, answers_report_id, flagged_reassigned)
+         select id, task_id, ?, ?, ?, percent, narrative, has_obstacles, obstacles, written_at, answers_report_id, flagged_reassigned
+           from input order by id
+         on conflict (id) do nothing returning *
+       ), report_values as (
+         insert into report_indicator_value (report_id, indicator_id, value)
+         select i.id, v.indicator_id, v.value
+           from input i join report r on r.id = i.id, unnest(i.indicator_ids, i.vals) as v(indicator_id, value)
+       ), audit as (
+         insert into audit_event (chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
+           action, entity_type, entity_id, after)
+         select ?, ?::timestamptz, ?::uuid, ?, ?::uuid, ?, 'report.submit', 'ProgressReport', r.id::text, i.audit
+           from report r join input i on i.id = r.id order by r.id
+       )
+       select * from report`,
+      [
+        JSON.stringify(
+          ready.map(({ input, clean, flaggedReassigned }) => ({
+            id: input.id,
+            task_id: input.taskId,
+            percent: input.percent,
+            narrative: clean.narrative,
+            has_obstacles: input.hasObstacles,
+            obstacles: clean.obstacles,
+            written_at: clean.writtenAt.toISOString(),
+            answers_report_id: input.answersReportId ?? null,
+            flagged_reassigned: flaggedReassigned,
+            indicator_ids: clean.values.map((v) => v.indicatorId),
+            vals: clean.values.map((v) => v.value),
+            audit: {
+              taskId: input.taskId,
+              percent: input.percent,
+              values: clean.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+              hasObstacles: input.hasObstacles,
+              writtenAt: clean.writtenAt.toISOString(),
+              answersReportId: input.answersReportId ?? null,
+              flaggedReassigned,
+            },
+          })),
+        ),
+        viewer.unitId,
+        viewer.unitPath,
+        viewer.accountId,
+        chainKey,
+        at,
+        viewer.accountId,
+        viewer.username,
+        viewer.unitId,
+        viewer.unitPath,
+      ],
+    );
+    const inserted = new Map(rows.map((r) => [r.id as string, tx.map(ProgressReport, r)]));
+    const lost = ready.filter((r) => !inserted.has(r.input.id)).map((r) => r.input.id);
+    // Lost a race to a concurrent transaction that stored the same id: answer with its report.
+    const winners = lost.length
+      ? new Map((await tx.find(ProgressReport, { id: { $in: lost } }, { refresh: true })).map((r) => [r.id, r]))
+      : new Map<string, ProgressReport>();
+    return ready.map(({ input }) => {
+      const report = inserted.get(input.id);
+      if (report) return { report, created: true };
+      try {
+        return { report: this.replayed(viewer, winners.get(input.id)!), created: false };
+      } catch (error) {
+        return { error: error as AppError, created: false };
+      }
+    });
   }
 
   /** Approves a submitted report; the task's progress and indicators follow it, up the tree. */
@@ -341,25 +409,8 @@ export class ReportService {
         after: { state, comment },
         unitPath: report.unitPath,
       });
-      if (state === ReportState.APPROVED) await recomputeProgress(tx, task.id);
-      await this.notifications.notifyUnit(
-        tx,
-        report.unitPath,
-        state === ReportState.APPROVED
-          ? {
-              kind: NotificationKind.REPORT_APPROVED,
-              message: `Báo cáo cho nhiệm vụ «${task.title}» đã được duyệt`,
-              taskId: task.id,
-              reportId: report.id,
-            }
-          : {
-              kind: NotificationKind.REPORT_RETURNED,
-              message: `Báo cáo cho nhiệm vụ «${task.title}» bị trả lại: ${comment}`,
-              taskId: task.id,
-              reportId: report.id,
-            },
-        report.author.id,
-      );
+      // The task's progress up the tree and the reporting unit's notice follow in the derived
+      // worker: the state change appends its REVIEW change by trigger.
       return report;
     });
   }

@@ -13,18 +13,25 @@ export function syncHandlers(services: {
   notifications: NotificationService;
 }): SyncHandlers {
   return {
-    async createReport(em, viewer, e) {
-      await services.reports.submit(em, viewer, {
-        id: e.reportId,
-        taskId: e.taskId,
-        percent: e.percent,
-        values: (e.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
-        narrative: e.narrative ?? null,
-        hasObstacles: e.hasObstacles,
-        obstacles: e.obstacles ?? null,
-        writtenAt: e.writtenAt,
-        answersReportId: e.answersReportId ?? null,
-      });
+    checkReports(em, viewer, entries) {
+      return services.reports.check(
+        em,
+        viewer,
+        entries.map((e) => ({
+          id: e.reportId,
+          taskId: e.taskId,
+          percent: e.percent,
+          values: (e.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+          narrative: e.narrative ?? null,
+          hasObstacles: e.hasObstacles,
+          obstacles: e.obstacles ?? null,
+          writtenAt: e.writtenAt,
+          answersReportId: e.answersReportId ?? null,
+        })),
+      );
+    },
+    storeReports(em, viewer, ready) {
+      return services.reports.store(em, viewer, ready);
     },
     async updateTask(em, viewer, e) {
       const fields: Record<string, string | null> = {};

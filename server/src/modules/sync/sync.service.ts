@@ -1,4 +1,5 @@
 import {
+  TransactionPropagation,
   CheckConstraintViolationException,
   ForeignKeyConstraintViolationException,
   IsolationLevel,
@@ -8,6 +9,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, BadInputError, ConflictError, ErrorCode } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
+import type { CheckedReport, ReadyReport, StoredReport } from '../reports/report.service.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../../common/ids.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
@@ -40,9 +42,12 @@ export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
 
-/** What applying one entry does; each runs inside the entry's own transaction (`em`). */
+/** What applying the entries does, inside the push's transaction (`em`). */
 export interface SyncHandlers {
-  createReport(em: EntityManager, viewer: Viewer, entry: CreateReportEntry): Promise<void>;
+  /** The checks of a batch of report entries; stores nothing. */
+  checkReports(em: EntityManager, viewer: Viewer, entries: CreateReportEntry[]): Promise<CheckedReport[]>;
+  /** Stores checked reports set-based. */
+  storeReports(em: EntityManager, viewer: Viewer, ready: ReadyReport[]): Promise<StoredReport[]>;
   /** Returns the task version the edit produced; throws ConflictError on a stale base version. */
   updateTask(em: EntityManager, viewer: Viewer, entry: UpdateTaskEntry): Promise<{ version: number }>;
   markNotificationRead(em: EntityManager, viewer: Viewer, entry: MarkNotificationReadEntry): Promise<void>;
@@ -322,8 +327,10 @@ export class SyncService {
   // ---- push ------------------------------------------------------------------------------------
 
   /**
-   * Applies a batch of outbox entries in order, each in its own transaction together with the
-   * record of its id, and answers per entry. A refused entry never stops the ones behind it.
+   * Applies a batch of outbox entries in one transaction, each at most once, and answers per
+   * entry. Reports go in set-based (a fixed number of statements whatever their number); task
+   * edits and notification reads each run in a savepoint, so a refused entry never stops the
+   * ones behind it. Should the batch fail as a whole, each entry is tried again on its own.
    */
   async push(
     em: EntityManager,
@@ -337,80 +344,153 @@ export class SyncService {
       throw new BadInputError('entries', `at most ${MAX_PUSH_ENTRIES} entries per push`);
     }
     const skewMs = clockSkew(input.clientTime ?? null, new Date());
+    const results = new Map<OutboxEntryInput, OutboxEntryResultType>();
     const seen = new Set<string>();
-    const results: OutboxEntryResultType[] = [];
+    const valid: OutboxEntryInput[] = [];
     for (const entry of input.entries) {
-      if (seen.has(entry.id)) {
-        results.push(
-          result(entry.id, OutboxEntryStatus.REJECTED, {
-            code: ErrorCode.BAD_USER_INPUT,
-            field: 'id',
-            reason: 'entry sent twice in one batch',
-          }),
-        );
-        continue;
-      }
-      seen.add(entry.id);
-      results.push(await this.applyEntry(em, viewer, input.clientId, entry, skewMs));
+      const problem = shapeProblem(entry, seen);
+      if (problem) results.set(entry, problem);
+      else valid.push(entry);
     }
-    const applied = results.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
-    const rejected = results.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
+    let batch: Map<OutboxEntryInput, OutboxEntryResultType>;
+    try {
+      batch = await em.fork().transactional((tx) => this.applyBatch(tx, viewer, input.clientId, valid, skewMs));
+    } catch (error) {
+      this.logger?.warn('sync batch failed; applying its entries one by one', { error });
+      batch = new Map();
+      for (const entry of valid)
+        batch.set(
+          entry,
+          await em
+            .fork()
+            .transactional((tx) => this.applyBatch(tx, viewer, input.clientId, [entry], skewMs))
+            .then((r) => r.get(entry)!)
+            .catch((e: unknown) => this.failure(em, entry, e)),
+        );
+    }
+    for (const [entry, r] of batch) results.set(entry, r);
+    const ordered = input.entries.map((e) => results.get(e)!);
+    const applied = ordered.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
+    const rejected = ordered.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
     await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'push', applied, rejected);
-    return { updateRequired: false, results };
+    return { updateRequired: false, results: ordered };
   }
 
-  private async applyEntry(
-    em: EntityManager,
+  private async applyBatch(
+    tx: EntityManager,
+    viewer: Viewer,
+    clientId: string,
+    entries: OutboxEntryInput[],
+    skewMs: number,
+  ): Promise<Map<OutboxEntryInput, OutboxEntryResultType>> {
+    const results = new Map<OutboxEntryInput, OutboxEntryResultType>();
+    const reports = entries.filter((e) => e.kind === OutboxKind.CREATE_REPORT);
+    const checked = await this.handlers.checkReports(
+      tx,
+      viewer,
+      reports.map((e) => ({ ...e.createReport!, writtenAt: deviceTime(e.createReport!.writtenAt, skewMs) })),
+    );
+    // Refused report entries are answered and not recorded: the device may send them again.
+    const accepted: OutboxEntryInput[] = [];
+    reports.forEach((entry, i) => {
+      const c = checked[i]!;
+      if (c.error) results.set(entry, this.refusal(entry, c.error));
+      else accepted.push(entry);
+    });
+    const fresh = await this.recordApplied(tx, viewer, clientId, accepted);
+    for (const entry of accepted) if (!fresh.has(entry.id)) results.set(entry, await this.replay(tx, viewer, entry));
+    const toStore = accepted.filter((e) => fresh.has(e.id));
+    const ready = toStore
+      .map((e) => checked[reports.indexOf(e)]!)
+      .filter((c) => c.ready)
+      .map((c) => c.ready!);
+    const stored = await this.handlers.storeReports(tx, viewer, ready);
+    const storedById = new Map(ready.map((r, i) => [r.input.id, stored[i]!]));
+    const undo: string[] = [];
+    for (const entry of toStore) {
+      const s = storedById.get(entry.createReport!.reportId);
+      if (s?.error) {
+        results.set(entry, this.refusal(entry, s.error));
+        undo.push(entry.id);
+      } else results.set(entry, result(entry.id, OutboxEntryStatus.APPLIED));
+    }
+    if (undo.length) await tx.execute(`delete from sync_applied_entry where id = any(?::uuid[])`, [pgArray(undo)]);
+
+    for (const entry of entries) {
+      if (entry.kind === OutboxKind.CREATE_REPORT) continue;
+      try {
+        results.set(
+          entry,
+          await tx.transactional((sp) => this.applyOne(sp, viewer, clientId, entry), {
+            propagation: TransactionPropagation.NESTED,
+          }),
+        );
+      } catch (error) {
+        results.set(entry, await this.failure(tx, entry, error));
+      }
+    }
+    return results;
+  }
+
+  /** Records the entries as applied; returns the ids recorded now (the others were already). */
+  private async recordApplied(
+    tx: EntityManager,
+    viewer: Viewer,
+    clientId: string,
+    entries: OutboxEntryInput[],
+  ): Promise<Set<string>> {
+    if (!entries.length) return new Set();
+    // In id order, so two pushes sharing entries take the key locks in the same order. The
+    // primary key serialises two attempts at one entry: the second waits for the first to
+    // commit (then finds it) or roll back (then records it).
+    const rows = await tx.execute<{ id: string }[]>(
+      `insert into sync_applied_entry (id, account_id, client_id, kind, result)
+       select id, ?, ?, kind, '{}'::jsonb from unnest(?::uuid[], ?::varchar[]) as e(id, kind) order by id
+       on conflict (id) do nothing returning id`,
+      [viewer.accountId, clientId, pgArray(entries.map((e) => e.id)), `{${entries.map((e) => e.kind).join(',')}}`],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** The answer to an entry whose id was recorded before: its own replay, or someone else's id. */
+  private async replay(tx: EntityManager, viewer: Viewer, entry: OutboxEntryInput): Promise<OutboxEntryResultType> {
+    const [prior] = await tx.execute<{ account_id: string; result: { version?: number | null } }[]>(
+      `select account_id, result from sync_applied_entry where id = ?`,
+      [entry.id],
+    );
+    if (!prior || prior.account_id !== viewer.accountId) {
+      return result(entry.id, OutboxEntryStatus.REJECTED, {
+        code: ErrorCode.BAD_USER_INPUT,
+        field: 'id',
+        reason: 'this entry id is already used',
+      });
+    }
+    return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
+  }
+
+  /** A task edit or a notification read, in its own savepoint. */
+  private async applyOne(
+    tx: EntityManager,
     viewer: Viewer,
     clientId: string,
     entry: OutboxEntryInput,
-    skewMs: number,
   ): Promise<OutboxEntryResultType> {
-    try {
-      assertUuid('id', entry.id);
-      const payloadProblem = checkPayload(entry);
-      if (payloadProblem) throw new BadInputError(payloadProblem, `${entry.kind} needs exactly its own payload`);
-      return await em.fork().transactional(async (tx) => {
-        // The primary key serialises two attempts at the same entry: the second waits here
-        // until the first commits (then answers ALREADY_APPLIED) or rolls back (then applies).
-        const inserted = await tx.execute<{ id: string }[]>(
-          `insert into sync_applied_entry (id, account_id, client_id, kind, result) values (?, ?, ?, ?, '{}'::jsonb)
-           on conflict (id) do nothing returning id`,
-          [entry.id, viewer.accountId, clientId, entry.kind],
-        );
-        if (!inserted.length) {
-          const [prior] = await tx.execute<{ account_id: string; result: { version?: number | null } }[]>(
-            `select account_id, result from sync_applied_entry where id = ?`,
-            [entry.id],
-          );
-          if (!prior || prior.account_id !== viewer.accountId) {
-            return result(entry.id, OutboxEntryStatus.REJECTED, {
-              code: ErrorCode.BAD_USER_INPUT,
-              field: 'id',
-              reason: 'this entry id is already used',
-            });
-          }
-          return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
-        }
-        let version: number | null = null;
-        if (entry.kind === OutboxKind.CREATE_REPORT) {
-          const report = entry.createReport!;
-          await this.handlers.createReport(tx, viewer, { ...report, writtenAt: deviceTime(report.writtenAt, skewMs) });
-        } else if (entry.kind === OutboxKind.UPDATE_TASK)
-          version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
-        else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
-        await tx.flush();
-        // A replay answers the version an edit produced; a report has none, and '{}' says so already.
-        if (version !== null)
-          await tx.execute(`update sync_applied_entry set result = ?::jsonb where id = ?`, [
-            JSON.stringify({ version }),
-            entry.id,
-          ]);
-        return result(entry.id, OutboxEntryStatus.APPLIED, { version });
-      });
-    } catch (error) {
-      return this.failure(em, entry, error);
-    }
+    const fresh = await this.recordApplied(tx, viewer, clientId, [entry]);
+    if (!fresh.has(entry.id)) return this.replay(tx, viewer, entry);
+    let version: number | null = null;
+    if (entry.kind === OutboxKind.UPDATE_TASK) version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
+    else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
+    await tx.flush();
+    // A replay answers the version an edit produced; '{}' says there is none.
+    if (version !== null)
+      await tx.execute(`update sync_applied_entry set result = ?::jsonb where id = ?`, [JSON.stringify({ version }), entry.id]);
+    return result(entry.id, OutboxEntryStatus.APPLIED, { version });
+  }
+
+  private refusal(entry: OutboxEntryInput, error: AppError): OutboxEntryResultType {
+    const field = typeof error.extensions.field === 'string' ? error.extensions.field : null;
+    const code = error instanceof ConflictError ? ErrorCode.CONFLICT : error.code;
+    return result(entry.id, OutboxEntryStatus.REJECTED, { code, field, reason: error.message });
   }
 
   private async failure(em: EntityManager, entry: OutboxEntryInput, error: unknown): Promise<OutboxEntryResultType> {
@@ -509,6 +589,31 @@ function result(
   extra: Partial<Omit<OutboxEntryResultType, 'id' | 'status'>> = {},
 ): OutboxEntryResultType {
   return { id, status, code: null, field: null, reason: null, version: null, serverTask: null, ...extra };
+}
+
+/** An entry refused before anything is read: a bad id, a repeated id, or the wrong payload. */
+function shapeProblem(entry: OutboxEntryInput, seen: Set<string>): OutboxEntryResultType | null {
+  try {
+    assertUuid('id', entry.id);
+  } catch (error) {
+    const e = error as AppError;
+    return result(entry.id, OutboxEntryStatus.REJECTED, { code: e.code, field: 'id', reason: e.message });
+  }
+  if (seen.has(entry.id))
+    return result(entry.id, OutboxEntryStatus.REJECTED, {
+      code: ErrorCode.BAD_USER_INPUT,
+      field: 'id',
+      reason: 'entry sent twice in one batch',
+    });
+  seen.add(entry.id);
+  const payload = checkPayload(entry);
+  if (payload)
+    return result(entry.id, OutboxEntryStatus.REJECTED, {
+      code: ErrorCode.BAD_USER_INPUT,
+      field: payload,
+      reason: `${entry.kind} needs exactly its own payload`,
+    });
+  return null;
 }
 
 function checkPayload(e: OutboxEntryInput): string | null {

@@ -36,7 +36,7 @@ import {
   type UpdateTaskInput,
 } from './task.inputs.js';
 import { countableFromRollups, countFromRollups } from './task-count.js';
-import { recomputeProgress } from './task-progress.js';
+import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
 import { taskFields, taskView } from './task.view.js';
 
@@ -175,7 +175,7 @@ export class TaskService {
         after: { ...taskFields(task), parentId: parent?.id ?? null, planId: plan.id, coordinatingUnitIds: coordinatorIds },
       });
       await this.notifyAssigned(tx, task);
-      if (parent) await recomputeProgress(tx, parent.id);
+      if (parent) await appendChanges(tx, [{ kind: 'PROGRESS', taskId: parent.id }]);
       return task;
     });
   }
@@ -230,7 +230,7 @@ export class TaskService {
         before: pick(before, changed),
         after: { ...Object.fromEntries(changed), version: task.version },
       });
-      if (weightChanged && parent) await recomputeProgress(tx, parent.id);
+      if (weightChanged && parent) await appendChanges(tx, [{ kind: 'PROGRESS', taskId: parent.id }]);
       return task;
     });
   }
@@ -341,7 +341,7 @@ export class TaskService {
         before: { state: TaskState.OPEN },
         after: { state: TaskState.CANCELLED, reason, cancelledBelow: below.map((b) => b.id), version: task.version },
       });
-      if (task.parent) await recomputeProgress(tx, task.parent.id);
+      if (task.parent) await appendChanges(tx, [{ kind: 'PROGRESS', taskId: task.parent.id }]);
       return task;
     });
   }

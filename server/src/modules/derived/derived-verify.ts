@@ -1,0 +1,167 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface DerivedDifference {
+  check: string;
+  /** How many rows differ. */
+  count: number;
+  /** A few of them, as "key: stored → expected". */
+  examples: string[];
+}
+
+export interface DerivedVerification {
+  checks: number;
+  differences: DerivedDifference[];
+}
+
+/** Floats summed in a different order differ in the last bits; the checks compare to 1e-6. */
+const r6 = (x: string) => `round((${x})::numeric, 6)`;
+
+const TASK_ROLLUP_EXPECTED = `
+  select p as unit_path, resolution_id, kind, due_month, started, done_week, count(*)::int as n, ${r6('sum(progress)')} as progress_sum
+    from (select unnest(rollup_paths(lead_unit_path)) p, resolution_id, progress,
+            case when state = 'CANCELLED' then 'CANCELLED'
+                 when state = 'COMPLETED' then case when due_on is not null and (completed_at at time zone 'Asia/Ho_Chi_Minh')::date > due_on then 'LATE' else 'ON_TIME' end
+                 else 'OPEN' end kind,
+            case when state = 'OPEN' then date_trunc('month', due_on)::date end due_month,
+            state = 'OPEN' and (progress > 0 or last_report_at is not null) started,
+            case when state = 'COMPLETED' then date_trunc('week', completed_at at time zone 'Asia/Ho_Chi_Minh')::date end done_week
+          from task) x
+   group by 1, 2, 3, 4, 5, 6`;
+
+const TASK_ROLLUP_STORED = `
+  select unit_path, resolution_id, kind, due_month, started, done_week, n, ${r6('progress_sum')} as progress_sum
+    from task_rollup where n <> 0`;
+
+const INDICATOR_ROLLUP_EXPECTED = `
+  select p as unit_path, resolution_id, count(*)::int as n, count(a)::int as n_with_value, (count(*) filter (where ok))::int as n_achieved,
+         ${r6('coalesce(sum(a), 0)')} as achievement_sum
+    from (select unnest(rollup_paths(t.lead_unit_path)) p, t.resolution_id,
+            indicator_achievement(i.baseline, i.target, i.current_value, i.direction) a,
+            i.current_value is not null and ((i.direction = 'HIGHER_IS_BETTER' and i.current_value >= i.target)
+              or (i.direction = 'LOWER_IS_BETTER' and i.current_value <= i.target)) ok
+          from indicator i join task t on t.id = i.task_id where t.state <> 'CANCELLED') x
+   group by 1, 2`;
+
+const INDICATOR_ROLLUP_STORED = `
+  select unit_path, resolution_id, n, n_with_value, n_achieved, ${r6('achievement_sum')} as achievement_sum
+    from indicator_rollup where n <> 0`;
+
+const REPORT_ROLLUP_EXPECTED = `
+  select p as unit_path, resolution_id, wk as week, count(*)::int as n, (count(*) filter (where has_obstacles))::int as n_obstacles,
+         ${r6('sum(lag)')} as lag_sum_seconds, ${r6('max(lag)')} as lag_max_seconds, (count(*) filter (where lag > 86400))::int as n_lagged,
+         max(received_at) as last_received_at
+    from (select unnest(rollup_paths(r.unit_path)) p, t.resolution_id, r.has_obstacles, r.received_at,
+            date_trunc('week', r.received_at at time zone 'Asia/Ho_Chi_Minh')::date wk,
+            greatest(0, extract(epoch from r.received_at - r.written_at))::float8 lag
+          from progress_report r join task t on t.id = r.task_id) x
+   group by 1, 2, 3`;
+
+const REPORT_ROLLUP_STORED = `
+  select unit_path, resolution_id, week, n, n_obstacles, ${r6('lag_sum_seconds')} as lag_sum_seconds,
+         ${r6('lag_max_seconds')} as lag_max_seconds, n_lagged, last_received_at
+    from report_rollup`;
+
+const REPORT_STATE_EXPECTED = `
+  select a.task_id, l.id as latest_report_id, l.received_at as latest_received_at, l.state as latest_state,
+         l.has_obstacles as latest_has_obstacles, a.n, ${r6('a.sx')} as sx, ${r6('a.sy')} as sy, ${r6('a.sxx')} as sxx,
+         ${r6('a.sxy')} as sxy, ${r6('a.min_x')} as min_x, ${r6('a.max_x')} as max_x
+    from (select task_id, count(*)::int n, sum(report_x(written_at)) sx, sum(percent) sy, sum(report_x(written_at) ^ 2) sxx,
+                 sum(report_x(written_at) * percent) sxy, min(report_x(written_at)) min_x, max(report_x(written_at)) max_x
+            from progress_report group by task_id) a
+    join lateral (select r.id, r.received_at, r.state, r.has_obstacles from progress_report r where r.task_id = a.task_id
+                   order by r.received_at desc, r.id desc limit 1) l on true`;
+
+const REPORT_STATE_STORED = `
+  select task_id, latest_report_id, latest_received_at, latest_state, latest_has_obstacles, n, ${r6('sx')} as sx, ${r6('sy')} as sy,
+         ${r6('sxx')} as sxx, ${r6('sxy')} as sxy, ${r6('min_x')} as min_x, ${r6('max_x')} as max_x
+    from task_report_state`;
+
+/** Per task, what its own rows say its derived fields must be (one level of the tree at a time). */
+const TASK_FIELDS = `
+  with kids as (
+    select parent_id, sum(weight * progress) / nullif(sum(weight), 0) as mean, count(*) as n
+      from task where parent_id is not null and state <> 'CANCELLED' group by parent_id
+  ), approved as (
+    select distinct on (task_id) task_id, percent
+      from progress_report where state = 'APPROVED' order by task_id, written_at desc, received_at desc
+  ), latest as (
+    select task_id, max(received_at) as at from progress_report group by task_id
+  )
+  select t.id, t.progress, t.state, t.last_report_at,
+         case when k.n is not null then least(100, greatest(0, round(k.mean::numeric, 2)))::float8
+              else coalesce(a.percent, 0) end as expected_progress,
+         l.at as expected_last_report_at
+    from task t
+    left join kids k on k.parent_id = t.id
+    left join approved a on a.task_id = t.id
+    left join latest l on l.task_id = t.id`;
+
+const INDICATOR_VALUES = `
+  select i.id, i.current_value,
+         (select v.value from report_indicator_value v join progress_report r on r.id = v.report_id
+           where v.indicator_id = i.id and r.state = 'APPROVED' order by r.written_at desc, r.received_at desc limit 1) as expected
+    from indicator i`;
+
+/**
+ * Recomputes every derived table and field from the base tables and lists what differs from
+ * what is stored. Run it with the change log drained, or pending changes show as differences.
+ */
+export async function verifyDerived(em: EntityManager): Promise<DerivedVerification> {
+  const conn = em.getConnection();
+  const differences: DerivedDifference[] = [];
+  const compare = async (check: string, stored: string, expected: string, key: string) => {
+    const rows = await conn.execute<{ side: string; k: string; v: string }[]>(
+      `with s as (${stored}), e as (${expected}),
+            only_s as (select * from s except select * from e),
+            only_e as (select * from e except select * from s)
+       select 'stored' as side, ${key} as k, row_to_json(only_s)::text as v from only_s
+       union all
+       select 'expected', ${key}, row_to_json(only_e)::text from only_e
+       order by 2, 1`,
+    );
+    if (rows.length)
+      differences.push({
+        check,
+        count: new Set(rows.map((r) => r.k)).size,
+        examples: rows.slice(0, 10).map((r) => `${r.side} ${r.v}`),
+      });
+  };
+  await compare('task_rollup', TASK_ROLLUP_STORED, TASK_ROLLUP_EXPECTED, `unit_path || ' ' || resolution_id`);
+  await compare('indicator_rollup', INDICATOR_ROLLUP_STORED, INDICATOR_ROLLUP_EXPECTED, `unit_path || ' ' || resolution_id`);
+  await compare(
+    'report_rollup',
+    REPORT_ROLLUP_STORED,
+    REPORT_ROLLUP_EXPECTED,
+    `unit_path || ' ' || resolution_id || ' ' || week`,
+  );
+  await compare('task_report_state', REPORT_STATE_STORED, REPORT_STATE_EXPECTED, `task_id::text`);
+
+  const fields = async (check: string, sql: string, describe: string) => {
+    const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from (${sql}) x`);
+    if (n) {
+      const examples = await conn.execute<{ d: string }[]>(`select ${describe} as d from (${sql}) x limit 10`);
+      differences.push({ check, count: n, examples: examples.map((e) => e.d) });
+    }
+  };
+  await fields(
+    'task.progress',
+    `select * from (${TASK_FIELDS}) f where f.state <> 'CANCELLED' and abs(f.progress - f.expected_progress) > 0.011`,
+    `id || ': ' || progress || ' → ' || expected_progress`,
+  );
+  await fields(
+    'task.state',
+    `select * from (${TASK_FIELDS}) f where f.state <> 'CANCELLED' and (f.state = 'COMPLETED') <> (f.progress >= 100)`,
+    `id || ': ' || state || ' at progress ' || progress`,
+  );
+  await fields(
+    'task.last_report_at',
+    `select * from (${TASK_FIELDS}) f where f.last_report_at is distinct from f.expected_last_report_at`,
+    `id || ': ' || coalesce(last_report_at::text, 'null') || ' → ' || coalesce(expected_last_report_at::text, 'null')`,
+  );
+  await fields(
+    'indicator.current_value',
+    `select * from (${INDICATOR_VALUES}) v where v.current_value is distinct from v.expected`,
+    `id || ': ' || coalesce(current_value::text, 'null') || ' → ' || coalesce(expected::text, 'null')`,
+  );
+  return { checks: 8, differences };
+}
