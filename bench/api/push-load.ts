@@ -9,6 +9,7 @@
  * errors, and the derived lag: for every change the worker applied during the run, the time from
  * its commit to the batch that applied it. `--verify` runs derived:verify and audit:verify after.
  */
+import 'reflect-metadata';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit-verify.js';

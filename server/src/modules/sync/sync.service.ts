@@ -354,7 +354,9 @@ export class SyncService {
     }
     let batch: Map<OutboxEntryInput, OutboxEntryResultType>;
     try {
-      batch = await em.fork().transactional((tx) => this.applyBatch(tx, viewer, input.clientId, valid, skewMs));
+      batch = valid.length
+        ? await em.fork().transactional((tx) => this.applyBatch(tx, viewer, input.clientId, valid, skewMs))
+        : new Map();
     } catch (error) {
       this.logger?.warn('sync batch failed; applying its entries one by one', { error });
       batch = new Map();
