@@ -71,11 +71,13 @@ describe('audit chain', () => {
 
   it('appends events unsealed and the derived worker seals them in order, once', async () => {
     const unit = await buildUnit(t.em(), { parent: tree.central });
+    await t.app.derived.stop();
     await append(unit.path, 3);
     const before = await verifyAuditChains(t.em());
     expect(before.problems).toEqual([]);
     expect(before.unsealed).toBeGreaterThanOrEqual(3);
     await t.drain();
+    t.app.derived.start();
     const rows = await eventIds(chainKeyFor(unit.path));
     expect(rows.map((r) => r.chain_seq)).toEqual(['1', '2', '3']);
     expect((await verifyAuditChains(t.em())).unsealed).toBe(0);
