@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -46,12 +47,15 @@ export async function createTestDatabase(): Promise<string> {
   return withDatabase(adminUrl, name);
 }
 
-/** The real app on a real port against its own database. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** The real app on a real port against its own database; `logs` receives its log lines. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logs?: DestinationStream } = {},
+): Promise<TestApp> {
   const databaseUrl = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: '/tmp/resolute-test-data', ...env });
   const orm = await MikroORM.init(ormOptions(databaseUrl));
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { destination: options.logs });
   const app = await createApp({ config, orm, logger, secret: randomBytes(32).toString('hex') });
   const server = http.createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
