@@ -65,7 +65,7 @@ export async function startServer(): Promise<RunningServer> {
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const m = output.match(/"msg":"listening".*?"url":"(http:\/\/localhost:\d+\/)"/);
+      const m = output.match(/"url":"(http:\/\/localhost:\d+\/)".*?"msg":"listening"/);
       if (m) {
         clearInterval(timer);
         resolve(m[1]!.replace('localhost', '127.0.0.1'));
@@ -77,7 +77,7 @@ export async function startServer(): Promise<RunningServer> {
   });
   if (!databaseUrl) {
     // The embedded PostgreSQL the server started in DATA_DIR: its port is logged, its password kept there.
-    const port = output.match(/"msg":"embedded PostgreSQL started".*?"port":(\d+)/)?.[1];
+    const port = output.match(/"port":(\d+).*?"msg":"embedded PostgreSQL started"/)?.[1];
     const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8').catch(() => '')).trim();
     if (port && password) databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/resolute`;
   }

@@ -9,11 +9,15 @@ import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { AppError } from './common/errors.js';
-import type { Logger } from './common/logger.js';
+import { adaptPino, type AppLogger, type Logger } from './common/logger.js';
+import { createMetrics, httpMetrics, metricsEndpoint, requestMetrics, type Metrics } from './common/metrics.js';
+import { registerPoolMetrics } from './db/pool-metrics.js';
 import { createLoaders, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
+import { metricsPlugin } from './graphql/metrics.plugin.js';
 import { queryLimitsPlugin } from './graphql/protection.js';
 import { createSchema } from './graphql/schema.js';
 import { viewerFromToken } from './modules/accounts/viewer.loader.js';
@@ -26,7 +30,7 @@ import { publicRoutes } from './modules/publication/public.routes.js';
 export interface AppDeps {
   config: Config;
   orm: MikroORM;
-  logger: Logger;
+  logger: AppLogger;
   /** Secret for access tokens, resolved by the caller (configuration or the data directory). */
   secret: string;
 }
@@ -37,6 +41,8 @@ export interface App {
   services: Services;
   /** The derived-data worker: runs here when this process is elected. */
   derived: DerivedWorker;
+  /** This app's Prometheus registry; `metrics.registerGauge` adds a gauge read at each scrape. */
+  metrics: Metrics;
   /** Stops GraphQL; the HTTP server and the database belong to the caller. */
   stop(): Promise<void>;
 }
@@ -47,6 +53,13 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   const services = createServices(config, secret, logger);
   const derived = new DerivedWorker(orm, logger);
   const production = config.env === 'production';
+  const metrics = createMetrics();
+  registerPoolMetrics(metrics, orm);
+  metrics.registerGauge(
+    'resolute_derived_lag_seconds',
+    'Age of the oldest change the derived-data worker has not applied',
+    async () => (await derived.health()).lagSeconds,
+  );
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: formatError(logger),
@@ -69,6 +82,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
           };
         },
       },
+      metricsPlugin(metrics),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -79,23 +93,28 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
+  // One line per request when it ends; lines logged while serving it carry its id.
+  app.use(
+    pinoHttp({
+      logger: logger.pino,
+      genReqId(req, res) {
+        const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 64);
+        res.setHeader('x-request-id', requestId);
+        return requestId;
+      },
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'requestId' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // The status is what matters; the security headers would repeat a kilobyte on every line.
+      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    }),
+  );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 64);
-    res.locals.requestId = requestId;
-    res.locals.logger = logger.child({ requestId });
-    res.setHeader('x-request-id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      (res.locals.logger as Logger).info('request', {
-        method: req.method,
-        path: req.originalUrl.split('?')[0],
-        status: res.statusCode,
-        ms: Math.round(ms * 10) / 10,
-      });
-    });
+    res.locals.requestId = String(req.id);
+    res.locals.logger = adaptPino(req.log);
     next();
   });
+  app.use(httpMetrics(metrics));
 
   // A first sync is ~6× smaller gzipped: on a weak signal that is most of its time.
   app.use(compression({ threshold: 1024 }));
@@ -128,6 +147,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
           services,
           config,
           logger: res.locals.logger as Logger,
+          metrics: requestMetrics(metrics, res),
           requestId: res.locals.requestId as string,
           ip: req.ip ?? '',
           userAgent: req.headers['user-agent'] ?? null,
@@ -139,6 +159,9 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   app.use('/files', attachmentRoutes(orm, services));
   app.use('/api/exports', exportRoutes(orm, services));
   app.use('/api/public', publicRoutes(orm, services));
+  // Never public: on the main port only behind METRICS_TOKEN (METRICS_PORT has its own listener).
+  const metricsHere = metricsEndpoint(metrics, { token: config.metrics.token, enabled: config.metrics.token !== undefined });
+  app.get('/metrics', (req, res, next) => void metricsHere(req, res).catch(next));
 
   serveWebApp(app, config.webDist);
 
@@ -175,6 +198,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     schema,
     services,
     derived,
+    metrics,
     async stop() {
       await derived.stop();
       await apollo.stop();

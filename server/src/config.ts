@@ -74,6 +74,8 @@ export interface Config {
   webDist: string;
   warnings: WarningThresholds;
   warningSnapshot: WarningSnapshotSettings;
+  /** /metrics on its own port, or on the main port behind the token; neither: no /metrics. */
+  metrics: { port: number | undefined; token: string | undefined };
 }
 
 type Reader<T> = (raw: string) => T;
@@ -285,6 +287,19 @@ export const configSpec = {
     read: integer(1, 1440),
     fallback: () => 30,
   },
+  METRICS_PORT: {
+    description: 'Port of a separate listener serving only /metrics (unset: none; 0: any free port)',
+    read: integer(0, 65535),
+    fallback: () => undefined as number | undefined,
+  },
+  METRICS_TOKEN: {
+    description: 'Bearer token for /metrics, at least 16 characters; set alone, /metrics is served on PORT behind it',
+    read: (raw: string) => {
+      if (raw.length < 16) throw new Error('must be at least 16 characters long');
+      return raw;
+    },
+    fallback: () => undefined as string | undefined,
+  },
 } satisfies Record<string, Spec<unknown>>;
 
 type SpecValue<K extends keyof typeof configSpec> = ReturnType<(typeof configSpec)[K]['fallback']>;
@@ -343,6 +358,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reviewWaitDays: get('WARN_REVIEW_DAYS'),
     },
     warningSnapshot: { minTasks: get('WARN_SNAPSHOT_MIN_TASKS'), minutes: get('WARN_SNAPSHOT_MINUTES') },
+    metrics: { port: get('METRICS_PORT'), token: get('METRICS_TOKEN') },
   };
   if (env === 'production' && !config.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
@@ -352,6 +368,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env === 'production' && !config.databaseUrl) {
     problems.push('DATABASE_URL is required when NODE_ENV=production');
+  }
+  if (config.metrics.port && config.metrics.port === config.port) {
+    problems.push('METRICS_PORT must differ from PORT');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

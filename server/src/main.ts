@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { localDay } from './common/dates.js';
 import { createLogger } from './common/logger.js';
+import { metricsListener } from './common/metrics.js';
 import { connectDatabase } from './db/database.js';
 import { resolveSecret } from './db/secret.js';
 import { seedIfEmpty } from './db/seed/seed.js';
@@ -18,7 +19,11 @@ try {
   }
   throw error;
 }
-const logger = createLogger(config.logLevel, { service: 'resolute' });
+// Pretty lines for a person at a terminal in development; JSON lines for everything else.
+const logger = createLogger(config.logLevel, {
+  base: { service: 'resolute' },
+  pretty: config.env === 'development' && process.stdout.isTTY,
+});
 const db = await connectDatabase(config, logger);
 if (config.seedDemo) await seedIfEmpty(db.orm.em.fork(), logger, { demo: true, print: true });
 const app = await createApp({ config, orm: db.orm, logger, secret: await resolveSecret(config) });
@@ -30,6 +35,13 @@ server.listen(config.port, config.host, () => {
   if (process.stdout.isTTY || config.env === 'development') {
     console.log(`\n  Resolute is running: http://localhost:${port}/  (GraphQL: http://localhost:${port}/graphql)\n`);
   }
+});
+
+// Prometheus scrapes this process on its own port, away from the public one.
+const metricsServer =
+  config.metrics.port === undefined ? null : http.createServer(metricsListener(app.metrics, config.metrics.token));
+metricsServer?.listen(config.metrics.port, config.host, () => {
+  logger.info('metrics listening', { url: `http://localhost:${(metricsServer.address() as { port: number }).port}/metrics` });
 });
 
 // "Due soon" notices: hourly, idempotent per task and due date, so several processes may run it.
@@ -76,6 +88,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   await closed;
   clearTimeout(force);
+  metricsServer?.close();
   await app.stop();
   await db.close();
   logger.info('stopped');

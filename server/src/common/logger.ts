@@ -1,7 +1,12 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config.js';
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
+/**
+ * The logging surface the code calls: a message, then fields. A thin adapter over pino keeps the
+ * call sites as they were; errors go in a field (`{ error }`) and are written with their stack.
+ */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -10,24 +15,93 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-function serialise(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+/** A Logger that also hands out its pino instance, for pino-http. */
+export interface AppLogger extends Logger {
+  readonly pino: PinoLogger;
+  child(fields: Record<string, unknown>): AppLogger;
 }
 
-/** One JSON object a line on stdout, so any log shipper can read it. */
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
-    if (rank[at] < rank[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg, ...base };
-    for (const [k, v] of Object.entries(fields ?? {})) entry[k] = serialise(v);
-    process.stdout.write(`${JSON.stringify(entry)}\n`);
-  };
+export interface LoggerSettings {
+  /** Fields on every line (pid and hostname are pino's own). */
+  base?: Record<string, unknown>;
+  /** Where lines go; stdout when unset. Tests pass a stream to read them back. */
+  destination?: DestinationStream;
+  /** Colourised, one-line-per-entry output through pino-pretty, when it is installed. */
+  pretty?: boolean;
+}
+
+const SECRET_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'temporaryPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'activationCode',
+  'authorization',
+  'cookie',
+];
+
+/**
+ * What never reaches a log: credentials in request headers, and secret fields at the top of a
+ * log entry or one level down (`{ variables: { password } }`).
+ */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...SECRET_FIELDS.flatMap((key) => [key, `*.${key}`]),
+];
+
+/** pino options shared by every logger Resolute makes. */
+export function pinoOptions(level: LogLevel, base: Record<string, unknown> = {}): LoggerOptions {
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }),
+    level,
+    base: { pid: process.pid, hostname: os.hostname(), ...base },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Call sites name the error `error`; pino's own key is `err`. Both get the stack.
+    serializers: { err: stdSerializers.err, error: stdSerializers.err },
+    redact: { paths: redactedPaths, censor: '[redacted]' },
   };
+}
+
+/** JSON lines on stdout (pino's format, which log shippers read), or pretty lines in development. */
+export function createLogger(level: LogLevel, settings: LoggerSettings = {}): AppLogger {
+  const options = pinoOptions(level, settings.base);
+  if (settings.pretty && !settings.destination && prettyInstalled()) {
+    options.transport = {
+      target: 'pino-pretty',
+      options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+    };
+  }
+  return adaptPino(settings.destination ? pino(options, settings.destination) : pino(options));
+}
+
+/** The Logger interface over a pino logger (a request's `req.log`, for one). */
+export function adaptPino(log: PinoLogger): AppLogger {
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      if (fields) log[level](fields, msg);
+      else log[level](msg);
+    };
+  return {
+    pino: log,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (fields) => adaptPino(log.child(fields)),
+  };
+}
+
+/** pino-pretty is a development dependency: a production install does not have it. */
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }

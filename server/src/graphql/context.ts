@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Config } from '../config.js';
 import type { Logger } from '../common/logger.js';
+import type { RequestMetrics } from '../common/metrics.js';
 import { byIdLoader } from '../common/loaders.js';
 import { Account } from '../modules/accounts/account.entity.js';
 import { indicatorLoaders } from '../modules/indicators/indicator.loaders.js';
@@ -43,6 +44,8 @@ export interface Context {
   services: Services;
   config: Config;
   logger: Logger;
+  /** Records what resolvers report (sync outcomes) into the app's metrics. */
+  metrics: RequestMetrics;
   requestId: string;
   ip: string;
   userAgent: string | null;

@@ -69,7 +69,7 @@ beforeAll(async () => {
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const until = Date.now() + 60_000;
-  const listening = /"msg":"listening".*?"url":"http:\/\/localhost:(\d+)\/"/;
+  const listening = /"url":"http:\/\/localhost:(\d+)\/".*?"msg":"listening"/;
   while (!listening.test(output)) {
     if (Date.now() > until || child.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -54,17 +55,17 @@ export async function createTestDatabase(): Promise<string> {
 
 /**
  * The real app on a real port against its own database, or against `databaseUrl` when given (a
- * second process on the same database).
+ * second process on the same database, with the first one's `secret`); `logs` receives its log lines.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  on?: { databaseUrl: string; secret: string },
+  options: { logs?: DestinationStream; databaseUrl?: string; secret?: string } = {},
 ): Promise<TestApp> {
-  const databaseUrl = on?.databaseUrl ?? (await createTestDatabase());
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: '/tmp/resolute-test-data', ...env });
   const orm = await MikroORM.init(ormOptions(databaseUrl));
-  const logger = createLogger(config.logLevel);
-  const secret = on?.secret ?? randomBytes(32).toString('hex');
+  const logger = createLogger(config.logLevel, { destination: options.logs });
+  const secret = options.secret ?? randomBytes(32).toString('hex');
   const app = await createApp({ config, orm, logger, secret });
   const server = http.createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,13 +7,17 @@ import { SyncPullInput, SyncPullResultType, SyncPushInput, SyncPushResultType } 
 export class SyncResolver {
   @Authorized()
   @Query(() => SyncPullResultType, { description: 'One page of what changed in your view since the cursor (docs/SYNC.md)' })
-  syncPull(@Ctx() ctx: Context, @Arg('input', () => SyncPullInput) input: SyncPullInput) {
-    return ctx.services.sync.pull(ctx.em, requireViewer(ctx), input, ctx.userAgent);
+  async syncPull(@Ctx() ctx: Context, @Arg('input', () => SyncPullInput) input: SyncPullInput) {
+    const page = await ctx.services.sync.pull(ctx.em, requireViewer(ctx), input, ctx.userAgent);
+    ctx.metrics.syncPulled(page);
+    return page;
   }
 
   @Authorized()
   @Mutation(() => SyncPushResultType, { description: 'Applies outbox entries, each at most once, answering per entry' })
-  syncPush(@Ctx() ctx: Context, @Arg('input', () => SyncPushInput) input: SyncPushInput) {
-    return ctx.services.sync.push(ctx.em, requireViewer(ctx), input, ctx.userAgent);
+  async syncPush(@Ctx() ctx: Context, @Arg('input', () => SyncPushInput) input: SyncPushInput) {
+    const answer = await ctx.services.sync.push(ctx.em, requireViewer(ctx), input, ctx.userAgent);
+    ctx.metrics.syncPushed(input.entries, answer.results);
+    return answer;
   }
 }
