@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { eventHash, GENESIS_HASH } from './audit.service.js';
+import { GENESIS_HASH, rowHash, type AuditEventRow } from './audit.service.js';
 
 /** Why a chain is broken at its first bad link. */
 export type ChainProblemKind = 'EDITED' | 'MISSING' | 'BROKEN_LINK' | 'TRUNCATED';
@@ -25,20 +25,8 @@ export interface AuditVerification {
   problems: ChainProblem[];
 }
 
-interface Row {
-  id: string;
-  chain_key: string;
+interface Row extends AuditEventRow {
   chain_seq: string;
-  at: Date;
-  actor_account_id: string | null;
-  actor_username: string | null;
-  actor_unit_id: string | null;
-  actor_unit_path: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  before: unknown;
-  after: unknown;
   prev_hash: string;
   hash: string;
 }
@@ -108,21 +96,7 @@ async function verifyChain(
           `event ${expectedSeq}${seq - 1n > expectedSeq ? `–${seq - 1n}` : ''} is missing (deleted); the chain resumes at event ${seq} (id ${row.id})`,
         );
       }
-      const recomputed = eventHash({
-        chainKey: row.chain_key,
-        chainSeq: row.chain_seq,
-        at: new Date(row.at),
-        actorAccountId: row.actor_account_id,
-        actorUsername: row.actor_username,
-        actorUnitId: row.actor_unit_id,
-        actorUnitPath: row.actor_unit_path,
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        before: row.before,
-        after: row.after,
-        prevHash: row.prev_hash,
-      });
+      const recomputed = rowHash(row, row.chain_seq, row.prev_hash);
       if (recomputed !== row.hash) {
         return problem('EDITED', seq, row.id, `event ${seq} (id ${row.id}) no longer matches its hash: it was edited`);
       }

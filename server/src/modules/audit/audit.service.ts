@@ -189,7 +189,8 @@ export async function appendAuditEvents(em: EntityManager, actor: AuditActor, en
   );
 }
 
-interface UnsealedRow {
+/** An audit_event row as PostgreSQL gives it back: what its hash covers, before its chain link. */
+export interface AuditEventRow {
   id: string;
   chain_key: string;
   at: Date;
@@ -204,13 +205,32 @@ interface UnsealedRow {
   after: unknown;
 }
 
+/** The hash of a stored event at `chainSeq` after `prevHash`: the one sealing and verifying compute. */
+export function rowHash(row: AuditEventRow, chainSeq: string, prevHash: string): string {
+  return eventHash({
+    chainKey: row.chain_key,
+    chainSeq,
+    at: new Date(row.at),
+    actorAccountId: row.actor_account_id,
+    actorUsername: row.actor_username,
+    actorUnitId: row.actor_unit_id,
+    actorUnitPath: row.actor_unit_path,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before,
+    after: row.after,
+    prevHash,
+  });
+}
+
 /**
  * Links up to `limit` unsealed events into their chains, oldest id first, in the caller's
  * transaction: each gets the next sequence number of its chain, the previous event's hash and
  * its own. The caller serialises sealing (the derived worker's batch lock). Returns how many.
  */
 export async function sealAuditEvents(em: EntityManager, limit: number): Promise<number> {
-  const rows = await em.execute<UnsealedRow[]>(
+  const rows = await em.execute<AuditEventRow[]>(
     `select id, chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path, action, entity_type,
             entity_id, before, after
        from audit_event where hash is null order by id limit ?`,
@@ -230,21 +250,7 @@ export async function sealAuditEvents(em: EntityManager, limit: number): Promise
   for (const row of rows) {
     const h = head.get(row.chain_key)!;
     const chainSeq = String(h.seq + 1n);
-    const hash = eventHash({
-      chainKey: row.chain_key,
-      chainSeq,
-      at: new Date(row.at),
-      actorAccountId: row.actor_account_id,
-      actorUsername: row.actor_username,
-      actorUnitId: row.actor_unit_id,
-      actorUnitPath: row.actor_unit_path,
-      action: row.action,
-      entityType: row.entity_type,
-      entityId: row.entity_id,
-      before: row.before,
-      after: row.after,
-      prevHash: h.hash,
-    });
+    const hash = rowHash(row, chainSeq, h.hash);
     sealed.push({ id: row.id, chain_seq: chainSeq, prev_hash: h.hash, hash });
     head.set(row.chain_key, { seq: h.seq + 1n, hash });
   }
