@@ -287,9 +287,10 @@ export class ReportService {
    * Stores checked reports, each by its own viewer, in one statement: the reports, their indicator
    * values and their audit events (the change-log rows the derived worker applies follow by
    * trigger). Updates no shared row. A report id that a concurrent transaction stored first
-   * answers with that report (`created: false`).
+   * answers with that report (`created: false`). `entities: false` leaves new reports unmapped
+   * (a sync push answers by status only).
    */
-  async store(tx: EntityManager, ready: ReadyReport[]): Promise<StoredReport[]> {
+  async store(tx: EntityManager, ready: ReadyReport[], { entities = true } = {}): Promise<StoredReport[]> {
     if (!ready.length) return [];
     const at = new Date(Math.floor(Date.now())).toISOString();
     const rows = await tx.execute<Record<string, unknown>[]>(
@@ -316,7 +317,7 @@ export class ReportService {
                 'ProgressReport', r.id::text, i.audit
            from report r join input i on i.id = r.id order by r.id
        )
-       select * from report`,
+       select ${entities ? '*' : 'id'} from report`,
       [
         JSON.stringify(
           ready.map(({ viewer, input, clean, flaggedReassigned }) => ({
@@ -350,15 +351,14 @@ export class ReportService {
         at,
       ],
     );
-    const inserted = new Map(rows.map((r) => [r.id as string, tx.map(ProgressReport, r)]));
+    const inserted = new Map(rows.map((r) => [r.id as string, entities ? tx.map(ProgressReport, r) : undefined]));
     const lost = ready.filter((r) => !inserted.has(r.input.id)).map((r) => r.input.id);
     // Lost a race to a concurrent transaction that stored the same id: answer with its report.
     const winners = lost.length
       ? new Map((await tx.find(ProgressReport, { id: { $in: lost } }, { refresh: true })).map((r) => [r.id, r]))
       : new Map<string, ProgressReport>();
     return ready.map(({ viewer, input }) => {
-      const report = inserted.get(input.id);
-      if (report) return { report, created: true };
+      if (inserted.has(input.id)) return { report: inserted.get(input.id), created: true };
       try {
         return { report: this.replayed(viewer, winners.get(input.id)!), created: false };
       } catch (error) {

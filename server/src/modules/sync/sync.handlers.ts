@@ -33,7 +33,7 @@ export function syncHandlers(services: {
       );
     },
     storeReports(em, ready) {
-      return services.reports.store(em, ready);
+      return services.reports.store(em, ready, { entities: false });
     },
     async updateTask(em, viewer, e) {
       const fields: Record<string, string | null> = {};
