@@ -231,9 +231,13 @@ export function rowHash(row: AuditEventRow, chainSeq: string, prevHash: string):
  */
 export async function sealAuditEvents(em: EntityManager, limit: number): Promise<number> {
   const rows = await em.execute<AuditEventRow[]>(
-    `select id, chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path, action, entity_type,
-            entity_id, before, after
-       from audit_event where hash is null order by id limit ?`,
+    `with taken as (
+       delete from audit_unsealed where id in (select id from audit_unsealed order by id limit ?)
+       returning id
+     )
+     select e.id, e.chain_key, e.at, e.actor_account_id, e.actor_username, e.actor_unit_id, e.actor_unit_path, e.action,
+            e.entity_type, e.entity_id, e.before, e.after
+       from audit_event e join taken using (id) where e.hash is null order by e.id`,
     [limit],
   );
   if (!rows.length) return 0;

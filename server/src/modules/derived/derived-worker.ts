@@ -174,7 +174,7 @@ export class DerivedWorker {
   async health(): Promise<DerivedHealth> {
     const [row] = await this.orm.em.getConnection().execute<{ lag: number | null; unsealed: number }[]>(
       `select extract(epoch from clock_timestamp() - (select at from derived_change order by id limit 1))::float8 as lag,
-              (select count(*) from audit_event where hash is null)::int as unsealed`,
+              (select count(*) from audit_unsealed)::int as unsealed`,
     );
     return {
       leader: this.leader,
