@@ -54,7 +54,7 @@ export class DerivedWorker {
     private readonly logger?: Logger,
     options: DerivedWorkerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 2000;
+    this.batchSize = options.batchSize ?? 5000;
     this.idleMs = options.idleMs ?? 500;
     this.electionMs = options.electionMs ?? 2000;
   }
