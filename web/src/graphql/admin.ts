@@ -4,13 +4,13 @@ import { graphql } from './generated';
 import type {
   AdminAccountFieldsFragment,
   AdminEvaluationQuery,
-  AdminPrintReportQuery,
   AdminUnitFieldsFragment,
   AuditEventFilter,
   AdminAuditEventsQuery,
   EvaluationRating,
   RankedUnitFieldsFragment,
   Role as SchemaRole,
+  WarningItemFieldsFragment,
 } from './generated/graphql';
 
 export type Role = SchemaRole;
@@ -349,7 +349,7 @@ export const EVALUATE_TASK = graphql(`
 
 // ——— Printed report ———
 
-export type ReportWarning = AdminPrintReportQuery['warnings']['nodes'][number];
+export type ReportWarning = WarningItemFieldsFragment;
 
 export const PRINT_REPORT = graphql(`
   query AdminPrintReport($unitId: ID!, $resolutionId: ID) {
@@ -376,19 +376,7 @@ export const PRINT_REPORT = graphql(`
         endCursor
       }
       nodes {
-        id
-        kind
-        severity
-        messageVi
-        messageEn
-        unit {
-          id
-          name
-        }
-        task {
-          id
-          title
-        }
+        ...WarningItemFields
       }
     }
     unitRanking(unitId: $unitId, resolutionId: $resolutionId) {

@@ -3,11 +3,11 @@
 import { graphql } from './generated';
 import type {
   CommitteeDashboardQuery,
-  CommitteeWarningsQuery,
   ResolutionFieldsFragment,
   SummaryFieldsFragment,
   TaskStatus as SchemaTaskStatus,
   UnitRowFieldsFragment,
+  WarningItemFieldsFragment,
   WarningKind as SchemaWarningKind,
 } from './generated/graphql';
 
@@ -101,7 +101,27 @@ export const WARNING_KINDS: WarningKind[] = [
   'REVIEW_BOTTLENECK',
 ];
 
-export type WarningItem = CommitteeWarningsQuery['warnings']['nodes'][number];
+export type WarningItem = WarningItemFieldsFragment;
+
+graphql(`
+  fragment WarningItemFields on Warning {
+    id
+    kind
+    severity
+    messageVi
+    messageEn
+    task {
+      id
+      title
+      dueOn
+    }
+    unit {
+      id
+      name
+      kind
+    }
+  }
+`);
 
 /** `warningsAsOf` is the snapshot's time for large subtrees; null when computed for this request. */
 export const WARNINGS = graphql(`
@@ -113,21 +133,7 @@ export const WARNINGS = graphql(`
         endCursor
       }
       nodes {
-        id
-        kind
-        severity
-        messageVi
-        messageEn
-        task {
-          id
-          title
-          dueOn
-        }
-        unit {
-          id
-          name
-          kind
-        }
+        ...WarningItemFields
       }
     }
     warningsAsOf(unitId: $unitId, resolutionId: $resolutionId)
