@@ -14,7 +14,7 @@ import { Migration } from '@mikro-orm/migrations';
  * - A change of a task row that feeds its warnings appends a TASK change to the log, whichever
  *   path wrote it; the worker recomputes that task's facts.
  */
-export class Migration20261206003000_warning_facts_maintained extends Migration {
+export class Migration20261206010000_warning_facts_maintained extends Migration {
   override async up(): Promise<void> {
     this.addSql(`drop table "warning_snapshot", "warning_snapshot_count", "warning_snapshot_size", "warning_snapshot_state";`);
 
