@@ -55,9 +55,7 @@ const r1 = (n: number) => +n.toFixed(1);
 
 /** The warnings' reads in plain SQL, as WarningService runs them (first page of 20, the total, the counts). */
 async function rawWarnings(unitId: string, part: string): Promise<void> {
-  const {
-    rows: [{ path: unitPath }],
-  } = (await pool.query<{ path: string }>(`select path from unit where id = $1`, [unitId])) as { rows: [{ path: string }] };
+  const unitPath = (await pool.query<{ path: string }>(`select path from unit where id = $1`, [unitId])).rows[0]!.path;
   if (part === 'warning counts by kind') {
     await pool.query(`select kind, n from warning_fact_count where unit_path = $1 and res_key is null`, [unitPath]);
     return;
