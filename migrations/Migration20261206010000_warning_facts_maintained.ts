@@ -16,32 +16,18 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261206010000_warning_facts_maintained extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`drop table "warning_snapshot", "warning_snapshot_count", "warning_snapshot_size", "warning_snapshot_state";`);
-
-    this.addSql(`create table "warning_fact" (
-      "wid" text not null,
-      "kind" text not null,
-      "severity" int not null,
-      "task_id" uuid not null,
-      "unit_id" uuid not null,
-      "unit_path" text not null,
-      "res_key" uuid null,
-      "all_res" boolean not null,
-      "due_key" date not null,
-      "n" int null,
-      "oldest" timestamptz null,
-      constraint "warning_fact_key" unique nulls not distinct ("wid", "res_key"));`);
-    this.addSql(`create index "warning_fact_severity_idx" on "warning_fact" ("severity" desc, "due_key", "wid");`);
-    this.addSql(`create index "warning_fact_due_idx" on "warning_fact" ("due_key", "severity" desc, "wid");`);
-    this.addSql(`create index "warning_fact_path_idx" on "warning_fact" ("unit_path" text_pattern_ops);`);
+    // The snapshot's tables have the shape the facts need; what they hold is recomputed.
+    this.addSql(`drop table "warning_snapshot_size";`);
+    this.addSql(`truncate "warning_snapshot", "warning_snapshot_count";`);
+    this.addSql(`alter table "warning_snapshot" rename to "warning_fact";`);
+    this.addSql(`alter index "warning_snapshot_severity_idx" rename to "warning_fact_severity_idx";`);
+    this.addSql(`alter index "warning_snapshot_due_idx" rename to "warning_fact_due_idx";`);
+    this.addSql(`alter index "warning_snapshot_path_idx" rename to "warning_fact_path_idx";`);
+    this.addSql(`alter table "warning_fact" add constraint "warning_fact_key" unique nulls not distinct ("wid", "res_key");`);
     this.addSql(`create index "warning_fact_task_idx" on "warning_fact" ("task_id") where "kind" <> 'REVIEW_BOTTLENECK';`);
     this.addSql(`create index "warning_fact_reviewer_idx" on "warning_fact" ("unit_id") where "kind" = 'REVIEW_BOTTLENECK';`);
-    this.addSql(`create table "warning_fact_count" (
-      "unit_path" text not null,
-      "res_key" uuid null,
-      "kind" text not null,
-      "n" int not null,
-      constraint "warning_fact_count_key" unique nulls not distinct ("unit_path", "res_key", "kind"));`);
+    this.addSql(`alter table "warning_snapshot_count" rename to "warning_fact_count";`);
+    this.addSql(`alter table "warning_fact_count" rename constraint "warning_snapshot_count_key" to "warning_fact_count_key";`);
 
     this.addSql(`create table "warning_clock" (
       "task_id" uuid not null primary key references "task" ("id") on update cascade on delete cascade,
@@ -53,12 +39,13 @@ export class Migration20261206010000_warning_facts_maintained extends Migration 
     this.addSql(`create index "review_clock_next_idx" on "review_clock" ("next_on");`);
     // When the facts were last brought up to date (the lists say how current they are), and the
     // thresholds they were computed with.
-    this.addSql(`create table "warning_fact_state" (
-      "singleton" boolean primary key default true,
-      "current_at" timestamptz null,
-      "thresholds" jsonb null,
-      constraint "warning_fact_state_singleton" check ("singleton"));`);
-    this.addSql(`insert into "warning_fact_state" default values;`);
+    this.addSql(`alter table "warning_snapshot_state" rename to "warning_fact_state";`);
+    this.addSql(
+      `alter table "warning_fact_state" rename constraint "warning_snapshot_state_singleton" to "warning_fact_state_singleton";`,
+    );
+    this.addSql(`alter index "warning_snapshot_state_pkey" rename to "warning_fact_state_pkey";`);
+    this.addSql(`alter table "warning_fact_state" drop column "day", drop column "refreshed_at",
+      add column "current_at" timestamptz null, add column "thresholds" jsonb null;`);
     // A reviewing unit's waiting reports are found through its tasks.
     this.addSql(`create index "task_assigner_unit_id_idx" on "task" ("assigner_unit_id");`);
 
