@@ -70,15 +70,6 @@ export class AnalyticsResolver {
   }
 
   @Authorized()
-  @Query(() => Date, {
-    description:
-      'The time the dashboards’ figures are current to: every change committed before it is counted (they trail the writes by the derived-data worker’s lag)',
-  })
-  analyticsAsOf(@Ctx() ctx: Context) {
-    return ctx.services.analytics.asOf(ctx.em);
-  }
-
-  @Authorized()
   @Query(() => [UnitSyncHealthType], { description: 'Per child unit: reports received lately and their lag' })
   syncHealth(
     @Ctx() ctx: Context,

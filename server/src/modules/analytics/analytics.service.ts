@@ -79,17 +79,6 @@ const byPaths = (table: 'task_rollup' | 'report_rollup' | 'indicator_rollup', co
  * current month's open tasks are read from `task`, to split them at today.
  */
 export class AnalyticsService {
-  /**
-   * The time the dashboards' figures are current to: every change committed before it is in
-   * them (the oldest change the derived-data worker has not applied yet, or now when none waits).
-   */
-  async asOf(em: EntityManager): Promise<Date> {
-    const [row] = await em
-      .getConnection()
-      .execute<{ at: Date }[]>(`select coalesce((select at from derived_change order by id limit 1), now()) as at`);
-    return new Date(row!.at);
-  }
-
   /** Counts by status, rates, average progress and indicator achievement for a subtree. */
   async summary(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<UnitSummary> {
     const target = await this.target(em, viewer, unitId, resolutionId);

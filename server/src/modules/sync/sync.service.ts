@@ -44,6 +44,8 @@ export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
 /** Push transactions a process runs at once; pushes arriving meanwhile join the next one. */
 export const PUSH_CONCURRENCY = 2;
+/** Report entries one push transaction takes at most. */
+const MAX_BATCH_WEIGHT = MAX_PUSH_ENTRIES * 5;
 
 /** What applying the entries does, inside the push's transaction (`em`). */
 export interface SyncHandlers {
@@ -80,8 +82,11 @@ export class SyncService {
   ) {
     this.pushes = new Coalescer((requests) => this.applyPushes(requests), {
       concurrency: options.concurrency ?? PUSH_CONCURRENCY,
-      maxWeight: MAX_PUSH_ENTRIES * 5,
-      weight: (r) => Math.max(1, r.entries.length),
+      maxWeight: MAX_BATCH_WEIGHT,
+      // A push with task edits or reads goes alone, as before: an edit's conflict answer shows the
+      // server's task as committed, which another push's edit in the same transaction is not yet.
+      weight: (r) =>
+        r.entries.every((e) => e.kind === OutboxKind.CREATE_REPORT) ? Math.max(1, r.entries.length) : MAX_BATCH_WEIGHT,
       keys: pushKeys,
     });
   }

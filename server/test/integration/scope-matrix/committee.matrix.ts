@@ -1,5 +1,5 @@
 import { Role } from '../../../src/modules/accounts/role.js';
-import { anyone, lineOfCommand, onlyRoles, type MatrixEntry, type Outcome, type Position } from './matrix.js';
+import { lineOfCommand, onlyRoles, type MatrixEntry, type Outcome, type Position } from './matrix.js';
 
 /**
  * Committee reads (analytics, warnings, evaluations, publications) of the fixture's unit: its
@@ -37,13 +37,6 @@ export const entries: MatrixEntry[] = [
     'Query.syncHealth',
     `query($unitId: ID, $resolutionId: ID) { syncHealth(unitId: $unitId, resolutionId: $resolutionId) { __typename } }`,
   ),
-  {
-    // One time for every dashboard: how far the derived-data worker has got, no unit's data.
-    operation: 'Query.analyticsAsOf',
-    document: `query { analyticsAsOf }`,
-    variables: () => ({}),
-    expect: anyone,
-  },
   ofUnit(
     'Query.warnings',
     `query($unitId: ID, $resolutionId: ID) { warnings(unitId: $unitId, resolutionId: $resolutionId) { totalCount } }`,
