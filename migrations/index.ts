@@ -9,6 +9,7 @@ import { Migration20261130051000_warning_snapshot } from './Migration20261130051
 import { Migration20261130060000_task_list_order } from './Migration20261130060000_task_list_order.js';
 import { Migration20261204200000_derived_worker } from './Migration20261204200000_derived_worker.js';
 import { Migration20261206003000_audit_seal_queue } from './Migration20261206003000_audit_seal_queue.js';
+import { Migration20261206010000_warning_facts_maintained } from './Migration20261206010000_warning_facts_maintained.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -26,4 +27,5 @@ export const migrationsList = [
   { name: 'Migration20261130060000_task_list_order', class: Migration20261130060000_task_list_order },
   { name: 'Migration20261204200000_derived_worker', class: Migration20261204200000_derived_worker },
   { name: 'Migration20261206003000_audit_seal_queue', class: Migration20261206003000_audit_seal_queue },
+  { name: 'Migration20261206010000_warning_facts_maintained', class: Migration20261206010000_warning_facts_maintained },
 ];

@@ -12,6 +12,19 @@ const JOURNEY = 'committee';
 const COMMUNE = 'C-LD-XUANHUONG';
 const DUE = '2025-05-31';
 
+/**
+ * Waits until the derived-data worker has applied every change: the warnings list reads the
+ * facts it keeps, and just after the server starts it is still deriving the demo data.
+ */
+async function derivedCaughtUp(server: RunningServer): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const health = (await (await fetch(new URL('healthz', server.url))).json()) as { derived?: { lagSeconds: number } };
+    if (health.derived?.lagSeconds === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the derived-data worker did not catch up within 120 s');
+}
+
 /** Today in Viet Nam, as the server counts days overdue. */
 function todayInVietnam(): string {
   return new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -28,6 +41,7 @@ describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
     // A task of one of the commune's cells, made long overdue so it leads the list whatever the demo dates.
     const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-2', 1);
     await server.sql(`update task set due_on = $2 where id = $1`, [task!.id, DUE]);
+    await derivedCaughtUp(server);
     const [{ progress }] = await server.sql<{ progress: number }>(`select progress from task where id = $1`, [task!.id]);
     const days = Math.round((Date.parse(todayInVietnam()) - Date.parse(DUE)) / 86_400_000);
 
@@ -103,6 +117,7 @@ describe.runIf(chromiumAvailable())('committee: warnings and export', () => {
   it('opens the warned task from the warnings list, with the overdue reason on its page', async () => {
     const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-2', 1);
     await server.sql(`update task set due_on = $2 where id = $1`, [task!.id, DUE]);
+    await derivedCaughtUp(server);
     const [{ progress }] = await server.sql<{ progress: number }>(`select progress from task where id = $1`, [task!.id]);
     const days = Math.round((Date.parse(todayInVietnam()) - Date.parse(DUE)) / 86_400_000);
     const browser = await openBrowser(DESKTOP);

@@ -50,7 +50,7 @@ export interface App {
 export async function createApp({ config, orm, logger, secret }: AppDeps): Promise<App> {
   const schema = await createSchema();
   const services = createServices(config, secret, logger);
-  const derived = new DerivedWorker(orm, logger);
+  const derived = new DerivedWorker(orm, logger, { warnings: config.warnings });
   const production = config.env === 'production';
   const metrics = createMetrics();
   registerPoolMetrics(metrics, orm);

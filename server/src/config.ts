@@ -23,13 +23,6 @@ export interface WarningThresholds {
   reviewWaitDays: number;
 }
 
-export interface WarningSnapshotSettings {
-  /** Subtrees with at least this many open tasks read the periodic snapshot, not a live scan. */
-  minTasks: number;
-  /** Minutes between two snapshots of every warning in the country. */
-  minutes: number;
-}
-
 export interface RateLimits {
   /** Sign-in attempts allowed per client address per window. */
   signInPerIp: number;
@@ -73,7 +66,6 @@ export interface Config {
   graphqlMaxComplexity: number;
   webDist: string;
   warnings: WarningThresholds;
-  warningSnapshot: WarningSnapshotSettings;
   /** /metrics on its own port, or on the main port behind the token; neither: no /metrics. */
   metrics: { port: number | undefined; token: string | undefined };
 }
@@ -277,16 +269,6 @@ export const configSpec = {
     read: integer(1, 365),
     fallback: () => 7,
   },
-  WARN_SNAPSHOT_MIN_TASKS: {
-    description: 'Warnings of a subtree with at least this many open tasks come from the periodic snapshot',
-    read: integer(1, 1_000_000_000),
-    fallback: () => 20_000,
-  },
-  WARN_SNAPSHOT_MINUTES: {
-    description: 'Minutes between two snapshots of every warning in the country',
-    read: integer(1, 1440),
-    fallback: () => 30,
-  },
   METRICS_PORT: {
     description: 'Port of a separate listener serving only /metrics (unset: none; 0: any free port)',
     read: integer(0, 65535),
@@ -357,7 +339,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       staleDays: get('WARN_STALE_DAYS'),
       reviewWaitDays: get('WARN_REVIEW_DAYS'),
     },
-    warningSnapshot: { minTasks: get('WARN_SNAPSHOT_MIN_TASKS'), minutes: get('WARN_SNAPSHOT_MINUTES') },
     metrics: { port: get('METRICS_PORT'), token: get('METRICS_TOKEN') },
   };
   if (env === 'production' && !config.jwtSecret) {

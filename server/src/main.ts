@@ -63,25 +63,12 @@ hourly();
 const sweeper = setInterval(hourly, 60 * 60 * 1000);
 sweeper.unref();
 
-// Warnings of the nation and provinces come from a snapshot, recomputed every few minutes.
-const refreshWarnings = () => {
-  const started = Date.now();
-  return app.services.warnings
-    .refreshSnapshot(db.orm.em.fork())
-    .then((rows) => rows !== null && logger.info('warning snapshot refreshed', { rows, ms: Date.now() - started }))
-    .catch((error: unknown) => logger.error('warning snapshot failed', { error }));
-};
-void refreshWarnings();
-const warningTimer = setInterval(() => void refreshWarnings(), config.warningSnapshot.minutes * 60 * 1000);
-warningTimer.unref();
-
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
   clearInterval(sweeper);
-  clearInterval(warningTimer);
   // Stop taking connections, let in-flight requests finish, then close the pool and the database.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

@@ -55,7 +55,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     indicators: new IndicatorService(audit),
     attachments: new AttachmentService(audit, new LocalDiskStorage(path.join(config.dataDir, 'files')), config.maxUploadBytes),
     analytics,
-    warnings: new WarningService(config.warnings, config.warningSnapshot),
+    warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),

@@ -34,7 +34,7 @@ const answer = (warningsAsOf: string | null) => ({
 });
 
 describe('CommitteeWarningsPage', () => {
-  it('says when the warnings of a large unit were computed', async () => {
+  it('says the time the warnings are current to', async () => {
     signInAs(['LEADER']);
     stubServer({ CommitteeWarnings: answer('2026-11-30T03:15:00.000Z') });
     const { wrapper } = await mountWithApp(CommitteeWarningsPage, { path: '/committee/warnings' });
@@ -42,12 +42,12 @@ describe('CommitteeWarningsPage', () => {
     // Shown in the device's time zone, as every time in the app.
     const at = new Date('2026-11-30T03:15:00.000Z');
     const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
-    expect(wrapper.find('.as-of').text()).toMatch(/^Cảnh báo của đơn vị lớn được tính định kỳ; số liệu lúc /);
+    expect(wrapper.find('.as-of').text()).toMatch(/^Cảnh báo cập nhật đến /);
     expect(wrapper.find('.as-of').text()).toContain(hhmm);
     expect(wrapper.find('.as-of').text()).toContain('2026');
   });
 
-  it('says nothing of the kind when the warnings were computed for this request', async () => {
+  it('says nothing of the kind before the warnings were first computed', async () => {
     signInAs(['LEADER']);
     stubServer({ CommitteeWarnings: answer(null) });
     const { wrapper } = await mountWithApp(CommitteeWarningsPage, { path: '/committee/warnings' });

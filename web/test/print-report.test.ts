@@ -86,8 +86,8 @@ describe('PrintReportPage', () => {
     expect(wrapper.find('ol.warnings a').attributes('href')).toBe('/committee/tasks/t1');
     expect(wrapper.text()).toContain('và 2 cảnh báo khác không liệt kê');
     expect(wrapper.find('.by-kind').text()).toBe('Quá hạn: 2 · Lâu không báo cáo: 1');
-    // A province's warnings come from the periodic snapshot: the paper says when.
-    expect(wrapper.text()).toContain('Cảnh báo của đơn vị lớn được tính định kỳ; số liệu lúc');
+    // The warnings are derived facts: the paper says the time they are current to.
+    expect(wrapper.text()).toContain('Cảnh báo cập nhật đến');
     await wrapper.find('button.print').trigger('click');
     expect(print).toHaveBeenCalledOnce();
   });

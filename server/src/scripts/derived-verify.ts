@@ -11,9 +11,9 @@ const config = loadConfig();
 const db = await connectDatabase(config, createLogger(config.logLevel === 'silent' ? 'warn' : config.logLevel));
 let exitCode = 0;
 try {
-  if (!process.argv.includes('--no-drain')) await new DerivedWorker(db.orm).drain();
+  if (!process.argv.includes('--no-drain')) await new DerivedWorker(db.orm, undefined, { warnings: config.warnings }).drain();
   const started = Date.now();
-  const result = await verifyDerived(db.orm.em.fork());
+  const result = await verifyDerived(db.orm.em.fork(), { warnings: config.warnings });
   for (const d of result.differences) {
     console.error(`DIFFERENT ${d.check}: ${d.count} row(s)`);
     for (const e of d.examples) console.error(`  ${e}`);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDay } from '../../src/common/dates.js';
 import { Role } from '../../src/modules/accounts/role.js';
+import { applyBatch } from '../../src/modules/derived/derived-apply.js';
+import { verifyDerived } from '../../src/modules/derived/derived-verify.js';
 import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
 import { buildPlan, buildReport, buildResolution, buildTask, buildTree, tokenFor } from '../support/factories.js';
 
@@ -14,6 +16,8 @@ type W = {
   messageEn: string;
   params: Record<string, unknown>;
 };
+// The tests set progress by hand, which the progress check would report; the warning checks are what matter here.
+const isWarningCheck = (d: { check: string }) => d.check.startsWith('warning');
 const LIST = `query($unitId: ID, $r: ID, $kinds: [WarningKind!], $orderBy: WarningOrder, $first: Int, $after: String) {
   warnings(unitId: $unitId, resolutionId: $r, kinds: $kinds, orderBy: $orderBy, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
@@ -22,22 +26,18 @@ const LIST = `query($unitId: ID, $r: ID, $kinds: [WarningKind!], $orderBy: Warni
   }
 }`;
 
-// Every case runs twice: computed live, and read from the snapshot large subtrees use (made
-// to serve any subtree here, and refreshed before each question).
-describe.each([
-  ['live', false],
-  ['snapshot', true],
-])('warnings (%s)', (_mode, snapshot) => {
+// The lists read the facts the derived-data worker keeps; `refresh` lets it catch up.
+describe('warnings', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'error', ...(snapshot ? { WARN_SNAPSHOT_MIN_TASKS: '1' } : {}) });
+    t = await createTestApp({ LOG_LEVEL: 'error' });
   });
   afterAll(async () => {
     await t.close();
   });
   const refresh = async () => {
     await t.drain();
-    if (snapshot) expect(await t.app.services.warnings.refreshSnapshot(t.em())).toEqual(expect.any(Number));
+    expect((await verifyDerived(t.em(), { warnings: t.config.warnings })).differences.filter(isWarningCheck)).toEqual([]);
   };
 
   const exec = (sql: string, params: unknown[] = []) => t.em().getConnection().execute(sql, params);
@@ -172,59 +172,130 @@ describe.each([
   });
 });
 
-describe('warning snapshot', () => {
+describe('warning facts', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'error', WARN_SNAPSHOT_MIN_TASKS: '3' });
+    t = await createTestApp({ LOG_LEVEL: 'error' });
   });
   afterAll(() => t.close());
 
-  it('serves large subtrees from the last refresh, drops what no longer holds, and keeps small ones live', async () => {
+  const exec = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    t.em().getConnection().execute<T[]>(sql, params);
+  const overdueIds = async (token: string) =>
+    ok(await t.gql<{ warnings: { totalCount: number; nodes: W[] } }>(LIST, { kinds: ['OVERDUE'] }, token)).warnings;
+
+  it('follow a change of the task within a pass of the worker, and say how current they are', async () => {
     const em = t.em();
     const tree = await buildTree(em);
     const today = localDay();
-    const overdue = (lead = tree.commune) => buildTask(em, { assigner: tree.province, lead, dueOn: addDays(today, -3) });
-    const first = await overdue();
-    await overdue(tree.siblingCommune);
-    await overdue(tree.siblingCommune);
+    const task = await buildTask(em, { assigner: tree.province, lead: tree.commune, dueOn: addDays(today, -3) });
     const { token } = await tokenFor(t, tree.province, [Role.LEADER]);
-    const { token: communeToken } = await tokenFor(t, tree.commune, [Role.LEADER]);
-    const overdueIds = async (tok: string) =>
-      ok(await t.gql<{ warnings: { totalCount: number; nodes: W[] } }>(LIST, { kinds: ['OVERDUE'] }, tok)).warnings;
+    await t.drain();
+    const listed = await overdueIds(token);
+    expect(listed.nodes.map((w) => w.task.id)).toEqual([task.id]);
+    expect(listed.totalCount).toBe(1);
 
-    const asOf = `query { warningsAsOf }`;
-    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, token)).warningsAsOf).toBeNull();
-    await t.app.services.warnings.refreshSnapshot(t.em());
-    // Said to the reader: the province's warnings are the snapshot's, the commune's are live.
-    const [{ refreshed_at: refreshedAt }] = await t
-      .em()
-      .getConnection()
-      .execute(`select refreshed_at from warning_snapshot_state`);
-    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, token)).warningsAsOf).toBe(
-      new Date(refreshedAt).toISOString(),
+    const before = Date.now();
+    // The change is logged; until the worker applies it, the list says it is older than the change.
+    const asOf = async () =>
+      Date.parse(ok(await t.gql<{ warningsAsOf: string }>(`query { warningsAsOf }`, {}, token, { drain: false })).warningsAsOf);
+    await t.app.derived.stop();
+    await exec(`update task set due_on = ?::date where id = ?`, [addDays(today, 30), task.id]);
+    const [{ at }] = await exec<{ at: number }>(
+      `select (extract(epoch from min(at)) * 1000)::float8 at from derived_change where kind = 'TASK' and task_id = ?`,
+      [task.id],
     );
-    expect(ok(await t.gql<{ warningsAsOf: string | null }>(asOf, {}, communeToken)).warningsAsOf).toBeNull();
-    const late = await overdue();
-    // The province (three open tasks or more) reads the snapshot: the new task waits for the next refresh.
-    expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(late.id);
-    // The commune (below the size) is computed live and has it at once.
-    expect((await overdueIds(communeToken)).nodes.map((w) => w.task.id)).toContain(late.id);
-    // Just after midnight, yesterday's snapshot still serves until the next refresh.
-    await t.em().getConnection().execute(`update warning_snapshot_state set day = day - 1`);
-    expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(late.id);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(await asOf()).toBeLessThanOrEqual(at);
+    t.app.derived.start();
+    await t.drain();
+    expect((await overdueIds(token)).totalCount).toBe(0);
+    expect(await asOf()).toBeGreaterThanOrEqual(Math.floor(at));
+    expect((await verifyDerived(t.em(), { warnings: t.config.warnings })).differences.filter(isWarningCheck)).toEqual([]);
+  });
 
-    // A task completed since the snapshot is no longer listed.
-    await t
-      .em()
-      .getConnection()
-      .execute(`update task set state = 'COMPLETED', completed_at = now(), progress = 100 where id = ?`, [first.id]);
-    expect((await overdueIds(token)).nodes.map((w) => w.task.id)).not.toContain(first.id);
+  it('change with the calendar: the sweep takes only the tasks whose day has come, and equals a fresh computation', async () => {
+    const em = t.em();
+    const tree = await buildTree(em);
+    const today = localDay();
+    const mk = (over: Partial<Parameters<typeof buildTask>[1]>) =>
+      buildTask(em, { assigner: tree.province, lead: tree.siblingCommune, startOn: today, ...over });
+    // Due in two days with progress enough not to be "due soon": overdue from the third day on.
+    const soonLate = await mk({ dueOn: addDays(today, 2), progress: 80 });
+    // Far from any transition for a week.
+    const quiet = await mk({ dueOn: addDays(today, 300), progress: 0 });
+    await exec(`update task set last_report_at = now() where id = any(?::uuid[])`, [`{${soonLate.id},${quiet.id}}`]);
+    const { token } = await tokenFor(t, tree.siblingCommune, [Role.LEADER]);
+    await t.drain();
+    expect((await overdueIds(token)).totalCount).toBe(0);
 
-    await t.app.services.warnings.refreshSnapshot(t.em());
-    const after = await overdueIds(token);
-    expect(after.nodes.map((w) => w.task.id)).toContain(late.id);
-    expect(after.nodes.map((w) => w.task.id)).not.toContain(first.id);
-    expect(after.totalCount).toBe(3);
+    await t.app.derived.stop();
+    try {
+      const later = addDays(today, 3);
+      const [{ due }] = await exec<{ due: number }>(
+        `select (select count(*) from warning_clock where next_on <= ?::date) + (select count(*) from review_clock where next_on <= ?::date) due`,
+        [later, later],
+      );
+      const result = await t
+        .em()
+        .fork()
+        .transactional((tx) => applyBatch(tx, 100_000, { warnings: t.config.warnings, today: later }));
+      // Only what was due is touched (the overdue task among them); the quiet task's day is still ahead.
+      expect(Number(due)).toBeGreaterThanOrEqual(1);
+      expect(result.swept).toBe(Number(due));
+      const [quietClock] = await exec<{ next_on: string }>(
+        `select to_char(next_on, 'YYYY-MM-DD') next_on from warning_clock where task_id = ?`,
+        [quiet.id],
+      );
+      expect(quietClock!.next_on > later).toBe(true);
+      const [fact] = await exec(`select kind from warning_fact where task_id = ? and kind = 'OVERDUE'`, [soonLate.id]);
+      expect(fact).toBeDefined();
+      expect(
+        (await verifyDerived(t.em(), { warnings: t.config.warnings, today: later })).differences.filter(isWarningCheck),
+      ).toEqual([]);
+      // A second pass the same day has nothing left to do.
+      const again = await t
+        .em()
+        .fork()
+        .transactional((tx) => applyBatch(tx, 100_000, { warnings: t.config.warnings, today: later }));
+      expect(again.swept).toBe(0);
+    } finally {
+      t.app.derived.start();
+    }
+  });
+
+  it('are all recomputed when the thresholds change', async () => {
+    const tree = await buildTree(t.em());
+    const task = await buildTask(t.em(), {
+      assigner: tree.province,
+      lead: tree.commune,
+      dueOn: addDays(localDay(), 5),
+      progress: 10,
+    });
+    await t.drain();
+    const [before] = await exec(`select 1 from warning_fact where task_id = ? and kind = 'DUE_SOON'`, [task.id]);
+    expect(before).toBeDefined();
+    const tighter = { ...t.config.warnings, dueSoonDays: 2 };
+    await t.app.derived.stop();
+    try {
+      for (let i = 0; i < 100; i++) {
+        const r = await t
+          .em()
+          .fork()
+          .transactional((tx) => applyBatch(tx, 100_000, { warnings: tighter }));
+        if (r.swept === 0 && r.changes === 0) break;
+      }
+      const [after] = await exec(`select 1 from warning_fact where task_id = ? and kind = 'DUE_SOON'`, [task.id]);
+      expect(after).toBeUndefined();
+      expect((await verifyDerived(t.em(), { warnings: tighter })).differences.filter(isWarningCheck)).toEqual([]);
+    } finally {
+      await t
+        .em()
+        .fork()
+        .transactional((tx) => applyBatch(tx, 100_000, { warnings: t.config.warnings }));
+      t.app.derived.start();
+      await t.drain();
+    }
   });
 });
 

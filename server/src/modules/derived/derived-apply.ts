@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig, type WarningThresholds } from '../../config.js';
+import { localDay } from '../../common/dates.js';
 import { sealAuditEvents } from '../audit/audit.service.js';
 import { RECIPIENT_ROLES } from '../notifications/notification.service.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { recomputeProgress } from '../tasks/task-progress.js';
 import type { ChangeKind } from './change-log.js';
+import { refreshWarningFacts } from './warning-facts.js';
 
 /** Serialises every applier of derived data, whichever process it runs in. */
 export const DERIVED_BATCH_LOCK = 0x5245_5344; // "RESD"
@@ -13,7 +16,18 @@ export interface BatchResult {
   sealed: number;
   /** Seconds from each applied change's commit to this batch, for the lag figures. */
   lags: number[];
+  /** Tasks and reviewing units whose warnings the calendar changed (their day had come). */
+  swept: number;
 }
+
+export interface BatchOptions {
+  /** The thresholds the warning facts are computed with (the configured defaults when absent). */
+  warnings?: WarningThresholds;
+  /** The day in Vietnam the warnings are computed for; today when absent. */
+  today?: string;
+}
+
+let defaultThresholds: WarningThresholds | undefined;
 
 interface ChangeRow {
   id: string;
@@ -32,7 +46,7 @@ const uuids = (ids: Iterable<string>) => `{${[...new Set(ids)].join(',')}}`;
  * and seals pending audit events. Idempotent by construction: a change is applied exactly in the
  * transaction that removes it.
  */
-export async function applyBatch(tx: EntityManager, limit: number): Promise<BatchResult> {
+export async function applyBatch(tx: EntityManager, limit: number, options: BatchOptions = {}): Promise<BatchResult> {
   await tx.execute(`select pg_advisory_xact_lock(?)`, [DERIVED_BATCH_LOCK]);
   const changes = await tx.execute<ChangeRow[]>(
     `with taken as (
@@ -51,8 +65,20 @@ export async function applyBatch(tx: EntityManager, limit: number): Promise<Batc
   // Deepest first would save work when a batch holds a task and its parent; the tree is shallow.
   for (const taskId of progress) await recomputeProgress(tx, taskId);
   await foldRollupDeltas(tx);
+  // The task rows this batch itself changed (progress, last report) logged TASK changes too.
+  const ownTaskChanges = await tx.execute<{ task_id: string }[]>(
+    `delete from derived_change where id in (select id from derived_change where kind = 'TASK' order by id limit ?) returning task_id`,
+    [limit],
+  );
+  const swept = await refreshWarningFacts(
+    tx,
+    [...changes.map((c) => c.task_id), ...ownTaskChanges.map((c) => c.task_id)],
+    options.today ?? localDay(),
+    options.warnings ?? (defaultThresholds ??= loadConfig({}).warnings),
+    limit,
+  );
   const sealed = await sealAuditEvents(tx, Math.max(limit * 4, 2000));
-  return { changes: changes.length, sealed, lags: changes.map((c) => c.lag) };
+  return { changes: changes.length + ownTaskChanges.length, sealed, lags: changes.map((c) => c.lag), swept };
 }
 
 /** A batch of new reports: weekly rollups, the tasks' report facts, last report time, reviewers' notices. */

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig, type WarningThresholds } from '../../config.js';
+import { localDay } from '../../common/dates.js';
+import { countRows, reviewWarningRows, taskWarningRows } from '../warnings/warning-sql.js';
 
 export interface DerivedDifference {
   check: string;
@@ -76,6 +79,8 @@ const REPORT_STATE_STORED = `
          ${r6('sxx')} as sxx, ${r6('sxy')} as sxy, ${r6('min_x')} as min_x, ${r6('max_x')} as max_x
     from task_report_state`;
 
+const FACT_COLUMNS = `wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest`;
+
 /** Per task, what its own rows say its derived fields must be (one level of the tree at a time). */
 const TASK_FIELDS = `
   with kids as (
@@ -109,10 +114,13 @@ const INDICATOR_VALUES = `
  * Recomputes every derived table and field from the base tables and lists what differs from
  * what is stored. Run it with the change log drained, or pending changes show as differences.
  */
-export async function verifyDerived(em: EntityManager): Promise<DerivedVerification> {
+export async function verifyDerived(
+  em: EntityManager,
+  options: { warnings?: WarningThresholds; today?: string } = {},
+): Promise<DerivedVerification> {
   const conn = em.getConnection();
   const differences: DerivedDifference[] = [];
-  const compare = async (check: string, stored: string, expected: string, key: string) => {
+  const compare = async (check: string, stored: string, expected: string, key: string, params: unknown[] = []) => {
     const rows = await conn.execute<{ side: string; k: string; v: string }[]>(
       `with s as (${stored}), e as (${expected}),
             only_s as (select * from s except select * from e),
@@ -121,6 +129,7 @@ export async function verifyDerived(em: EntityManager): Promise<DerivedVerificat
        union all
        select 'expected', ${key}, row_to_json(only_e)::text from only_e
        order by 2, 1`,
+      params,
     );
     if (rows.length)
       differences.push({
@@ -138,6 +147,35 @@ export async function verifyDerived(em: EntityManager): Promise<DerivedVerificat
     `unit_path || ' ' || resolution_id || ' ' || week`,
   );
   await compare('task_report_state', REPORT_STATE_STORED, REPORT_STATE_EXPECTED, `task_id::text`);
+
+  // Warnings: what holds today, from the base tables, against the worker's facts and counts.
+  const today = options.today ?? localDay();
+  const th = options.warnings ?? loadConfig({}).warnings;
+  const tasks = taskWarningRows('true', [], today, th);
+  const reviews = reviewWarningRows('true', [], today, th);
+  const facts = `${tasks.sql} union all ${reviews.sql}`;
+  const factParams = [...tasks.params, ...reviews.params];
+  await compare(
+    'warning_fact',
+    `select ${FACT_COLUMNS} from warning_fact`,
+    `select ${FACT_COLUMNS} from (${facts}) f`,
+    `wid`,
+    factParams,
+  );
+  await compare(
+    'warning_fact_count',
+    `select unit_path, res_key, kind, n from warning_fact_count where n <> 0`,
+    countRows(facts),
+    `unit_path || ' ' || coalesce(res_key::text, 'all') || ' ' || kind`,
+    factParams,
+  );
+  await compare(
+    'warning_clock',
+    `select id as task_id from task t where not exists (select 1 from warning_clock c where c.task_id = t.id and c.next_on > ?::date)`,
+    `select null::uuid as task_id where false`,
+    `task_id::text`,
+    [today],
+  );
 
   const fields = async (check: string, sql: string, describe: string) => {
     const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from (${sql}) x`);
@@ -166,5 +204,5 @@ export async function verifyDerived(em: EntityManager): Promise<DerivedVerificat
     `select * from (${INDICATOR_VALUES}) v where v.current_value is distinct from v.expected`,
     `id || ': ' || coalesce(current_value::text, 'null') || ' → ' || coalesce(expected::text, 'null')`,
   );
-  return { checks: 8, differences };
+  return { checks: 11, differences };
 }

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../../common/logger.js';
+import type { WarningThresholds } from '../../config.js';
 import { applyBatch, type BatchResult } from './derived-apply.js';
 import { derivedFreshness } from './derived-freshness.js';
 
@@ -15,6 +16,8 @@ export interface DerivedWorkerOptions {
   idleMs?: number;
   /** How often a process that is not the worker tries to become it. */
   electionMs?: number;
+  /** The thresholds the warning facts are computed with. */
+  warnings?: WarningThresholds;
 }
 
 export interface DerivedHealth {
@@ -49,6 +52,7 @@ export class DerivedWorker {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly electionMs: number;
+  private readonly warnings: WarningThresholds | undefined;
 
   constructor(
     private readonly orm: MikroORM,
@@ -58,6 +62,7 @@ export class DerivedWorker {
     this.batchSize = options.batchSize ?? 5000;
     this.idleMs = options.idleMs ?? 500;
     this.electionMs = options.electionMs ?? 2000;
+    this.warnings = options.warnings;
   }
 
   /** Starts trying to become the worker; returns at once. */
@@ -118,7 +123,7 @@ export class DerivedWorker {
       } catch (error) {
         this.logger?.error('derived batch failed; it will be retried', { error });
       }
-      if (result && (result.changes >= this.batchSize || result.sealed > 0)) continue;
+      if (result && (result.changes >= this.batchSize || result.sealed > 0 || result.swept >= this.batchSize)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, result ? this.idleMs : this.idleMs * 4);
         timer.unref();
@@ -132,7 +137,7 @@ export class DerivedWorker {
   }
 
   private async batch(): Promise<BatchResult> {
-    const result = await this.orm.em.fork().transactional((tx) => applyBatch(tx, this.batchSize));
+    const result = await this.orm.em.fork().transactional((tx) => applyBatch(tx, this.batchSize, { warnings: this.warnings }));
     this.lastBatchAt = new Date();
     if (this.recordLags) this.lags.push(...result.lags);
     return result;
@@ -145,7 +150,7 @@ export class DerivedWorker {
   async drain(): Promise<void> {
     for (let i = 0; i < 10_000; i++) {
       const result = await this.batch();
-      if (result.changes === 0 && result.sealed === 0) return;
+      if (result.changes === 0 && result.sealed === 0 && result.swept === 0) return;
     }
   }
 

@@ -25,7 +25,7 @@ export class WarningResolver {
   @Query(() => Date, {
     nullable: true,
     description:
-      'When the subtree’s warnings were computed: the time of the periodic snapshot large subtrees read, or null when they are computed on each request',
+      'The time the subtree’s warnings are current to: the derived-data worker’s last pass, or the oldest change it has not applied yet; null before its first pass',
   })
   warningsAsOf(
     @Ctx() ctx: Context,

@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { WarningThresholds } from '../../config.js';
+import { WarningKind } from '../warnings/warning-rules.js';
+import { countRows, reviewClockRows, reviewWarningRows, taskClockRows, taskWarningRows } from '../warnings/warning-sql.js';
+
+const RB = WarningKind.REVIEW_BOTTLENECK;
+const COLUMNS = `wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest`;
+
+/** A uuid[] literal; every id here came from our own rows. */
+const uuids = (ids: Iterable<string>) => `{${[...new Set(ids)].join(',')}}`;
+
+/** Adds `sign` × the counts of the stored facts matching `where` to every unit above them. */
+async function adjustCounts(tx: EntityManager, where: string, params: unknown[], sign: 1 | -1): Promise<void> {
+  await tx.execute(
+    `insert into warning_fact_count as c (unit_path, res_key, kind, n)
+     select unit_path, res_key, kind, ${sign} * n from (${countRows(`select * from warning_fact where ${where}`)}) x
+     on conflict on constraint warning_fact_count_key do update set n = c.n + excluded.n`,
+    params,
+  );
+}
+
+/** Replaces the stored facts matching `where` with `rows`, keeping the counts in step. */
+async function replaceFacts(
+  tx: EntityManager,
+  where: string,
+  params: unknown[],
+  rows: { sql: string; params: unknown[] },
+): Promise<void> {
+  await adjustCounts(tx, where, params, -1);
+  await tx.execute(`delete from warning_fact where ${where}`, params);
+  await tx.execute(`insert into warning_fact (${COLUMNS}) select ${COLUMNS} from (${rows.sql}) x`, rows.params);
+  await adjustCounts(tx, where, params, 1);
+}
+
+/**
+ * Recomputes the warning facts of the given tasks (their own warnings, and the review
+ * bottlenecks of the units that assigned them) and those whose calendar day has come, up to
+ * `sweepLimit` of each, then records when the facts were brought up to date. Returns how many
+ * tasks and reviewing units the calendar brought in.
+ */
+export async function refreshWarningFacts(
+  tx: EntityManager,
+  changedTasks: string[],
+  today: string,
+  th: WarningThresholds,
+  sweepLimit: number,
+): Promise<number> {
+  // Facts computed with other thresholds (the configuration changed) are all due again.
+  const [state] = await tx.execute<{ same: boolean }[]>(`select thresholds = ?::jsonb as same from warning_fact_state`, [
+    JSON.stringify(th),
+  ]);
+  if (!state?.same) {
+    await tx.execute(`update warning_clock set next_on = '-infinity'`);
+    await tx.execute(`update review_clock set next_on = '-infinity'`);
+    await tx.execute(`update warning_fact_state set thresholds = ?::jsonb`, [JSON.stringify(th)]);
+  }
+  const dueTasks = await tx.execute<{ task_id: string }[]>(
+    `select task_id from warning_clock where next_on <= ?::date order by next_on limit ?`,
+    [today, sweepLimit],
+  );
+  const tasks = uuids([...changedTasks, ...dueTasks.map((r) => r.task_id)]);
+  const dueUnits = await tx.execute<{ unit_id: string }[]>(
+    `select unit_id from review_clock where next_on <= ?::date order by next_on limit ?`,
+    [today, sweepLimit],
+  );
+  const changedUnits = changedTasks.length
+    ? await tx.execute<{ unit_id: string }[]>(`select distinct assigner_unit_id as unit_id from task where id = any(?::uuid[])`, [
+        uuids(changedTasks),
+      ])
+    : [];
+  const units = uuids([...changedUnits, ...dueUnits].map((r) => r.unit_id));
+
+  if (tasks !== '{}') {
+    await replaceFacts(
+      tx,
+      `task_id = any(?::uuid[]) and kind <> '${RB}'`,
+      [tasks],
+      taskWarningRows(`t.id = any(?::uuid[])`, [tasks], today, th),
+    );
+    const clock = taskClockRows(`t.id = any(?::uuid[])`, [tasks], today, th);
+    await tx.execute(
+      `insert into warning_clock as c (task_id, next_on) ${clock.sql}
+       on conflict (task_id) do update set next_on = excluded.next_on`,
+      clock.params,
+    );
+  }
+  if (units !== '{}') {
+    await replaceFacts(
+      tx,
+      `unit_id = any(?::uuid[]) and kind = '${RB}'`,
+      [units],
+      reviewWarningRows(`t.assigner_unit_id = any(?::uuid[])`, [units], today, th),
+    );
+    const clock = reviewClockRows(units, today, th);
+    await tx.execute(
+      `insert into review_clock as c (unit_id, next_on) ${clock.sql}
+       on conflict (unit_id) do update set next_on = excluded.next_on`,
+      clock.params,
+    );
+  }
+  await tx.execute(`update warning_fact_state set current_at = now()`);
+  return dueTasks.length + dueUnits.length;
+}

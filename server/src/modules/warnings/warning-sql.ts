@@ -1,0 +1,136 @@
+import type { WarningThresholds } from '../../config.js';
+import { addDays } from '../../common/dates.js';
+import { MIN_TREND_SPAN_DAYS, SEVERITY, WarningKind } from './warning-rules.js';
+
+const TZ = `'Asia/Ho_Chi_Minh'`;
+
+/** The task kinds' SQL conditions, over task `t` and its report facts `s`; each mirrors its rule in warning-rules.ts. */
+export function taskConditions(today: string, th: WarningThresholds): [WarningKind, string, unknown[]][] {
+  return [
+    [WarningKind.OVERDUE, `t.due_on < ?::date`, [today]],
+    [
+      WarningKind.DUE_SOON,
+      `t.due_on between ?::date and ?::date and t.progress < ?`,
+      [today, addDays(today, th.dueSoonDays), th.dueSoonProgress],
+    ],
+    [
+      WarningKind.BEHIND_SCHEDULE,
+      `t.start_on < t.due_on and ?::date > t.start_on and ?::date <= t.due_on
+         and (?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`,
+      [today, today, today, th.behindSchedulePoints],
+    ],
+    [WarningKind.STALE, `?::date - ${lastActivityDay} >= ?`, [today, th.staleDays]],
+    [WarningKind.OBSTACLE, `coalesce(s.latest_has_obstacles, false)`, []],
+    [WarningKind.RETURNED, `s.latest_state is not distinct from 'RETURNED'`, []],
+    [
+      WarningKind.FORECAST_MISS,
+      `s.n >= 2 and s.max_x - s.min_x >= ? and t.due_on >= ?::date and t.progress < 100
+         and (not ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) > 0)
+              or (100 - (s.sy - (s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx) * s.sx) / s.n)
+                 / ((s.n * s.sxy - s.sx * s.sy) / (s.n * s.sxx - s.sx * s.sx))
+                 >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
+      [MIN_TREND_SPAN_DAYS, today],
+    ],
+  ];
+}
+
+/** The day the stale count starts from: the last report, else the later of creation and start. */
+const lastActivityDay = `case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
+  else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end`;
+
+/**
+ * Every task warning that holds today for the open tasks matching `where` (over task `t`), as
+ * warning_fact rows (wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest).
+ */
+export function taskWarningRows(where: string, whereParams: unknown[], today: string, th: WarningThresholds) {
+  const chosen = taskConditions(today, th);
+  return {
+    sql: `select k.kind || ':' || t.id as wid, k.kind, k.severity, t.id as task_id, t.lead_unit_id as unit_id,
+                 t.lead_unit_path as unit_path, t.resolution_id as res_key, true as all_res,
+                 coalesce(t.due_on, '9999-12-31'::date) as due_key, null::int as n, null::timestamptz as oldest
+            from task t left join task_report_state s on s.task_id = t.id
+           cross join lateral (values ${chosen.map(([k, cond]) => `('${k}'::text, ${SEVERITY[k]}, (${cond}))`).join(', ')}) k(kind, severity, hit)
+           where t.state = 'OPEN' and k.hit and (${where})`,
+    params: [...chosen.flatMap(([, , p]) => p), ...whereParams],
+  };
+}
+
+/**
+ * The next day after `today` on which the calendar alone can change the warnings of the tasks
+ * matching `where`: (task_id, next_on), 'infinity' when none (a finished task). A day found too
+ * early costs one more look, never a missed warning: each candidate is the first day a rule's
+ * truth can flip.
+ */
+export function taskClockRows(where: string, whereParams: unknown[], today: string, th: WarningThresholds) {
+  const behind = `(?::date - t.start_on)::float8 / (t.due_on - t.start_on) * 100 - t.progress > ?`;
+  return {
+    sql: `select t.id as task_id, case when t.state <> 'OPEN' then 'infinity'::date else coalesce((
+              select min(c) from unnest(array[
+                t.due_on + 1,
+                t.due_on - ?::int,
+                t.start_on + 1,
+                case when t.start_on < t.due_on and t.due_on > ?::date and not (${behind}) then
+                  greatest(t.start_on + floor((? + t.progress) * (t.due_on - t.start_on) / 100.0)::int + 1, ?::date + 1) end,
+                ${lastActivityDay} + ?::int
+              ]) c where c > ?::date), 'infinity'::date) end as next_on
+            from task t where (${where})`,
+    params: [
+      th.dueSoonDays,
+      today,
+      today,
+      th.behindSchedulePoints,
+      th.behindSchedulePoints,
+      today,
+      th.staleDays,
+      today,
+      ...whereParams,
+    ],
+  };
+}
+
+/**
+ * Review bottlenecks of the reviewing units matching `where` (over task `t`, the assigner being
+ * the reviewer): reports waiting longer than the threshold, one row over every resolution and one
+ * per resolution.
+ */
+export function reviewWarningRows(where: string, whereParams: unknown[], today: string, th: WarningThresholds) {
+  const kind = WarningKind.REVIEW_BOTTLENECK;
+  return {
+    sql: `select '${kind}:' || t.assigner_unit_id as wid, '${kind}'::text as kind, ${SEVERITY[kind]} as severity,
+                 (array_agg(r.task_id order by r.received_at, r.id))[1] as task_id, t.assigner_unit_id as unit_id,
+                 t.assigner_unit_path as unit_path, t.resolution_id as res_key, grouping(t.resolution_id) = 1 as all_res,
+                 '9999-12-31'::date as due_key, count(*)::int as n, min(r.received_at) as oldest
+            from progress_report r join task t on t.id = r.task_id
+           where r.state = 'SUBMITTED' and r.received_at < (?::date::timestamp at time zone ${TZ}) and (${where})
+           group by grouping sets ((t.assigner_unit_id, t.assigner_unit_path), (t.assigner_unit_id, t.assigner_unit_path, t.resolution_id))`,
+    params: [addDays(today, -th.reviewWaitDays), ...whereParams],
+  };
+}
+
+/**
+ * For each reviewing unit in `unitIds`: the first day on which a report waiting now, not yet
+ * counted, crosses the threshold ('infinity' when none waits).
+ */
+export function reviewClockRows(unitIds: string, today: string, th: WarningThresholds) {
+  return {
+    sql: `select u.id as unit_id, coalesce((
+              select min((r.received_at at time zone ${TZ})::date) + ?::int + 1
+                from task t join progress_report r on r.task_id = t.id
+               where t.assigner_unit_id = u.id and r.state = 'SUBMITTED'
+                 and r.received_at >= (?::date::timestamp at time zone ${TZ})), 'infinity'::date) as next_on
+            from unnest(?::uuid[]) u(id)`,
+    params: [th.reviewWaitDays, addDays(today, -th.reviewWaitDays), unitIds],
+  };
+}
+
+/** Counts per unit (each unit above a warning included), per resolution (null: all), per kind, of the rows in `facts`. */
+export function countRows(facts: string) {
+  return `select a.p as unit_path, g.res as res_key, g.kind, sum(g.n)::int as n
+            from (select w.unit_path, k.res, w.kind, count(*) n
+                    from (${facts}) w
+                   cross join lateral (select null::uuid as res where w.all_res
+                                       union all select w.res_key where w.res_key is not null) k
+                   group by 1, 2, 3) g
+           cross join lateral unnest(path_and_ancestors(g.unit_path)) a(p)
+           group by 1, 2, 3`;
+}
