@@ -13,6 +13,13 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { AppError } from './common/errors.js';
 import { adaptPino, type AppLogger, type Logger } from './common/logger.js';
+import {
+  databaseUnavailableError,
+  httpErrorHandler,
+  isDatabaseUnavailable,
+  requestErrorsPlugin,
+  requireJsonBody,
+} from './common/request-errors.js';
 import { createMetrics, httpMetrics, metricsEndpoint, requestMetrics, type Metrics } from './common/metrics.js';
 import { registerPoolMetrics } from './db/pool-metrics.js';
 import { createLoaders, type Context } from './graphql/context.js';
@@ -67,6 +74,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
     stopOnTerminationSignals: false,
     introspection: !production,
     plugins: [
+      requestErrorsPlugin(schema),
       queryLimitsPlugin(schema, { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity }),
       // No answer sets cache hints (the public view is plain HTTP with its own headers); the
       // default plugin would still wrap every field of every answer, ~3 ms per sync page.
@@ -132,6 +140,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
 
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: config.maxRequestBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
@@ -164,33 +173,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
 
   serveWebApp(app, config.webDist);
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const log = (res.locals.logger as Logger | undefined) ?? logger;
-    if (error instanceof AppError) {
-      res
-        .status(error.code === 'UNAUTHENTICATED' ? 401 : 400)
-        .json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-      return;
-    }
-    const status = (error as { status?: number }).status;
-    if (status === 413) {
-      res.status(413).json({
-        errors: [
-          {
-            message: `The request is larger than the ${config.maxRequestBytes} bytes this server accepts`,
-            extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.maxRequestBytes },
-          },
-        ],
-      });
-      return;
-    }
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    log.error('unhandled error', { error });
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  });
+  app.use(httpErrorHandler(config.maxRequestBytes, logger));
 
   return {
     express: app,
@@ -273,6 +256,7 @@ function cors(origins: string[]) {
 
 /** Errors raised while building the context keep their code and an HTTP status. */
 function asGraphQLError(error: unknown): never {
+  if (isDatabaseUnavailable(error)) throw databaseUnavailableError();
   if (error instanceof AppError) {
     const status = error.code === 'UNAUTHENTICATED' ? 401 : 400;
     throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });

@@ -10,6 +10,9 @@ export enum ErrorCode {
   UPDATE_REQUIRED = 'UPDATE_REQUIRED',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** The database does not answer (restarting, unreachable): retry later, nothing was changed. */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@mikro-orm/core';
 import { AppError, ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../common/request-errors.js';
 
 const GRAPHQL_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -65,12 +66,25 @@ export function formatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && OUR_CODES.has(code)) {
-      // Raised as a GraphQLError outside a resolver (context creation): already safe to show.
-      return { ...base, message: formatted.message.replace(/^Context creation failed: /, ''), extensions: { code } };
+      // Raised as a GraphQLError outside a resolver (context creation, plugins): already safe to show.
+      return {
+        ...base,
+        message: formatted.message.replace(/^Context creation failed: /, ''),
+        extensions: { ...formatted.extensions, code },
+      };
     }
     if (typeof code === 'string' && GRAPHQL_CODES.has(code)) {
       // Parse and validation errors: the message describes the query, never internals.
       return { ...base, extensions: { code } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      // A fault of ours, but an expected one: the answer says to retry, the log says why.
+      logger.warn('database unavailable', { error: original, path: formatted.path });
+      return {
+        ...base,
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS },
+      };
     }
     logger.error('unexpected error', { error: original, path: formatted.path });
     return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

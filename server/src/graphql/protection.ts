@@ -82,13 +82,20 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
               maxDepth: limits.maxDepth,
             });
           }
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: request.operationName ?? undefined,
-            estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: request.operationName ?? undefined,
+              estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not coerce: requestErrorsPlugin refuses the request, naming the field.
+            if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
+            throw error;
+          }
           if (complexity > limits.maxComplexity) {
             throw tooComplex(
               `The query would cost ${complexity} points; the most allowed is ${limits.maxComplexity}. Ask for smaller pages or fewer fields`,

@@ -1,30 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnServer } from '../support/server-process.js';
 import { createTestDatabase } from '../support/test-app.js';
 
-const serverDir = path.resolve(import.meta.dirname, '../..');
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp, ms = 30_000) => {
-    const until = Date.now() + ms;
-    while (!pattern.test(output)) {
-      if (Date.now() > until || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return output.match(pattern)!;
-  };
-  return { child, exited, waitFor, output: () => output };
-}
+const start = (env: Record<string, string>) => spawnServer('src/main.ts', [], env);
 
 describe('the server process', () => {
   it('refuses to start on a bad variable, naming it', async () => {

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError, ErrorCode, UnauthenticatedError } from '../../common/errors.js';
-import type { Logger } from '../../common/logger.js';
 import type { Services } from '../../services.js';
 import { toCsv, toXlsx, type Lang } from './export-table.js';
 
@@ -20,7 +19,7 @@ const one = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? 
  */
 export function exportRoutes(orm: MikroORM, services: Services): Router {
   const router = Router();
-  router.get('/:name.:format', async (req: Request, res: Response) => {
+  router.get('/:name.:format', async (req: Request, res: Response, next: NextFunction) => {
     const name = String(req.params.name);
     const format = String(req.params.format);
     try {
@@ -56,8 +55,8 @@ export function exportRoutes(orm: MikroORM, services: Services): Router {
           .json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] });
         return;
       }
-      (res.locals.logger as Logger).error('export failed', { error });
-      res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      // The app's error handler: a 503 when the database is away, a logged 500 otherwise.
+      next(error);
     }
   });
   return router;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError, ErrorCode } from '../../common/errors.js';
-import type { Logger } from '../../common/logger.js';
 import type { Services } from '../../services.js';
 
 /** Shared caches may keep a copy five minutes and serve it stale for an hour while revalidating. */
@@ -26,34 +25,34 @@ export function publicRoutes(orm: MikroORM, services: Services): Router {
     }
     res.json(body);
   };
-  const fail = (res: Response, error: unknown) => {
+  const fail = (res: Response, error: unknown, next: NextFunction) => {
     if (error instanceof AppError) {
       res
         .status(error.code === ErrorCode.NOT_FOUND ? 404 : 400)
         .json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
       return;
     }
-    (res.locals.logger as Logger).error('public dashboard failed', { error });
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    // The app's error handler: a 503 when the database is away, a logged 500 otherwise.
+    next(error);
   };
 
-  router.get('/dashboards', async (req, res) => {
+  router.get('/dashboards', async (req, res, next) => {
     try {
       const list = await services.publications.publicList(orm.em.fork());
       const etag = createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 32);
       send(req, res, etag, { dashboards: list });
     } catch (error) {
-      fail(res, error);
+      fail(res, error, next);
     }
   });
 
-  router.get('/dashboards/:id', async (req, res) => {
+  router.get('/dashboards/:id', async (req, res, next) => {
     try {
       const { snapshot, etag, snapshotAt } = await services.publications.publicGet(orm.em.fork(), String(req.params.id));
       res.setHeader('Last-Modified', snapshotAt.toUTCString());
       send(req, res, etag, snapshot);
     } catch (error) {
-      fail(res, error);
+      fail(res, error, next);
     }
   });
   return router;
