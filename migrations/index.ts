@@ -8,6 +8,7 @@ import { Migration20261130050000_sync_horizon } from './Migration20261130050000_
 import { Migration20261130051000_warning_snapshot } from './Migration20261130051000_warning_snapshot.js';
 import { Migration20261130060000_task_list_order } from './Migration20261130060000_task_list_order.js';
 import { Migration20261204200000_derived_worker } from './Migration20261204200000_derived_worker.js';
+import { Migration20261206003000_audit_seal_queue } from './Migration20261206003000_audit_seal_queue.js';
 import { Migration20261206010000_viewer_position } from './Migration20261206010000_viewer_position.js';
 
 /**
@@ -25,5 +26,6 @@ export const migrationsList = [
   { name: 'Migration20261130051000_warning_snapshot', class: Migration20261130051000_warning_snapshot },
   { name: 'Migration20261130060000_task_list_order', class: Migration20261130060000_task_list_order },
   { name: 'Migration20261204200000_derived_worker', class: Migration20261204200000_derived_worker },
+  { name: 'Migration20261206003000_audit_seal_queue', class: Migration20261206003000_audit_seal_queue },
   { name: 'Migration20261206010000_viewer_position', class: Migration20261206010000_viewer_position },
 ];

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { execute, parse } from 'graphql';
-import { viewerFromToken } from '../../server/src/modules/accounts/viewer.loader.js';
 import { argNumber, benchDatabaseUrl, describeRun, post, printTable, startApi, stats } from '../lib/harness.js';
 import { PULL_QUERY } from './sync-queries.js';
 
@@ -26,7 +25,7 @@ const [cell] = await db.execute<{ username: string }[]>(`
    group by u.id order by count(*) desc, u.seq limit 1`);
 if (!cell) throw new Error('the bench database has no data set; run npm run bench:data first');
 const token = await api.tokenFor(cell.username);
-const viewer = await viewerFromToken(api.orm.em.fork(), api.app.services.tokens, token);
+const viewer = await api.app.services.viewers.fromToken(api.orm.em.fork(), token);
 const clientId = randomUUID();
 const input = { protocolVersion: 1, clientId, limit: 500 };
 const document = parse(PULL_QUERY);

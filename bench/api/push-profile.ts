@@ -39,9 +39,8 @@ const [officer] = await db.execute<{ username: string; task_id: string }[]>(
 if (!officer) throw new Error('no open task of a cell; run npm run bench:data first');
 const em = orm.em.fork();
 const account = await em.findOneOrFail(Account, { username: officer.username });
-const { viewerFromToken } = await import('../../server/src/modules/accounts/viewer.loader.js');
 const token = (await app.services.auth.startSession(em, account, 'bench')).accessToken;
-const viewer = await viewerFromToken(orm.em.fork(), app.services.tokens, token);
+const viewer = await app.services.viewers.fromToken(orm.em.fork(), token);
 
 const input = () => ({
   protocolVersion: 1,

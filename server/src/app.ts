@@ -22,7 +22,6 @@ import { formatError } from './graphql/errors.js';
 import { metricsPlugin } from './graphql/metrics.plugin.js';
 import { queryLimitsPlugin } from './graphql/protection.js';
 import { createSchema } from './graphql/schema.js';
-import { viewerFromToken } from './modules/accounts/viewer.loader.js';
 import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
 import { DerivedWorker } from './modules/derived/derived-worker.js';
@@ -144,7 +143,7 @@ export async function createApp({ config, orm, logger, secret, replicas }: AppDe
         const em = orm.em.fork();
         const header = req.headers.authorization;
         const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-        const viewer = token ? await viewerFromToken(em, services.tokens, token).catch(asGraphQLError) : null;
+        const viewer = token ? await services.viewers.fromToken(em, token).catch(asGraphQLError) : null;
         return {
           em,
           viewer,

@@ -6,6 +6,7 @@ import { AttachmentService } from './modules/attachments/attachment.service.js';
 import { LocalDiskStorage } from './modules/attachments/file-storage.js';
 import { AuthService } from './modules/accounts/auth.service.js';
 import { TokenSigner } from './modules/accounts/tokens.js';
+import { ViewerLoader } from './modules/accounts/viewer.loader.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { IndicatorService } from './modules/indicators/indicator.service.js';
 import { NotificationService } from './modules/notifications/notification.service.js';
@@ -36,6 +37,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
   const analytics = new AnalyticsService();
   const services = {
     tokens,
+    viewers: new ViewerLoader(tokens),
     audit,
     limiter,
     auth: new AuthService(tokens, audit, limiter, {
@@ -58,7 +60,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
   };
-  return { ...services, sync: new SyncService(syncHandlers(services)) };
+  return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { validateOrReject, type ValidationError } from 'class-validator';
+import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
@@ -40,9 +41,25 @@ export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     authChecker,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
     emitSchemaFile: false,
   });
+}
+
+const VALIDATION = { skipMissingProperties: true, forbidUnknownValues: false };
+const isInputObject = (v: unknown): v is object => v !== null && typeof v === 'object';
+
+/**
+ * class-validator's checks of the input classes, as type-graphql's own `validate` runs them, but
+ * with class-validator imported once: the built-in one imports it again for every argument.
+ */
+async function validateArgument(value: unknown): Promise<void> {
+  try {
+    if (Array.isArray(value)) await Promise.all(value.filter(isInputObject).map((v) => validateOrReject(v, VALIDATION)));
+    else if (isInputObject(value)) await validateOrReject(value, VALIDATION);
+  } catch (error) {
+    throw new ArgumentValidationError(error as ValidationError[]);
+  }
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so the diff shows only real changes. */

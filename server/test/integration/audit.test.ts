@@ -87,6 +87,31 @@ describe('audit chain', () => {
     ).rejects.toThrow(/append-only/);
   });
 
+  it('keeps every unsealed event in the seal queue, and reports one that is not', async () => {
+    const unit = await buildUnit(t.em(), { parent: tree.central });
+    await t.app.derived.stop();
+    try {
+      await append(unit.path, 2);
+      const conn = t.em().getConnection();
+      const [queued] = await conn.execute<{ n: number }[]>(
+        `select count(*)::int n from audit_event e join audit_unsealed q using (id) where e.chain_key = ?`,
+        [chainKeyFor(unit.path)],
+      );
+      expect(queued!.n).toBe(2);
+      const [lost] = await conn.execute<{ id: string }[]>(
+        `delete from audit_unsealed where id = (select max(id) from audit_event where chain_key = ?) returning id::text`,
+        [chainKeyFor(unit.path)],
+      );
+      const problems = (await verifyAuditChains(t.em())).problems.filter((p) => p.kind === 'UNQUEUED');
+      expect(problems).toEqual([expect.objectContaining({ eventId: lost!.id })]);
+      await conn.execute(`insert into audit_unsealed (id) values (?)`, [lost!.id]);
+    } finally {
+      t.app.derived.start();
+    }
+    await t.drain();
+    expect((await verifyAuditChains(t.em())).problems).toEqual([]);
+  });
+
   it('verifies intact chains', async () => {
     await record(tree.province.path, 3);
     await record(tree.otherProvince.path, 2);

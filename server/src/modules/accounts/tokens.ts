@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { UnauthenticatedError } from '../../common/errors.js';
 
 export interface AccessClaims {
@@ -12,6 +13,8 @@ const ISSUER = 'resolute';
 /** Signs and verifies short-lived access tokens (HS256 JWT). */
 export class TokenSigner {
   private readonly key: Uint8Array;
+  // A device sends one token with every request until it expires: its signature is checked once.
+  private readonly verified = new LRUCache<string, AccessClaims & { exp: number }>({ max: 50_000 });
 
   constructor(
     secret: string,
@@ -33,11 +36,17 @@ export class TokenSigner {
   }
 
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known && known.exp * 1000 > Date.now()) return { accountId: known.accountId, familyId: known.familyId };
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string') throw new Error('claims');
-      return { accountId: payload.sub, familyId: payload.fam };
+      if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string' || typeof payload.exp !== 'number')
+        throw new Error('claims');
+      const claims = { accountId: payload.sub, familyId: payload.fam };
+      this.verified.set(token, { ...claims, exp: payload.exp });
+      return claims;
     } catch {
+      this.verified.delete(token);
       throw new UnauthenticatedError('Your session has expired; sign in again');
     }
   }

@@ -3,7 +3,6 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { AppError, ErrorCode, UnauthenticatedError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { Services } from '../../services.js';
-import { viewerFromToken } from '../accounts/viewer.loader.js';
 import type { Viewer } from '../scope/viewer.js';
 import { OffsetMismatchError, UploadError } from './attachment.service.js';
 
@@ -29,7 +28,7 @@ export function attachmentRoutes(orm: MikroORM, services: Services): Router {
         const header = req.headers.authorization;
         const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
         if (!token) throw new UnauthenticatedError();
-        const viewer = await viewerFromToken(orm.em.fork(), services.tokens, token);
+        const viewer = await services.viewers.fromToken(orm.em.fork(), token);
         await fn(req, res, viewer);
       } catch (error) {
         if (error instanceof OffsetMismatchError) {

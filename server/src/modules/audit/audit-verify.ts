@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GENESIS_HASH, rowHash, type AuditEventRow } from './audit.service.js';
 
 /** Why a chain is broken at its first bad link. */
-export type ChainProblemKind = 'EDITED' | 'MISSING' | 'BROKEN_LINK' | 'TRUNCATED';
+export type ChainProblemKind = 'EDITED' | 'MISSING' | 'BROKEN_LINK' | 'TRUNCATED' | 'UNQUEUED';
 
 export interface ChainProblem {
   chainKey: string;
@@ -46,8 +46,11 @@ export async function verifyAuditChains(em: EntityManager): Promise<AuditVerific
        left join audit_chain_head h on h.chain_key = k.chain_key
       order by k.chain_key`,
   );
-  const [pending] = await conn.execute<{ n: number; oldest: Date | null }[]>(
-    `select count(*)::int as n, min(at) as oldest from audit_event where hash is null`,
+  const [pending] = await conn.execute<{ n: number; oldest: Date | null; unqueued: string[] }[]>(
+    `select count(*)::int as n, min(e.at) as oldest,
+            coalesce((array_agg(e.id::text order by e.id) filter (where q.id is null))[1:10], '{}') as unqueued
+       from audit_event e left join audit_unsealed q on q.id = e.id
+      where e.hash is null`,
   );
   const result: AuditVerification = {
     chains: keys.length,
@@ -56,6 +59,15 @@ export async function verifyAuditChains(em: EntityManager): Promise<AuditVerific
     oldestUnsealedAt: pending?.oldest ?? null,
     problems: [],
   };
+  // An unsealed event out of the seal queue would never be sealed.
+  for (const id of pending?.unqueued ?? [])
+    result.problems.push({
+      chainKey: '',
+      kind: 'UNQUEUED',
+      chainSeq: '',
+      eventId: id,
+      message: `event ${id} is unsealed and not waiting in audit_unsealed: the worker would never seal it`,
+    });
   for (const key of keys) {
     const problem = await verifyChain(em, key.chain_key, key.last_seq, key.last_hash, (n) => (result.events += n));
     if (problem) result.problems.push(problem);

@@ -230,11 +230,17 @@ export function rowHash(row: AuditEventRow, chainSeq: string, prevHash: string):
  * its own. The caller serialises sealing (the derived worker's batch lock). Returns how many.
  */
 export async function sealAuditEvents(em: EntityManager, limit: number): Promise<number> {
+  const taken = await em.execute<{ id: string }[]>(
+    `delete from audit_unsealed where id in (select id from audit_unsealed order by id limit ?) returning id`,
+    [limit],
+  );
+  if (!taken.length) return 0;
+  // By id, one index probe each: a join with the big table may be planned as a scan of it.
   const rows = await em.execute<AuditEventRow[]>(
     `select id, chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path, action, entity_type,
             entity_id, before, after
-       from audit_event where hash is null order by id limit ?`,
-    [limit],
+       from audit_event where id = any(?::bigint[]) and hash is null order by id`,
+    [`{${taken.map((t) => t.id).join(',')}}`],
   );
   if (!rows.length) return 0;
   const keys = [...new Set(rows.map((r) => r.chain_key))];

@@ -55,7 +55,7 @@ export class DerivedWorker {
     private readonly logger?: Logger,
     options: DerivedWorkerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 2000;
+    this.batchSize = options.batchSize ?? 5000;
     this.idleMs = options.idleMs ?? 500;
     this.election =
       options.election ??
@@ -154,7 +154,7 @@ export class DerivedWorker {
   async health(): Promise<DerivedHealth> {
     const [row] = await this.orm.em.getConnection().execute<{ lag: number | null; unsealed: number }[]>(
       `select extract(epoch from clock_timestamp() - (select at from derived_change order by id limit 1))::float8 as lag,
-              (select count(*) from audit_event where hash is null)::int as unsealed`,
+              (select count(*) from audit_unsealed)::int as unsealed`,
     );
     return {
       leader: this.election.isLeader,

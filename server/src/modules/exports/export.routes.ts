@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import { AppError, ErrorCode, UnauthenticatedError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
-import { viewerFromToken } from '../accounts/viewer.loader.js';
 import type { Services } from '../../services.js';
 import { toCsv, toXlsx, type Lang } from './export-table.js';
 
@@ -32,7 +31,7 @@ export function exportRoutes(orm: MikroORM, services: Services): Router {
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
       if (!token) throw new UnauthenticatedError();
       const em = orm.em.fork();
-      const viewer = await viewerFromToken(em, services.tokens, token);
+      const viewer = await services.viewers.fromToken(em, token);
       const args = {
         unitId: one(req.query.unitId),
         resolutionId: one(req.query.resolutionId),

@@ -43,6 +43,7 @@ type CleanSubmission = ReturnType<typeof validateSubmission>;
 
 /** One input of a batch after its checks; exactly one of error, existing and ready is set. */
 export interface CheckedReport {
+  viewer: Viewer;
   input: SubmitReportInput;
   clean?: CleanSubmission;
   error?: AppError;
@@ -51,6 +52,7 @@ export interface CheckedReport {
 }
 
 export interface ReadyReport {
+  viewer: Viewer;
   input: SubmitReportInput;
   clean: CleanSubmission;
   flaggedReassigned: boolean;
@@ -193,10 +195,10 @@ export class ReportService {
     // Inside a caller's transaction this joins it rather than adding a savepoint.
     return em.transactional(
       async (tx) => {
-        const [checked] = await this.check(tx, viewer, [input]);
+        const [checked] = await this.check(tx, [{ viewer, input }]);
         if (checked!.error) throw checked!.error;
         if (checked!.existing) return { report: checked!.existing, created: false };
-        const [stored] = await this.store(tx, viewer, [checked!.ready!]);
+        const [stored] = await this.store(tx, [checked!.ready!]);
         if (stored!.error) throw stored!.error;
         return { report: stored!.report!, created: stored!.created };
       },
@@ -205,17 +207,17 @@ export class ReportService {
   }
 
   /**
-   * The checks of a batch of reports by one viewer, in two statements whatever its size: each
-   * input comes back refused (`error`), already stored (`existing`, answered to whoever could
-   * have sent it) or `ready` to store. Stores nothing.
+   * The checks of a batch of reports, each by its own viewer, in two statements whatever its
+   * size: each input comes back refused (`error`), already stored (`existing`, answered to
+   * whoever could have sent it) or `ready` to store. Stores nothing.
    */
-  async check(tx: EntityManager, viewer: Viewer, inputs: SubmitReportInput[]): Promise<CheckedReport[]> {
+  async check(tx: EntityManager, inputs: { viewer: Viewer; input: SubmitReportInput }[]): Promise<CheckedReport[]> {
     const now = new Date();
-    const out: CheckedReport[] = inputs.map((input) => {
+    const out: CheckedReport[] = inputs.map(({ viewer, input }) => {
       try {
-        return { input, clean: validateSubmission(input, now) };
+        return { viewer, input, clean: validateSubmission(input, now) };
       } catch (error) {
-        return { input, error: error as AppError };
+        return { viewer, input, error: error as AppError };
       }
     });
     const valid = out.filter((c) => !c.error);
@@ -248,8 +250,8 @@ export class ReportService {
       const c = valid[f.idx]!;
       try {
         const prior = byId.get(c.input.id);
-        if (prior) c.existing = this.replayed(viewer, prior);
-        else c.ready = await this.decide(tx, viewer, c, f);
+        if (prior) c.existing = this.replayed(c.viewer, prior);
+        else c.ready = await this.decide(tx, c, f);
       } catch (error) {
         c.error = error as AppError;
       }
@@ -257,8 +259,8 @@ export class ReportService {
     return out;
   }
 
-  private async decide(tx: EntityManager, viewer: Viewer, c: CheckedReport, found: SubmitCheckRow): Promise<ReadyReport> {
-    const { input, clean } = c as Required<Pick<CheckedReport, 'input' | 'clean'>>;
+  private async decide(tx: EntityManager, c: CheckedReport, found: SubmitCheckRow): Promise<ReadyReport> {
+    const { viewer, input, clean } = c as Required<Pick<CheckedReport, 'viewer' | 'input' | 'clean'>>;
     if (!found.id) throw new NotFoundError('Task', input.taskId);
     const task = { id: found.id, leadUnitPath: found.lead_unit_path, assignerUnitPath: found.assigner_unit_path };
     let flaggedReassigned = false;
@@ -278,27 +280,30 @@ export class ReportService {
       if (found.answered_state !== ReportState.RETURNED)
         throw new BadInputError('answersReportId', 'Only a returned report can be answered');
     }
-    return { input, clean, flaggedReassigned };
+    return { viewer, input, clean, flaggedReassigned };
   }
 
   /**
-   * Stores checked reports in one statement: the reports, their indicator values and their audit
-   * events (the change-log rows the derived worker applies follow by trigger). Updates no shared row. A report
-   * id that a concurrent transaction stored first answers with that report (`created: false`).
+   * Stores checked reports, each by its own viewer, in one statement: the reports, their indicator
+   * values and their audit events (the change-log rows the derived worker applies follow by
+   * trigger). Updates no shared row. A report id that a concurrent transaction stored first
+   * answers with that report (`created: false`). `entities: false` leaves new reports unmapped
+   * (a sync push answers by status only).
    */
-  async store(tx: EntityManager, viewer: Viewer, ready: ReadyReport[]): Promise<StoredReport[]> {
+  async store(tx: EntityManager, ready: ReadyReport[], { entities = true } = {}): Promise<StoredReport[]> {
     if (!ready.length) return [];
-    const chainKey = chainKeyFor(viewer.unitPath);
     const at = new Date(Math.floor(Date.now())).toISOString();
     const rows = await tx.execute<Record<string, unknown>[]>(
       `with input as (
          select * from jsonb_to_recordset(?::jsonb) as e(id uuid, task_id uuid, percent float8, narrative text,
            has_obstacles boolean, obstacles text, written_at timestamptz, answers_report_id uuid, flagged_reassigned boolean,
-           indicator_ids uuid[], vals float8[], audit jsonb)
+           indicator_ids uuid[], vals float8[], audit jsonb, account_id uuid, username text, unit_id uuid, unit_path text,
+           chain_key text)
        ), report as (
          insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
            obstacles, written_at, answers_report_id, flagged_reassigned)
-         select id, task_id, ?, ?, ?, percent, narrative, has_obstacles, obstacles, written_at, answers_report_id, flagged_reassigned
+         select id, task_id, unit_id, unit_path, account_id, percent, narrative, has_obstacles, obstacles, written_at,
+                answers_report_id, flagged_reassigned
            from input order by id
          on conflict (id) do nothing returning *
        ), report_values as (
@@ -308,13 +313,14 @@ export class ReportService {
        ), audit as (
          insert into audit_event (chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
            action, entity_type, entity_id, after)
-         select ?, ?::timestamptz, ?::uuid, ?, ?::uuid, ?, 'report.submit', 'ProgressReport', r.id::text, i.audit
+         select i.chain_key, ?::timestamptz, i.account_id, i.username, i.unit_id, i.unit_path, 'report.submit',
+                'ProgressReport', r.id::text, i.audit
            from report r join input i on i.id = r.id order by r.id
        )
-       select * from report`,
+       select ${entities ? '*' : 'id'} from report`,
       [
         JSON.stringify(
-          ready.map(({ input, clean, flaggedReassigned }) => ({
+          ready.map(({ viewer, input, clean, flaggedReassigned }) => ({
             id: input.id,
             task_id: input.taskId,
             percent: input.percent,
@@ -335,28 +341,24 @@ export class ReportService {
               answersReportId: input.answersReportId ?? null,
               flaggedReassigned,
             },
+            account_id: viewer.accountId,
+            username: viewer.username,
+            unit_id: viewer.unitId,
+            unit_path: viewer.unitPath,
+            chain_key: chainKeyFor(viewer.unitPath),
           })),
         ),
-        viewer.unitId,
-        viewer.unitPath,
-        viewer.accountId,
-        chainKey,
         at,
-        viewer.accountId,
-        viewer.username,
-        viewer.unitId,
-        viewer.unitPath,
       ],
     );
-    const inserted = new Map(rows.map((r) => [r.id as string, tx.map(ProgressReport, r)]));
+    const inserted = new Map(rows.map((r) => [r.id as string, entities ? tx.map(ProgressReport, r) : undefined]));
     const lost = ready.filter((r) => !inserted.has(r.input.id)).map((r) => r.input.id);
     // Lost a race to a concurrent transaction that stored the same id: answer with its report.
     const winners = lost.length
       ? new Map((await tx.find(ProgressReport, { id: { $in: lost } }, { refresh: true })).map((r) => [r.id, r]))
       : new Map<string, ProgressReport>();
-    return ready.map(({ input }) => {
-      const report = inserted.get(input.id);
-      if (report) return { report, created: true };
+    return ready.map(({ viewer, input }) => {
+      if (inserted.has(input.id)) return { report: inserted.get(input.id), created: true };
       try {
         return { report: this.replayed(viewer, winners.get(input.id)!), created: false };
       } catch (error) {

@@ -13,25 +13,27 @@ export function syncHandlers(services: {
   notifications: NotificationService;
 }): SyncHandlers {
   return {
-    checkReports(em, viewer, entries) {
+    checkReports(em, entries) {
       return services.reports.check(
         em,
-        viewer,
-        entries.map((e) => ({
-          id: e.reportId,
-          taskId: e.taskId,
-          percent: e.percent,
-          values: (e.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
-          narrative: e.narrative ?? null,
-          hasObstacles: e.hasObstacles,
-          obstacles: e.obstacles ?? null,
-          writtenAt: e.writtenAt,
-          answersReportId: e.answersReportId ?? null,
+        entries.map(({ viewer, entry: e }) => ({
+          viewer,
+          input: {
+            id: e.reportId,
+            taskId: e.taskId,
+            percent: e.percent,
+            values: (e.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+            narrative: e.narrative ?? null,
+            hasObstacles: e.hasObstacles,
+            obstacles: e.obstacles ?? null,
+            writtenAt: e.writtenAt,
+            answersReportId: e.answersReportId ?? null,
+          },
         })),
       );
     },
-    storeReports(em, viewer, ready) {
-      return services.reports.store(em, viewer, ready);
+    storeReports(em, ready) {
+      return services.reports.store(em, ready, { entities: false });
     },
     async updateTask(em, viewer, e) {
       const fields: Record<string, string | null> = {};

@@ -12,6 +12,7 @@ import type { Logger } from '../../common/logger.js';
 import type { CheckedReport, ReadyReport, StoredReport } from '../reports/report.service.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../../common/ids.js';
+import { Coalescer } from '../../common/coalescer.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
 import {
   OutboxEntryStatus,
@@ -41,13 +42,17 @@ export const PROTOCOL_VERSION = 2;
 export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
+/** Push transactions a process runs at once; pushes arriving meanwhile join the next one. */
+export const PUSH_CONCURRENCY = 2;
+/** Report entries one push transaction takes at most. */
+const MAX_BATCH_WEIGHT = MAX_PUSH_ENTRIES * 5;
 
 /** What applying the entries does, inside the push's transaction (`em`). */
 export interface SyncHandlers {
   /** The checks of a batch of report entries; stores nothing. */
-  checkReports(em: EntityManager, viewer: Viewer, entries: CreateReportEntry[]): Promise<CheckedReport[]>;
+  checkReports(em: EntityManager, entries: { viewer: Viewer; entry: CreateReportEntry }[]): Promise<CheckedReport[]>;
   /** Stores checked reports set-based. */
-  storeReports(em: EntityManager, viewer: Viewer, ready: ReadyReport[]): Promise<StoredReport[]>;
+  storeReports(em: EntityManager, ready: ReadyReport[]): Promise<StoredReport[]>;
   /** Returns the task version the edit produced; throws ConflictError on a stale base version. */
   updateTask(em: EntityManager, viewer: Viewer, entry: UpdateTaskEntry): Promise<{ version: number }>;
   markNotificationRead(em: EntityManager, viewer: Viewer, entry: MarkNotificationReadEntry): Promise<void>;
@@ -68,10 +73,23 @@ const iso = (d: unknown): Date | null => (d === null || d === undefined ? null :
  * view since a cursor, and push batches of outbox entries, each applied at most once.
  */
 export class SyncService {
+  private readonly pushes: Coalescer<PushRequest, Answers>;
+
   constructor(
     private readonly handlers: SyncHandlers,
     private readonly logger?: Logger,
-  ) {}
+    options: { concurrency?: number } = {},
+  ) {
+    this.pushes = new Coalescer((requests) => this.applyPushes(requests), {
+      concurrency: options.concurrency ?? PUSH_CONCURRENCY,
+      maxWeight: MAX_BATCH_WEIGHT,
+      // A push with task edits or reads goes alone, as before: an edit's conflict answer shows the
+      // server's task as committed, which another push's edit in the same transaction is not yet.
+      weight: (r) =>
+        r.entries.every((e) => e.kind === OutboxKind.CREATE_REPORT) ? Math.max(1, r.entries.length) : MAX_BATCH_WEIGHT,
+      keys: pushKeys,
+    });
+  }
 
   private versionTooOld(v: number): boolean {
     if (v > PROTOCOL_VERSION)
@@ -152,7 +170,20 @@ export class SyncService {
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
-    await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'pull', 0, 0);
+    await this.touchClients(
+      em.fork(),
+      [
+        {
+          clientId: input.clientId,
+          accountId: viewer.accountId,
+          protocolVersion: input.protocolVersion,
+          userAgent,
+          applied: 0,
+          rejected: 0,
+        },
+      ],
+      'pull',
+    ).catch((error: unknown) => this.logger?.warn('sync client record failed', { clientId: input.clientId, error }));
     return result ?? { ...empty, updateRequired: false, reset: true, cursor: '', serverTime: new Date() };
   }
 
@@ -327,10 +358,12 @@ export class SyncService {
   // ---- push ------------------------------------------------------------------------------------
 
   /**
-   * Applies a batch of outbox entries in one transaction, each at most once, and answers per
-   * entry. Reports go in set-based (a fixed number of statements whatever their number); task
+   * Applies a batch of outbox entries, each at most once, and answers per entry. Concurrent
+   * pushes are applied together in one transaction (see `Coalescer`): reports go in set-based (a
+   * fixed number of statements whatever their number, and one commit for all the pushes); task
    * edits and notification reads each run in a savepoint, so a refused entry never stops the
-   * ones behind it. Should the batch fail as a whole, each entry is tried again on its own.
+   * ones behind it. Should a transaction fail as a whole, each push is tried again on its own,
+   * and then each of its entries.
    */
   async push(
     em: EntityManager,
@@ -344,72 +377,110 @@ export class SyncService {
       throw new BadInputError('entries', `at most ${MAX_PUSH_ENTRIES} entries per push`);
     }
     const skewMs = clockSkew(input.clientTime ?? null, new Date());
-    const results = new Map<OutboxEntryInput, OutboxEntryResultType>();
+    const refused = new Map<OutboxEntryInput, OutboxEntryResultType>();
     const seen = new Set<string>();
     const valid: OutboxEntryInput[] = [];
     for (const entry of input.entries) {
       const problem = shapeProblem(entry, seen);
-      if (problem) results.set(entry, problem);
+      if (problem) refused.set(entry, problem);
       else valid.push(entry);
     }
-    let batch: Map<OutboxEntryInput, OutboxEntryResultType>;
-    try {
-      batch = valid.length
-        ? await em.fork().transactional((tx) => this.applyBatch(tx, viewer, input.clientId, valid, skewMs))
-        : new Map();
-    } catch (error) {
-      this.logger?.warn('sync batch failed; applying its entries one by one', { error });
-      batch = new Map();
-      for (const entry of valid)
-        batch.set(
-          entry,
-          await em
-            .fork()
-            .transactional((tx) => this.applyBatch(tx, viewer, input.clientId, [entry], skewMs))
-            .then((r) => r.get(entry)!)
-            .catch((e: unknown) => this.failure(em, entry, e)),
-        );
-    }
-    for (const [entry, r] of batch) results.set(entry, r);
-    const ordered = input.entries.map((e) => results.get(e)!);
-    const applied = ordered.filter((r) => r.status === OutboxEntryStatus.APPLIED).length;
-    const rejected = ordered.filter((r) => r.status === OutboxEntryStatus.REJECTED).length;
-    await this.touchClient(em, viewer, input.clientId, input.protocolVersion, userAgent, 'push', applied, rejected);
-    return { updateRequired: false, results: ordered };
+    const client: ClientTouch = {
+      clientId: input.clientId,
+      accountId: viewer.accountId,
+      protocolVersion: input.protocolVersion,
+      userAgent,
+      applied: 0,
+      rejected: refused.size,
+    };
+    const answers = await this.pushes.submit({ em, viewer, clientId: input.clientId, entries: valid, skewMs, client });
+    return { updateRequired: false, results: input.entries.map((e) => refused.get(e) ?? answers.get(e)!) };
   }
 
-  private async applyBatch(
-    tx: EntityManager,
-    viewer: Viewer,
-    clientId: string,
-    entries: OutboxEntryInput[],
-    skewMs: number,
-  ): Promise<Map<OutboxEntryInput, OutboxEntryResultType>> {
+  /** Pushes applied together: one transaction, or each on its own should it fail. */
+  private async applyPushes(requests: PushRequest[]): Promise<PromiseSettledResult<Answers>[]> {
+    try {
+      const answers = await requests[0]!.em.fork().transactional(async (tx) => {
+        const answers = await this.applyBatch(tx, requests);
+        await this.touchClients(
+          tx,
+          requests.map((r, i) => counted(r.client, answers[i]!)),
+          'push',
+        );
+        return answers;
+      });
+      return answers.map((value) => ({ status: 'fulfilled', value }));
+    } catch (error) {
+      this.logger?.warn('sync batch failed; applying its pushes one by one', { error, pushes: requests.length });
+      const out: PromiseSettledResult<Answers>[] = [];
+      for (const r of requests) {
+        out.push(
+          await this.applyAlone(r, requests.length > 1).then(
+            (value) => ({ status: 'fulfilled' as const, value }),
+            (reason: unknown) => ({ status: 'rejected' as const, reason }),
+          ),
+        );
+      }
+      return out;
+    }
+  }
+
+  /** One push in its own transaction (when `whole`), else, or should that fail, entry by entry. */
+  private async applyAlone(r: PushRequest, whole: boolean): Promise<Answers> {
+    let answers: Answers | null = null;
+    if (whole) {
+      answers = await r.em
+        .fork()
+        .transactional(async (tx) => (await this.applyBatch(tx, [r]))[0]!)
+        .catch((error: unknown) => {
+          this.logger?.warn('sync push failed; applying its entries one by one', { error });
+          return null;
+        });
+    }
+    if (!answers) {
+      answers = new Map();
+      for (const entry of r.entries)
+        answers.set(
+          entry,
+          await r.em
+            .fork()
+            .transactional(async (tx) => (await this.applyBatch(tx, [{ ...r, entries: [entry] }]))[0]!.get(entry)!)
+            .catch((e: unknown) => this.failure(r.em, entry, e)),
+        );
+    }
+    await this.touchClients(r.em.fork(), [counted(r.client, answers)], 'push').catch((error: unknown) =>
+      this.logger?.warn('sync client record failed', { clientId: r.clientId, error }),
+    );
+    return answers;
+  }
+
+  private async applyBatch(tx: EntityManager, requests: PushRequest[]): Promise<Answers[]> {
     const results = new Map<OutboxEntryInput, OutboxEntryResultType>();
-    const reports = entries.filter((e) => e.kind === OutboxKind.CREATE_REPORT);
+    const reports = requests.flatMap((r) =>
+      r.entries.filter((e) => e.kind === OutboxKind.CREATE_REPORT).map((entry) => ({ r, entry })),
+    );
     const checked = await this.handlers.checkReports(
       tx,
-      viewer,
-      reports.map((e) => ({ ...e.createReport!, writtenAt: deviceTime(e.createReport!.writtenAt, skewMs) })),
+      reports.map(({ r, entry }) => ({
+        viewer: r.viewer,
+        entry: { ...entry.createReport!, writtenAt: deviceTime(entry.createReport!.writtenAt, r.skewMs) },
+      })),
     );
     // Refused report entries are answered and not recorded: the device may send them again.
-    const accepted: OutboxEntryInput[] = [];
-    reports.forEach((entry, i) => {
+    const accepted: { r: PushRequest; entry: OutboxEntryInput; c: CheckedReport }[] = [];
+    reports.forEach(({ r, entry }, i) => {
       const c = checked[i]!;
       if (c.error) results.set(entry, this.refusal(entry, c.error));
-      else accepted.push(entry);
+      else accepted.push({ r, entry, c });
     });
-    const fresh = await this.recordApplied(tx, viewer, clientId, accepted);
-    for (const entry of accepted) if (!fresh.has(entry.id)) results.set(entry, await this.replay(tx, viewer, entry));
-    const toStore = accepted.filter((e) => fresh.has(e.id));
-    const ready = toStore
-      .map((e) => checked[reports.indexOf(e)]!)
-      .filter((c) => c.ready)
-      .map((c) => c.ready!);
-    const stored = await this.handlers.storeReports(tx, viewer, ready);
+    const fresh = await this.recordApplied(tx, accepted);
+    for (const { r, entry } of accepted) if (!fresh.has(entry.id)) results.set(entry, await this.replay(tx, r.viewer, entry));
+    const toStore = accepted.filter((a) => fresh.has(a.entry.id));
+    const ready = toStore.filter((a) => a.c.ready).map((a) => a.c.ready!);
+    const stored = await this.handlers.storeReports(tx, ready);
     const storedById = new Map(ready.map((r, i) => [r.input.id, stored[i]!]));
     const undo: string[] = [];
-    for (const entry of toStore) {
+    for (const { entry } of toStore) {
       const s = storedById.get(entry.createReport!.reportId);
       if (s?.error) {
         results.set(entry, this.refusal(entry, s.error));
@@ -418,38 +489,38 @@ export class SyncService {
     }
     if (undo.length) await tx.execute(`delete from sync_applied_entry where id = any(?::uuid[])`, [pgArray(undo)]);
 
-    for (const entry of entries) {
-      if (entry.kind === OutboxKind.CREATE_REPORT) continue;
-      try {
-        results.set(
-          entry,
-          await tx.transactional((sp) => this.applyOne(sp, viewer, clientId, entry), {
-            propagation: TransactionPropagation.NESTED,
-          }),
-        );
-      } catch (error) {
-        results.set(entry, await this.failure(tx, entry, error));
+    for (const r of requests)
+      for (const entry of r.entries) {
+        if (entry.kind === OutboxKind.CREATE_REPORT) continue;
+        try {
+          results.set(
+            entry,
+            await tx.transactional((sp) => this.applyOne(sp, r, entry), { propagation: TransactionPropagation.NESTED }),
+          );
+        } catch (error) {
+          results.set(entry, await this.failure(tx, entry, error));
+        }
       }
-    }
-    return results;
+    return requests.map((r) => new Map(r.entries.map((e) => [e, results.get(e)!])));
   }
 
   /** Records the entries as applied; returns the ids recorded now (the others were already). */
-  private async recordApplied(
-    tx: EntityManager,
-    viewer: Viewer,
-    clientId: string,
-    entries: OutboxEntryInput[],
-  ): Promise<Set<string>> {
+  private async recordApplied(tx: EntityManager, entries: { r: PushRequest; entry: OutboxEntryInput }[]): Promise<Set<string>> {
     if (!entries.length) return new Set();
     // In id order, so two pushes sharing entries take the key locks in the same order. The
     // primary key serialises two attempts at one entry: the second waits for the first to
     // commit (then finds it) or roll back (then records it).
     const rows = await tx.execute<{ id: string }[]>(
       `insert into sync_applied_entry (id, account_id, client_id, kind, result)
-       select id, ?, ?, kind, '{}'::jsonb from unnest(?::uuid[], ?::varchar[]) as e(id, kind) order by id
+       select id, account_id, client_id, kind, '{}'::jsonb
+         from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::varchar[]) as e(id, account_id, client_id, kind) order by id
        on conflict (id) do nothing returning id`,
-      [viewer.accountId, clientId, pgArray(entries.map((e) => e.id)), `{${entries.map((e) => e.kind).join(',')}}`],
+      [
+        pgArray(entries.map((e) => e.entry.id)),
+        pgArray(entries.map((e) => e.r.viewer.accountId)),
+        pgArray(entries.map((e) => e.r.clientId)),
+        pgArray(entries.map((e) => e.entry.kind)),
+      ],
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -471,13 +542,9 @@ export class SyncService {
   }
 
   /** A task edit or a notification read, in its own savepoint. */
-  private async applyOne(
-    tx: EntityManager,
-    viewer: Viewer,
-    clientId: string,
-    entry: OutboxEntryInput,
-  ): Promise<OutboxEntryResultType> {
-    const fresh = await this.recordApplied(tx, viewer, clientId, [entry]);
+  private async applyOne(tx: EntityManager, r: PushRequest, entry: OutboxEntryInput): Promise<OutboxEntryResultType> {
+    const { viewer } = r;
+    const fresh = await this.recordApplied(tx, [{ r, entry }]);
     if (!fresh.has(entry.id)) return this.replay(tx, viewer, entry);
     let version: number | null = null;
     if (entry.kind === OutboxKind.UPDATE_TASK) version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
@@ -534,32 +601,90 @@ export class SyncService {
   }
 
   /** Records what this device last did, for the committee's sync health. Never fails the call. */
-  private async touchClient(
-    em: EntityManager,
-    viewer: Viewer,
-    clientId: string,
-    protocolVersion: number,
-    userAgent: string | null,
-    what: 'pull' | 'push',
-    applied: number,
-    rejected: number,
-  ): Promise<void> {
+  /** Records when each device last pulled or pushed, and what its pushes did (in client order). */
+  private async touchClients(em: EntityManager, clients: ClientTouch[], what: 'pull' | 'push'): Promise<void> {
     const column = what === 'pull' ? 'last_pull_at' : 'last_push_at';
-    try {
-      await em.fork().execute(
-        `insert into sync_client (client_id, account_id, protocol_version, ${column}, pushed_entries, rejected_entries, user_agent)
-         values (?, ?, ?, now(), ?, ?, ?)
-         on conflict (client_id, account_id) do update set
-           protocol_version = excluded.protocol_version, ${column} = now(),
-           pushed_entries = sync_client.pushed_entries + excluded.pushed_entries,
-           rejected_entries = sync_client.rejected_entries + excluded.rejected_entries,
-           user_agent = coalesce(excluded.user_agent, sync_client.user_agent)`,
-        [clientId, viewer.accountId, protocolVersion, applied, rejected, userAgent?.slice(0, 255) ?? null],
+    const byKey = new Map<string, ClientTouch>();
+    for (const c of clients) {
+      const key = `${c.clientId}/${c.accountId}`;
+      const prior = byKey.get(key);
+      byKey.set(
+        key,
+        prior
+          ? {
+              ...c,
+              applied: prior.applied + c.applied,
+              rejected: prior.rejected + c.rejected,
+              userAgent: c.userAgent ?? prior.userAgent,
+            }
+          : c,
       );
-    } catch (error) {
-      this.logger?.warn('sync client record failed', { clientId, error });
     }
+    const rows = [...byKey.values()].sort((a, b) =>
+      a.clientId === b.clientId ? (a.accountId < b.accountId ? -1 : 1) : a.clientId < b.clientId ? -1 : 1,
+    );
+    await em.execute(
+      `insert into sync_client (client_id, account_id, protocol_version, ${column}, pushed_entries, rejected_entries, user_agent)
+       select client_id, account_id, protocol_version, now(), applied, rejected, user_agent
+         from jsonb_to_recordset(?::jsonb) as c(client_id uuid, account_id uuid, protocol_version int, applied int,
+              rejected int, user_agent varchar)
+       on conflict (client_id, account_id) do update set
+         protocol_version = excluded.protocol_version, ${column} = now(),
+         pushed_entries = sync_client.pushed_entries + excluded.pushed_entries,
+         rejected_entries = sync_client.rejected_entries + excluded.rejected_entries,
+         user_agent = coalesce(excluded.user_agent, sync_client.user_agent)`,
+      [
+        JSON.stringify(
+          rows.map((c) => ({
+            client_id: c.clientId,
+            account_id: c.accountId,
+            protocol_version: c.protocolVersion,
+            applied: c.applied,
+            rejected: c.rejected,
+            user_agent: c.userAgent?.slice(0, 255) ?? null,
+          })),
+        ),
+      ],
+    );
   }
+}
+
+/** A device's sync_client row to touch: who, and what its push did. */
+interface ClientTouch {
+  clientId: string;
+  accountId: string;
+  protocolVersion: number;
+  userAgent: string | null;
+  applied: number;
+  rejected: number;
+}
+
+/** One push request's valid entries, waiting to be applied with the pushes around it. */
+interface PushRequest {
+  em: EntityManager;
+  viewer: Viewer;
+  clientId: string;
+  entries: OutboxEntryInput[];
+  skewMs: number;
+  client: ClientTouch;
+}
+
+type Answers = Map<OutboxEntryInput, OutboxEntryResultType>;
+
+/** The push's touch with its answers counted in. */
+function counted(client: ClientTouch, answers: Answers): ClientTouch {
+  let applied = 0;
+  let rejected = client.rejected;
+  for (const a of answers.values()) {
+    if (a.status === OutboxEntryStatus.APPLIED) applied++;
+    else if (a.status === OutboxEntryStatus.REJECTED) rejected++;
+  }
+  return { ...client, applied, rejected };
+}
+
+/** What two pushes must not share to be applied in one transaction: entry and report ids. */
+function pushKeys(r: PushRequest): string[] {
+  return r.entries.flatMap((e) => (e.createReport ? [e.id, `r:${e.createReport.reportId}`] : [e.id]));
 }
 
 const SKEW_TOLERANCE_MS = 2 * 60_000;
