@@ -131,6 +131,16 @@ const url =
     return raw;
   };
 
+/** A comma-separated list, each item read by `item`. */
+const list =
+  <T>(item: Reader<T>): Reader<T[]> =>
+  (raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(item);
+
 const text: Reader<string> = (raw) => {
   if (!raw.trim()) throw new Error('must not be empty');
   return raw.trim();
@@ -152,12 +162,7 @@ export const configSpec = {
   },
   DATABASE_REPLICA_URLS: {
     description: 'Comma-separated PostgreSQL URLs of streaming standbys; read-only GraphQL requests use them',
-    read: (raw: string) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((u) => url('postgres:', 'postgresql:')(u)),
+    read: list(url('postgres:', 'postgresql:')),
     fallback: () => [] as string[],
   },
   REPLICA_MAX_LAG_SECONDS: {
@@ -230,15 +235,7 @@ export const configSpec = {
   },
   CORS_ORIGINS: {
     description: 'Comma-separated origins allowed to call the API from another origin',
-    read: (raw: string) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((o) => {
-          url('http:', 'https:')(o);
-          return o;
-        }),
+    read: list(url('http:', 'https:')),
     fallback: () => [] as string[],
   },
   REDIS_URL: {

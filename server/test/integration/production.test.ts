@@ -2,13 +2,20 @@ import { builtinModules } from 'node:module';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ormOptions } from '../../src/db/orm.js';
 import { Role } from '../../src/modules/accounts/role.js';
 import { buildAccountWithPassword, PASSWORD, SIGN_IN, type SignInData } from '../support/auth-helpers.js';
 import { buildUnit } from '../support/factories.js';
-import { buildServer, graphql, health, serverDir, startCompiled, type ServerProcess } from '../support/server-process.js';
+import {
+  buildServer,
+  graphql,
+  health,
+  queryOnce,
+  serverDir,
+  startCompiled,
+  type ServerProcess,
+} from '../support/server-process.js';
 import { createTestDatabase } from '../support/test-app.js';
 
 // The compiled server as an operator runs it: `npm run build`, then `node dist/main.js`.
@@ -42,15 +49,7 @@ function start(extra: Record<string, string> = {}): ServerProcess {
   return p;
 }
 
-async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T>(query: string, params: unknown[] = []) => queryOnce<T>(databaseUrl, query, params);
 
 /** Sessions holding the background leader's lock: exactly one when all is well. */
 const leaderSessions = () =>

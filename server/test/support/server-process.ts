@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 export const serverDir = path.resolve(import.meta.dirname, '../..');
 
@@ -89,4 +90,15 @@ export async function graphql<T = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, ...((await res.json()) as { data?: T; errors?: [] }) };
+}
+
+/** One statement on its own connection (to look at a server from outside the app). */
+export async function queryOnce<T>(connectionString: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { queryOnce } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -66,15 +66,7 @@ export async function startPrimaryAndStandby(
       dir,
       port,
       url,
-      async query<T>(sql: string, database?: string) {
-        const client = new pg.Client({ connectionString: url(database) });
-        await client.connect();
-        try {
-          return (await client.query(sql)).rows as T[];
-        } finally {
-          await client.end();
-        }
-      },
+      query: <T>(sql: string, database?: string) => queryOnce<T>(url(database), sql),
       async start() {
         await exec('pg_ctl', ['-D', dir, '-l', path.join(root, `${name}.log`), '-w', '-t', '60', 'start']);
       },
