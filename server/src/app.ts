@@ -22,6 +22,8 @@ import {
 } from './common/request-errors.js';
 import { createMetrics, httpMetrics, metricsEndpoint, requestMetrics, type Metrics } from './common/metrics.js';
 import { registerPoolMetrics } from './db/pool-metrics.js';
+import { readRoutingPlugin } from './db/read-routing.js';
+import type { ReadReplicas } from './db/replicas.js';
 import { createLoaders, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
 import { metricsPlugin } from './graphql/metrics.plugin.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   logger: AppLogger;
   /** Secret for access tokens, resolved by the caller (configuration or the data directory). */
   secret: string;
+  /** Streaming standbys for read-only GraphQL requests (db/read-routing.ts). */
+  replicas?: ReadReplicas | null;
 }
 
 export interface App {
@@ -54,7 +58,7 @@ export interface App {
 }
 
 /** Builds the HTTP application (GraphQL, health, web app) without listening, so tests can use it. */
-export async function createApp({ config, orm, logger, secret }: AppDeps): Promise<App> {
+export async function createApp({ config, orm, logger, secret, replicas }: AppDeps): Promise<App> {
   const schema = await createSchema();
   const services = createServices(config, secret, logger);
   const derived = new DerivedWorker(orm, logger, { warnings: config.warnings });
@@ -90,6 +94,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
         },
       },
       metricsPlugin(metrics),
+      ...(replicas ? [readRoutingPlugin(replicas, orm)] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -131,7 +136,7 @@ export async function createApp({ config, orm, logger, secret }: AppDeps): Promi
   app.get('/healthz', async (_req, res) => {
     try {
       const worker = await derived.health();
-      res.json({ status: 'ok', derived: worker });
+      res.json({ status: 'ok', pid: process.pid, leader: derived.isLeader, derived: worker, replicas: replicas?.states });
     } catch (error) {
       (res.locals.logger as Logger).error('health check failed', { error });
       res.status(503).json({ status: 'unavailable', reason: 'database' });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raised when one or more environment variables are invalid; names every bad one. */
@@ -41,6 +42,10 @@ export interface Config {
   port: number;
   /** Unset: an embedded PostgreSQL is started in `dataDir`. */
   databaseUrl: string | undefined;
+  /** Streaming standbys for read-only requests (docs/SCALING.md); empty: the primary serves all. */
+  databaseReplicaUrls: string[];
+  /** A replica further behind than this is out of rotation until it catches up. */
+  replicaMaxLagSeconds: number;
   dataDir: string;
   logLevel: LogLevel;
   /** Secret for signing access tokens; in development a random one is kept in `dataDir`. */
@@ -57,8 +62,10 @@ export interface Config {
   corsOrigins: string[];
   redisUrl: string | undefined;
   seedDemo: boolean;
-  /** Whether this process may be elected to run the derived-data worker. */
+  /** Whether this process may be elected to run background work (derived data, periodic jobs). */
   derivedWorker: boolean;
+  /** API processes started by node:cluster (1: this process serves alone). */
+  webConcurrency: number;
   maxUploadBytes: number;
   maxRequestBytes: number;
   /** Deepest GraphQL selection accepted, and the most work (points) one request may ask for. */
@@ -116,6 +123,16 @@ const url =
     return raw;
   };
 
+/** A comma-separated list, each item read by `item`. */
+const list =
+  <T>(item: Reader<T>): Reader<T[]> =>
+  (raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(item);
+
 const text: Reader<string> = (raw) => {
   if (!raw.trim()) throw new Error('must not be empty');
   return raw.trim();
@@ -134,6 +151,16 @@ export const configSpec = {
     description: 'PostgreSQL URL; unset starts an embedded PostgreSQL in DATA_DIR',
     read: url('postgres:', 'postgresql:'),
     fallback: () => undefined,
+  },
+  DATABASE_REPLICA_URLS: {
+    description: 'Comma-separated PostgreSQL URLs of streaming standbys; read-only GraphQL requests use them',
+    read: list(url('postgres:', 'postgresql:')),
+    fallback: () => [] as string[],
+  },
+  REPLICA_MAX_LAG_SECONDS: {
+    description: 'A replica further behind than this is taken out of rotation (reads go to the primary) until it catches up',
+    read: integer(1, 86_400),
+    fallback: () => 30,
   },
   DATA_DIR: {
     description: 'Embedded database, uploaded files and the development secret',
@@ -200,15 +227,7 @@ export const configSpec = {
   },
   CORS_ORIGINS: {
     description: 'Comma-separated origins allowed to call the API from another origin',
-    read: (raw: string) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((o) => {
-          url('http:', 'https:')(o);
-          return o;
-        }),
+    read: list(url('http:', 'https:')),
     fallback: () => [] as string[],
   },
   REDIS_URL: {
@@ -227,9 +246,15 @@ export const configSpec = {
     fallback: (env: Environment) => env === 'development',
   },
   DERIVED_WORKER: {
-    description: 'Let this process be elected to run the derived-data worker (one runs across all processes)',
+    description:
+      'Let this process be elected to run background work: the derived-data worker and the periodic jobs (one leader across all processes)',
     read: boolean,
     fallback: () => true,
+  },
+  WEB_CONCURRENCY: {
+    description: 'API processes to start on this machine (node:cluster; about one per core); more than 1 needs DATABASE_URL',
+    read: integer(1, 256),
+    fallback: () => 1,
   },
   MAX_UPLOAD_BYTES: {
     description: 'Largest evidence file accepted',
@@ -254,7 +279,7 @@ export const configSpec = {
   WEB_DIST: {
     description: 'Folder of the built web app served at /',
     read: text,
-    fallback: () => path.resolve(import.meta.dirname, '../../web/dist'),
+    fallback: () => defaultWebDist(),
   },
   WARN_DUE_SOON_DAYS: { description: 'Warning: due within N days…', read: integer(1, 365), fallback: () => 14 },
   WARN_DUE_SOON_PROGRESS: { description: '…with progress below M %', read: integer(1, 100), fallback: () => 50 },
@@ -284,6 +309,14 @@ export const configSpec = {
   },
 } satisfies Record<string, Spec<unknown>>;
 
+/** web/dist of the repository, from the sources (server/src) or the build (server/dist/server/src). */
+function defaultWebDist(): string {
+  for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'web', 'package.json'))) return path.join(dir, 'web', 'dist');
+  }
+  return path.resolve(import.meta.dirname, '../../web/dist');
+}
+
 type SpecValue<K extends keyof typeof configSpec> = ReturnType<(typeof configSpec)[K]['fallback']>;
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -308,6 +341,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST'),
     port: get('PORT'),
     databaseUrl: get('DATABASE_URL'),
+    databaseReplicaUrls: get('DATABASE_REPLICA_URLS'),
+    replicaMaxLagSeconds: get('REPLICA_MAX_LAG_SECONDS'),
     dataDir: path.resolve(get('DATA_DIR')),
     logLevel: get('LOG_LEVEL'),
     jwtSecret: get('JWT_SECRET'),
@@ -327,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: get('REDIS_URL'),
     seedDemo: get('SEED_DEMO'),
     derivedWorker: get('DERIVED_WORKER'),
+    webConcurrency: get('WEB_CONCURRENCY'),
     maxUploadBytes: get('MAX_UPLOAD_BYTES'),
     maxRequestBytes: get('MAX_REQUEST_BYTES'),
     graphqlMaxDepth: get('GRAPHQL_MAX_DEPTH'),
@@ -349,6 +385,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env === 'production' && !config.databaseUrl) {
     problems.push('DATABASE_URL is required when NODE_ENV=production');
+  }
+  if (config.databaseReplicaUrls.length && !config.databaseUrl) {
+    problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (replicas stream from a primary you run)');
+  }
+  if (config.webConcurrency > 1 && !config.databaseUrl) {
+    problems.push('WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded PostgreSQL serves one process)');
   }
   if (config.metrics.port && config.metrics.port === config.port) {
     problems.push('METRICS_PORT must differ from PORT');

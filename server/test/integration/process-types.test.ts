@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/db/seed/seed.js';
 import { post } from '../support/auth-helpers.js';
 import { entityMapping } from '../support/entity-mapping.js';
 import { createTestDatabase } from '../support/test-app.js';
+import { queryOnce } from '../support/server-process.js';
 
 const serverDir = path.resolve(import.meta.dirname, '../..');
 
@@ -38,15 +38,7 @@ async function signIn(username: string): Promise<string> {
   return data.signIn.accessToken;
 }
 
-async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T>(text: string, params: unknown[] = []) => queryOnce<T>(databaseUrl, text, params);
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase();

@@ -26,6 +26,26 @@ describe('loadConfig', () => {
     expect(config.warnings.staleDays).toBe(10);
   });
 
+  it('reads the scaling variables, and refuses them without a PostgreSQL of their own', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@primary/db',
+      DATABASE_REPLICA_URLS: 'postgres://u@standby-1/db, postgresql://u@standby-2/db',
+      REPLICA_MAX_LAG_SECONDS: '5',
+      WEB_CONCURRENCY: '4',
+    });
+    expect(config.databaseReplicaUrls).toEqual(['postgres://u@standby-1/db', 'postgresql://u@standby-2/db']);
+    expect(config.replicaMaxLagSeconds).toBe(5);
+    expect(config.webConcurrency).toBe(4);
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://u@standby-1/db', WEB_CONCURRENCY: '2' })).toThrow(
+      /DATABASE_REPLICA_URLS needs DATABASE_URL[\s\S]*WEB_CONCURRENCY above 1 needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@p/db', DATABASE_REPLICA_URLS: 'postgres://ok/db,redis://no' })).toThrow(
+      /DATABASE_REPLICA_URLS must start with postgres:\/\/ or postgresql:\/\//,
+    );
+    expect(() => loadConfig({ WEB_CONCURRENCY: '0' })).toThrow(/WEB_CONCURRENCY must be between 1 and 256/);
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
+import { LeaderElection } from '../../common/leader.js';
 import type { Logger } from '../../common/logger.js';
 import type { WarningThresholds } from '../../config.js';
 import { applyBatch, type BatchResult } from './derived-apply.js';
@@ -18,6 +19,8 @@ export interface DerivedWorkerOptions {
   electionMs?: number;
   /** The thresholds the warning facts are computed with. */
   warnings?: WarningThresholds;
+  /** The process's election, shared with the other background jobs (one is made otherwise). */
+  election?: LeaderElection;
 }
 
 export interface DerivedHealth {
@@ -31,17 +34,14 @@ export interface DerivedHealth {
 }
 
 /**
- * The one background worker of derived data (docs/ARCHITECTURE.md): elected across every
- * process by a session-level advisory lock held on its own connection, woken by NOTIFY and by a
+ * The one background worker of derived data (docs/ARCHITECTURE.md): runs in the process elected
+ * by LeaderElection (common/leader.ts), woken by NOTIFY on the election's connection and by a
  * short idle timer, it drains the change log in batches until it is empty. When its process dies,
  * the lock goes with the connection and another process takes over at its next election try.
  */
 export class DerivedWorker {
-  private client: pg.Client | null = null;
-  private leader = false;
-  private stopped = false;
+  private stopped = true;
   private wake: (() => void) | null = null;
-  private electionTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private lastBatchAt: Date | null = null;
   private notifyPending = false;
@@ -51,8 +51,9 @@ export class DerivedWorker {
   readonly lags: number[] = [];
   private readonly batchSize: number;
   private readonly idleMs: number;
-  private readonly electionMs: number;
   private readonly warnings: WarningThresholds | undefined;
+  /** Who runs background work; the worker runs while this process leads. */
+  readonly election: LeaderElection;
 
   constructor(
     private readonly orm: MikroORM,
@@ -61,62 +62,41 @@ export class DerivedWorker {
   ) {
     this.batchSize = options.batchSize ?? 5000;
     this.idleMs = options.idleMs ?? 500;
-    this.electionMs = options.electionMs ?? 2000;
     this.warnings = options.warnings;
+    this.election =
+      options.election ??
+      new LeaderElection({
+        connectionString: orm.config.getClientUrl(),
+        key: LEADER_LOCK,
+        name: 'resolute-leader',
+        retryMs: options.electionMs ?? 2000,
+        logger,
+      });
+    this.election.on('elected', (client) => this.elected(client));
+    this.election.on('lost', () => this.wake?.());
   }
 
   /** Starts trying to become the worker; returns at once. */
   start(): void {
     this.stopped = false;
-    void this.elect();
+    this.election.start();
   }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.election.isLeader;
   }
 
-  private async elect(): Promise<void> {
-    if (this.stopped || this.leader) return;
-    try {
-      const client = new pg.Client({ connectionString: this.orm.config.getClientUrl(), application_name: 'resolute-derived' });
-      client.on('error', (error) => this.lost(error));
-      await client.connect();
-      const [row] = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK])).rows;
-      if (!row?.ok || this.stopped) {
-        await client.end().catch(() => {});
-      } else {
-        this.client = client;
-        this.leader = true;
-        client.on('notification', () => this.wake?.());
-        client.on('end', () => this.lost(new Error('worker connection ended')));
-        await client.query(`listen ${DERIVED_CHANNEL}`);
-        this.logger?.info('derived worker elected in this process');
-        this.loop = this.run();
-        return;
-      }
-    } catch (error) {
-      this.logger?.warn('derived worker election failed', { error });
-    }
-    if (!this.stopped) {
-      this.electionTimer = setTimeout(() => void this.elect(), this.electionMs);
-      this.electionTimer.unref();
-    }
-  }
-
-  private lost(error: unknown): void {
-    if (!this.leader) return;
-    this.leader = false;
-    this.client = null;
-    this.wake?.();
-    if (!this.stopped) {
-      this.logger?.warn('derived worker lost its connection; trying again', { error });
-      this.electionTimer = setTimeout(() => void this.elect(), this.electionMs);
-      this.electionTimer.unref();
-    }
+  private elected(client: pg.Client): void {
+    if (this.stopped) return;
+    client.on('notification', () => this.wake?.());
+    client.query(`listen ${DERIVED_CHANNEL}`).catch((error: unknown) => this.logger?.warn('derived listen failed', { error }));
+    this.logger?.info('derived worker elected in this process');
+    const previous = this.loop ?? Promise.resolve();
+    this.loop = previous.then(() => this.run());
   }
 
   private async run(): Promise<void> {
-    while (this.leader && !this.stopped) {
+    while (this.election.isLeader && !this.stopped) {
       let result: BatchResult | null = null;
       try {
         result = await this.batch();
@@ -160,7 +140,7 @@ export class DerivedWorker {
    * database-wide lock, which thousands of writers a second would queue on).
    */
   nudge(): void {
-    if (this.leader) {
+    if (this.election.isLeader) {
       this.wake?.();
       return;
     }
@@ -179,19 +159,15 @@ export class DerivedWorker {
   /** The worker's state and lag as seen from this process. */
   async health(): Promise<DerivedHealth> {
     const { lagSeconds, unsealedAudit } = await derivedFreshness(this.orm.em.fork());
-    return { leader: this.leader, lagSeconds, unsealedAudit, lastBatchAt: this.lastBatchAt };
+    return { leader: this.election.isLeader, lagSeconds, unsealedAudit, lastBatchAt: this.lastBatchAt };
   }
 
   /** Stops the loop and gives up the election; the current batch finishes first. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.electionTimer) clearTimeout(this.electionTimer);
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
-    const client = this.client;
-    this.leader = false;
     this.wake?.();
     await this.loop?.catch(() => {});
-    this.client = null;
-    await client?.end().catch(() => {});
+    await this.election.stop();
   }
 }
