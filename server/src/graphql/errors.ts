@@ -66,7 +66,9 @@ export function formatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && OUR_CODES.has(code)) {
       // Raised as a GraphQLError outside a resolver (context creation): already safe to show.
-      return { ...base, message: formatted.message.replace(/^Context creation failed: /, ''), extensions: { code } };
+      const field = formatted.extensions?.field;
+      const extensions = typeof field === 'string' ? { code, field } : { code };
+      return { ...base, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
     }
     if (typeof code === 'string' && GRAPHQL_CODES.has(code)) {
       // Parse and validation errors: the message describes the query, never internals.

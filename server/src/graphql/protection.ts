@@ -69,6 +69,34 @@ function tooComplex(message: string, extensions: Record<string, unknown>): Graph
   return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } } });
 }
 
+/**
+ * The operation's cost. Variables are coerced here before Apollo does it, so a value its scalar
+ * refuses (a day like 2026-02-30) is answered as the client's mistake, naming the field.
+ */
+function costOf(schema: GraphQLSchema, query: DocumentNode, variables: Record<string, unknown>, operationName?: string): number {
+  try {
+    return getComplexity({
+      schema,
+      query,
+      variables,
+      operationName,
+      estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (!(error instanceof GraphQLError) || !error.message.startsWith('Variable "$')) throw error;
+    const at = /at "([^"]+)"/.exec(error.message)?.[1];
+    const field = at
+      ? at
+          .split('.')
+          .pop()!
+          .replace(/\[\d+\]$/, '')
+      : 'input';
+    throw new GraphQLError(error.message, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, field, http: { status: 400 } },
+    });
+  }
+}
+
 /** Refuses, before anything runs, operations nested too deeply or asking for too much work. */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
   return {
@@ -82,13 +110,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
               maxDepth: limits.maxDepth,
             });
           }
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: request.operationName ?? undefined,
-            estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          const complexity = costOf(schema, document, request.variables ?? {}, request.operationName ?? undefined);
           if (complexity > limits.maxComplexity) {
             throw tooComplex(
               `The query would cost ${complexity} points; the most allowed is ${limits.maxComplexity}. Ask for smaller pages or fewer fields`,
