@@ -61,6 +61,7 @@ export interface CommitteeTask {
   status: TaskStatus;
   progress: number;
   priority: 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+  weight: number;
   startOn: string | null;
   dueOn: string | null;
   completedAt: string | null;
@@ -89,7 +90,7 @@ export interface CommitteeTaskResult {
 
 export const COMMITTEE_TASK = typed<CommitteeTaskResult, { id: string }>(`query CommitteeTask($id: ID!) {
   task(id: $id) {
-    id title description status progress priority startOn dueOn completedAt cancelledAt
+    id title description status progress priority weight startOn dueOn completedAt cancelledAt
     responsiblePerson expectedResult missingClears version depth subTaskCount
     resolution { id code titleVi titleEn }
     assignerUnit { id name kind depth }

@@ -5,6 +5,7 @@ import { parse } from 'graphql/language/parser';
 const typed = <R, V>(source: string) => parse(source) as TypedDocumentNode<R, V>;
 
 export type IndicatorDirection = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
+export type TaskPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
 
 export interface PlanUnit {
   id: string;
@@ -21,11 +22,14 @@ export interface PlanTask {
   startOn: string | null;
   progress: number;
   status: string;
+  priority: TaskPriority;
+  weight: number;
   version: number;
   subTaskCount: number;
   leadUnit: PlanUnit;
+  coordinatingUnits: { id: string; name: string }[];
   assignerUnit: { id: string } | null;
-  indicators: { id: string; name: string; unitOfMeasure: string; target: number }[];
+  indicators: { id: string; name: string; unitOfMeasure: string; target: number; dueOn: string | null }[];
 }
 
 export interface PlanResolution {
@@ -35,8 +39,9 @@ export interface PlanResolution {
   titleEn: string;
 }
 
-const TASK_FIELDS = `id title depth dueOn startOn progress status version subTaskCount
-  leadUnit { id name kind depth } assignerUnit { id } indicators { id name unitOfMeasure target }`;
+const TASK_FIELDS = `id title depth dueOn startOn progress status priority weight version subTaskCount
+  leadUnit { id name kind depth } coordinatingUnits { id name } assignerUnit { id }
+  indicators { id name unitOfMeasure target dueOn }`;
 
 interface TaskPage {
   totalCount: number;
@@ -85,6 +90,9 @@ export interface CreateTaskVariables {
     responsiblePerson: string | null;
     expectedResult: string | null;
     dueOn: string | null;
+    coordinatingUnitIds: string[];
+    priority: TaskPriority;
+    weight: number;
   };
 }
 
@@ -98,6 +106,7 @@ export interface IndicatorDraft {
   baseline: number | null;
   target: number;
   direction: IndicatorDirection;
+  dueOn: string | null;
 }
 
 export const CREATE_INDICATOR = typed<{ createIndicator: { id: string } }, { input: IndicatorDraft & { taskId: string } }>(
