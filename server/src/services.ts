@@ -60,7 +60,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
   };
-  return { ...services, sync: new SyncService(syncHandlers(services)) };
+  return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }
 
 export type Services = ReturnType<typeof createServices>;

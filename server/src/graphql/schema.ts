@@ -5,6 +5,7 @@ import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver.js';
 import { AuthResolver } from '../modules/accounts/auth.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { DerivedResolver } from '../modules/derived/derived-freshness.js';
 import { UnitResolver } from '../modules/organisations/unit.resolver.js';
 import { IndicatorResolver } from '../modules/indicators/indicator.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
@@ -35,6 +36,7 @@ export const resolvers = [
   WarningResolver,
   TaskEvaluationResolver,
   PublicationResolver,
+  DerivedResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -112,7 +112,16 @@ describe('the write path', () => {
       .getConnection()
       .execute<{ n: number | null }[]>(`select (select n from task_report_state where task_id = ?) as n`, [d!.taskId]);
     expect(before!.n).toBeNull();
+    // The API says how far derived figures trail: to before the push, until the worker runs.
+    const FRESHNESS = `{ derivedFreshness { currentTo lagSeconds } }`;
+    type Fresh = { derivedFreshness: { currentTo: string; lagSeconds: number } };
+    const trailing = ok(await post<Fresh>(t, FRESHNESS, {}, d!.token)).derivedFreshness;
+    expect(trailing.lagSeconds).toBeGreaterThan(0);
+    expect(new Date(trailing.currentTo).getTime()).toBeLessThanOrEqual(Date.parse(entries[0]!.createdAt) + 1000);
     await expectConsistent();
+    const caughtUp = ok(await post<Fresh>(t, FRESHNESS, {}, d!.token)).derivedFreshness;
+    expect(caughtUp.lagSeconds).toBe(0);
+    expect(new Date(caughtUp.currentTo).getTime()).toBeGreaterThan(new Date(trailing.currentTo).getTime());
     const [after] = await t
       .em()
       .getConnection()

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../../common/logger.js';
 import { applyBatch, type BatchResult } from './derived-apply.js';
+import { derivedFreshness } from './derived-freshness.js';
 
 /** Held for as long as a process is the one running the worker. */
 const LEADER_LOCK = 0x5245_534c; // "RESL"
@@ -172,16 +173,8 @@ export class DerivedWorker {
 
   /** The worker's state and lag as seen from this process. */
   async health(): Promise<DerivedHealth> {
-    const [row] = await this.orm.em.getConnection().execute<{ lag: number | null; unsealed: number }[]>(
-      `select extract(epoch from clock_timestamp() - (select at from derived_change order by id limit 1))::float8 as lag,
-              (select count(*) from audit_unsealed)::int as unsealed`,
-    );
-    return {
-      leader: this.leader,
-      lagSeconds: Math.max(0, row?.lag ?? 0),
-      unsealedAudit: row?.unsealed ?? 0,
-      lastBatchAt: this.lastBatchAt,
-    };
+    const { lagSeconds, unsealedAudit } = await derivedFreshness(this.orm.em.fork());
+    return { leader: this.leader, lagSeconds, unsealedAudit, lastBatchAt: this.lastBatchAt };
   }
 
   /** Stops the loop and gives up the election; the current batch finishes first. */

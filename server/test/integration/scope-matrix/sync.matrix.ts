@@ -19,4 +19,11 @@ export const entries: MatrixEntry[] = [
     variables: () => ({ input: { protocolVersion: 1, clientId: randomUUID(), entries: [] } }),
     expect: anyone,
   },
+  {
+    // How far derived figures trail writes: the same for everyone, naming no unit or task.
+    operation: 'Query.derivedFreshness',
+    document: `{ derivedFreshness { currentTo lagSeconds unsealedAudit } }`,
+    variables: () => ({}),
+    expect: anyone,
+  },
 ];
