@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBothSizes, type Violation } from '../support/axe.js';
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, gql, openTasksOf, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
+import { apiToken, gql, openTasksOf, signIn, taskCard, UPDATE_TASK, waitForServiceWorker } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 // The screens added after the first accessibility journey, each audited at phone and at desktop size.
@@ -50,7 +50,7 @@ describe.runIf(chromiumAvailable())('accessibility of the editing, planning and 
         await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
 
         const focal = await apiToken(server, 'daumoi.lamdong');
-        await gql(server, focal, 'mutation($input: UpdateTaskInput!) { updateTask(input: $input) { id version } }', {
+        await gql(server, focal, UPDATE_TASK, {
           input: { id: task!.id, baseVersion: task!.version, description: `Mô tả của tỉnh (${tag}).` },
         });
         await context.setOffline(false);

@@ -4,7 +4,16 @@ import { audit as auditScreen, type Size, type Violation } from '../support/axe.
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
 import { apiToken, gql, openTasksOf, signIn, taskCard } from '../support/journeys.js';
+import { graphql } from '../support/generated/index.js';
 import { startServer, type RunningServer } from '../support/server.js';
+
+const PUBLISH_RESOLUTION = graphql(`
+  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {
+    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {
+      id
+    }
+  }
+`);
 
 const JOURNEY = 'accessibility';
 const audit = (page: Page, screen: string, size: Size = 'phone') => auditScreen(page, JOURNEY, screen, size);
@@ -80,12 +89,10 @@ describe.runIf(chromiumAvailable())('accessibility', () => {
     const [ids] = await server.sql<{ resolution: string; unit: string }>(
       `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
     );
-    const { publishResolution } = await gql<{ publishResolution: { id: string } }>(
-      server,
-      token,
-      'mutation($r: ID!, $u: ID!) { publishResolution(resolutionId: $r, unitId: $u) { id } }',
-      { r: ids!.resolution, u: ids!.unit },
-    );
+    const { publishResolution } = await gql(server, token, PUBLISH_RESOLUTION, {
+      resolutionId: ids!.resolution,
+      unitId: ids!.unit,
+    });
     const visitor = await openBrowser(PHONE);
     try {
       const { page } = visitor;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, openBrowser, PHONE, screenshot } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
+import { DEMO_PASSWORD, gql, SIGN_IN } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const run = chromiumAvailable();
@@ -32,13 +33,8 @@ describe.runIf(run)('the app shell', () => {
   });
 
   it('answers the API beside the app', async () => {
-    const res = await fetch(`${server.url}graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation { signIn(username: "canbo.tdp1", password: "Resolute2026") { account { displayName } } }',
-      }),
-    });
-    expect(await res.json()).toEqual({ data: { signIn: { account: { displayName: 'Bùi Thị Mai' } } } });
+    const { signIn } = await gql(server, null, SIGN_IN, { username: 'canbo.tdp1', password: DEMO_PASSWORD });
+    expect(signIn.account).toEqual({ displayName: 'Bùi Thị Mai' });
+    expect(signIn.accessToken).toEqual(expect.any(String));
   });
 });

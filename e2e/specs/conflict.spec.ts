@@ -2,7 +2,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, eventually, gql, openTasksOf, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
+import {
+  apiToken,
+  eventually,
+  gql,
+  openTasksOf,
+  signIn,
+  taskCard,
+  UPDATE_TASK,
+  waitForServiceWorker,
+} from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'conflict';
@@ -82,7 +91,7 @@ describe.runIf(chromiumAvailable())('conflict', () => {
 
       // Meanwhile the province's focal officer, who assigned the task, changes the same field online.
       const focal = await apiToken(server, 'daumoi.lamdong');
-      await gql(server, focal, 'mutation($input: UpdateTaskInput!) { updateTask(input: $input) { id version } }', {
+      await gql(server, focal, UPDATE_TASK, {
         input: { id: task!.id, baseVersion: task!.version, description: theirs },
       });
       expect(await description()).toEqual({ description: theirs, version: task!.version + 1 });

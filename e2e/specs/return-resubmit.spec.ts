@@ -134,9 +134,12 @@ describe.runIf(chromiumAvailable())('return and resubmit', () => {
       await reviewFromTaskPage(leader.page, task!, answer[0]!.id, tag);
       await leader.page.getByRole('button', { name: 'Duyệt (a)' }).click();
       await leader.page.getByText(`Đã duyệt báo cáo «${task!.title}».`).waitFor();
-      const [{ state, progress }] = await server.sql<{ state: string; progress: number }>(
-        `select state, progress from task where id = $1`,
-        [task!.id],
+      // Progress and state follow the approval through the derived-data worker, within seconds.
+      const [{ state, progress }] = await eventually(
+        'the approved progress on the task',
+        () => server.sql<{ state: string; progress: number }>(`select state, progress from task where id = $1`, [task!.id]),
+        (rows) => rows[0]?.state === 'COMPLETED',
+        30_000,
       );
       expect([state, progress]).toEqual(['COMPLETED', 100]);
       await leader.page.goto(new URL('committee/dashboard', server.url).toString());

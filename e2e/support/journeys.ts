@@ -1,4 +1,7 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type { Locator, Page } from 'playwright-core';
+import { graphql } from './generated/index.js';
 import type { RunningServer } from './server.js';
 
 /** Every demo account's password (server/src/db/seed). */
@@ -15,36 +18,55 @@ export async function signIn(page: Page, server: RunningServer, username: string
   await page.waitForURL((url) => url.pathname === path, { timeout: 30_000 });
 }
 
-/** Calls the GraphQL API as `token` (or anonymously); throws with the server's message on an error. */
-export async function gql<T = Record<string, unknown>>(
+/**
+ * Calls the GraphQL API as `token` (or anonymously) with a document generated from
+ * schema/schema.graphql (`npm run codegen`); throws with the server's message on an error.
+ */
+export async function gql<Result, Variables>(
   server: RunningServer,
   token: string | null,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+  document: TypedDocumentNode<Result, Variables>,
+  variables: Variables,
+): Promise<Result> {
   const res = await fetch(new URL('graphql', server.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: print(document), variables }),
   });
-  const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await res.json()) as { data?: Result; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) {
     const e = body.errors[0]!;
     throw Object.assign(new Error(`${e.extensions?.code ?? 'ERROR'}: ${e.message}`), { code: e.extensions?.code });
   }
-  return body.data as T;
+  return body.data as Result;
 }
+
+export const SIGN_IN = graphql(`
+  mutation E2eSignIn($username: String!, $password: String!) {
+    signIn(username: $username, password: $password) {
+      accessToken
+      account {
+        displayName
+      }
+    }
+  }
+`);
 
 /** A bearer token for a demo account, from the API's own sign-in. */
 export async function apiToken(server: RunningServer, username: string): Promise<string> {
-  const data = await gql<{ signIn: { accessToken: string } }>(
-    server,
-    null,
-    'mutation($u: String!, $p: String!) { signIn(username: $u, password: $p) { accessToken } }',
-    { u: username, p: DEMO_PASSWORD },
-  );
+  const data = await gql(server, null, SIGN_IN, { username, password: DEMO_PASSWORD });
   return data.signIn.accessToken;
 }
+
+/** An online edit of a task, as another person makes it while the phone is offline. */
+export const UPDATE_TASK = graphql(`
+  mutation E2eUpdateTask($input: UpdateTaskInput!) {
+    updateTask(input: $input) {
+      id
+      version
+    }
+  }
+`);
 
 /**
  * Waits for a state outside the page (the server's database): polls `probe` until `done` holds,

@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
 import CommitteeTaskPage from '../src/pages/committee/CommitteeTaskPage.vue';
-import { COMMITTEE_TASK_DOCUMENTS } from '../src/graphql/committee-task';
 import { clearSession } from '../src/graphql/session';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
 import { signInAs } from './support/session';
-
-const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
-
-describe('committee task GraphQL documents', () => {
-  it.each(Object.entries(COMMITTEE_TASK_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
-    const source = (document as DocumentNode).loc?.source.body ?? '';
-    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
-  });
-});
 
 afterEach(() => {
   vi.unstubAllGlobals();

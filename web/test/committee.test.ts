@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
 import DashboardUnitTable from '../src/components/dashboard/DashboardUnitTable.vue';
 import WarningList from '../src/components/warnings/WarningList.vue';
-import { COMMITTEE_DOCUMENTS, type UnitRow, type WarningItem } from '../src/graphql/committee';
+import type { UnitRow, WarningItem } from '../src/graphql/committee';
 import { mountWithApp } from './support/mount';
-
-const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
-
-describe('committee GraphQL documents', () => {
-  it.each(Object.entries(COMMITTEE_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
-    const source = (document as DocumentNode).loc?.source.body ?? '';
-    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
-  });
-});
 
 const warning = (over: Partial<WarningItem> = {}): WarningItem => ({
   id: 'OVERDUE:t1',

@@ -1,22 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { flushPromises } from '@vue/test-utils';
-import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
 import { vi } from 'vitest';
 import ReviewQueuePage from '../src/pages/committee/ReviewQueuePage.vue';
-import { REVIEW_DOCUMENTS, type ReviewItem } from '../src/graphql/review';
+import type { ReviewItem } from '../src/graphql/review';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
-
-const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
-
-describe('review queue GraphQL documents', () => {
-  it.each(Object.entries(REVIEW_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
-    const source = (document as DocumentNode).loc?.source.body ?? '';
-    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
-  });
-});
 
 afterEach(() => {
   vi.unstubAllGlobals();

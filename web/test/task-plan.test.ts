@@ -1,21 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { buildSchema, parse, validate, type DocumentNode } from 'graphql';
 import TaskPlanPage from '../src/pages/committee/TaskPlanPage.vue';
-import { PLAN_DOCUMENTS } from '../src/graphql/plan';
 import { saveSession } from '../src/graphql/session';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
-
-const schema = buildSchema(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
-
-describe('task plan GraphQL documents', () => {
-  it.each(Object.entries(PLAN_DOCUMENTS))('%s is valid against schema/schema.graphql', (_name, document) => {
-    const source = (document as DocumentNode).loc?.source.body ?? '';
-    expect(validate(schema, parse(source)).map((e) => e.message)).toEqual([]);
-  });
-});
 
 const commune = { __typename: 'Unit', id: 'commune', name: 'Phường Xuân Hương', kind: 'COMMUNE', depth: 2 };
 const cell1 = { __typename: 'Unit', id: 'cell1', name: 'Chi bộ Tổ dân phố 1', kind: 'CELL', depth: 3 };

@@ -14,6 +14,7 @@ import { RetryLink } from '@apollo/client/link/retry';
 import { print } from 'graphql/language/printer';
 import { REFRESH_SESSION, type SessionTokens } from './documents';
 import { ApiError, toApiError } from './errors';
+import type { RefreshSessionMutation } from './generated/graphql';
 import {
   accessTokenIsFresh,
   clearSession,
@@ -42,7 +43,7 @@ export async function refreshSession(force = false): Promise<SessionTokens> {
       clearSession('ended-by-server');
       throw new ApiError('UNAUTHENTICATED', 'refresh token expired');
     }
-    let body: { data?: { refreshSession?: SessionTokens }; errors?: unknown[] };
+    let body: { data?: RefreshSessionMutation | null; errors?: unknown[] };
     try {
       const response = await fetch(ENDPOINT, {
         method: 'POST',

@@ -1,52 +1,65 @@
-// Typed operations, written by hand against schema/schema.graphql (a test validates every one
-// against that file, so a change in the contract fails the web tests instead of the person).
-import type { TypedDocumentNode } from '@apollo/client/core';
-import { parse } from 'graphql/language/parser';
+// The session's operations. Their types are generated from schema/schema.graphql
+// (`npm run codegen`), so a query that no longer matches the contract fails lint and typecheck.
+import { graphql } from './generated';
+import type { Role as SchemaRole, SessionAccountFieldsFragment, SessionFieldsFragment } from './generated/graphql';
 
-export type Role = 'ADMIN' | 'FOCAL' | 'LEADER' | 'REPORTER' | 'VIEWER';
+export type Role = SchemaRole;
+export type SessionAccount = SessionAccountFieldsFragment;
+export type SessionTokens = SessionFieldsFragment;
 
-export interface SessionAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  mustChangePassword: boolean;
-  unit: { id: string; name: string; kind: string };
-}
+graphql(`
+  fragment SessionAccountFields on Account {
+    id
+    username
+    displayName
+    roles
+    mustChangePassword
+    unit {
+      id
+      name
+      kind
+    }
+  }
+`);
 
-export interface SessionTokens {
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-  account: SessionAccount;
-}
+graphql(`
+  fragment SessionFields on Session {
+    accessToken
+    accessTokenExpiresAt
+    refreshToken
+    refreshTokenExpiresAt
+    account {
+      ...SessionAccountFields
+    }
+  }
+`);
 
-const SESSION_FIELDS = `
-  accessToken
-  accessTokenExpiresAt
-  refreshToken
-  refreshTokenExpiresAt
-  account { id username displayName roles mustChangePassword unit { id name kind } }
-`;
+export const SIGN_IN = graphql(`
+  mutation SignIn($username: String!, $password: String!) {
+    signIn(username: $username, password: $password) {
+      ...SessionFields
+    }
+  }
+`);
 
-function typed<Result, Variables>(source: string): TypedDocumentNode<Result, Variables> {
-  return parse(source) as TypedDocumentNode<Result, Variables>;
-}
+export const REFRESH_SESSION = graphql(`
+  mutation RefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) {
+      ...SessionFields
+    }
+  }
+`);
 
-export const SIGN_IN = typed<{ signIn: SessionTokens }, { username: string; password: string }>(
-  `mutation SignIn($username: String!, $password: String!) { signIn(username: $username, password: $password) { ${SESSION_FIELDS} } }`,
-);
+export const SIGN_OUT = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
 
-export const REFRESH_SESSION = typed<{ refreshSession: SessionTokens }, { refreshToken: string }>(
-  `mutation RefreshSession($refreshToken: String!) { refreshSession(refreshToken: $refreshToken) { ${SESSION_FIELDS} } }`,
-);
-
-export const SIGN_OUT = typed<{ signOut: boolean }, Record<string, never>>(`mutation SignOut { signOut }`);
-
-export const ME = typed<{ me: SessionAccount }, Record<string, never>>(
-  `query Me { me { id username displayName roles mustChangePassword unit { id name kind } } }`,
-);
-
-/** Every document above, for the test that checks them against the schema. */
-export const ALL_DOCUMENTS = { SIGN_IN, REFRESH_SESSION, SIGN_OUT, ME };
+export const ME = graphql(`
+  query Me {
+    me {
+      ...SessionAccountFields
+    }
+  }
+`);

@@ -1,26 +1,119 @@
-/** The two GraphQL operations of the sync protocol (docs/SYNC.md), as plain strings. */
+/**
+ * The two GraphQL operations of the sync protocol (docs/SYNC.md), as plain text: the sync client
+ * runs without Apollo (tests, the bench). Codegen reads them too (the magic comments), so they are
+ * validated against schema/schema.graphql and their types (SyncPullQuery, SyncPushMutation) are
+ * generated with the app's.
+ */
 
-const TASK_FIELDS = `id parentId title description responsiblePerson expectedResult startOn dueOn priority state
-      progress version updatedAt lastReportAt completedAt resolution { id code titleVi titleEn } ancestorTitles
-      indicators { id name unitOfMeasure baseline target direction dueOn currentValue version }`;
+/** Sent on every sync: one line, without the indentation (the documents hold no string literals). */
+const compact = (source: string) => source.replace(/\s+/g, ' ').trim();
 
-export const SYNC_PULL = `query SyncPull($input: SyncPullInput!) {
-  syncPull(input: $input) {
-    updateRequired reset cursor hasMore serverTime
-    tasks { ${TASK_FIELDS} }
-    reports { id taskId percent values { indicatorId value } narrative hasObstacles obstacles writtenAt receivedAt
-      answersReportId flaggedReassigned state reviewedAt reviewComment reviewerName }
-    notifications { id kind message taskId reportId createdAt readAt }
-    removals { entity id }
+const SYNC_TASK_FIELDS = /* GraphQL */ `
+  fragment SyncTaskFields on SyncTask {
+    id
+    parentId
+    title
+    description
+    responsiblePerson
+    expectedResult
+    startOn
+    dueOn
+    priority
+    state
+    progress
+    version
+    updatedAt
+    lastReportAt
+    completedAt
+    resolution {
+      id
+      code
+      titleVi
+      titleEn
+    }
+    ancestorTitles
+    indicators {
+      id
+      name
+      unitOfMeasure
+      baseline
+      target
+      direction
+      dueOn
+      currentValue
+      version
+    }
   }
-}`;
+`;
 
-export const SYNC_PUSH = `mutation SyncPush($input: SyncPushInput!) {
-  syncPush(input: $input) {
-    updateRequired
-    results { id status code field reason version serverTask { ${TASK_FIELDS} } }
+export const SYNC_PULL = compact(/* GraphQL */ `
+  query SyncPull($input: SyncPullInput!) {
+    syncPull(input: $input) {
+      updateRequired
+      reset
+      cursor
+      hasMore
+      serverTime
+      tasks {
+        ...SyncTaskFields
+      }
+      reports {
+        id
+        taskId
+        percent
+        values {
+          indicatorId
+          value
+        }
+        narrative
+        hasObstacles
+        obstacles
+        writtenAt
+        receivedAt
+        answersReportId
+        flaggedReassigned
+        state
+        reviewedAt
+        reviewComment
+        reviewerName
+      }
+      notifications {
+        id
+        kind
+        message
+        taskId
+        reportId
+        createdAt
+        readAt
+      }
+      removals {
+        entity
+        id
+      }
+    }
   }
-}`;
+  ${SYNC_TASK_FIELDS}
+`);
+
+export const SYNC_PUSH = compact(/* GraphQL */ `
+  mutation SyncPush($input: SyncPushInput!) {
+    syncPush(input: $input) {
+      updateRequired
+      results {
+        id
+        status
+        code
+        field
+        reason
+        version
+        serverTask {
+          ...SyncTaskFields
+        }
+      }
+    }
+  }
+  ${SYNC_TASK_FIELDS}
+`);
 
 /** At most this many entries go in one push (the server refuses more). */
 export const MAX_PUSH_BATCH = 100;

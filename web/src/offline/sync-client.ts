@@ -5,6 +5,13 @@ import { withSyncLock } from './lock.js';
 import { uploadPhoto, UploadRefused, type UploadHttp } from './photos.js';
 import { MAX_PUSH_BATCH, SYNC_PULL, SYNC_PUSH } from './protocol.js';
 import { ServerError, type Transport } from './transport.js';
+import type {
+  OutboxEntryInput,
+  SyncPullQuery,
+  SyncPullQueryVariables,
+  SyncPushMutation,
+  SyncPushMutationVariables,
+} from '../graphql/generated/graphql.js';
 import {
   PROTOCOL_VERSION,
   type LocalReport,
@@ -13,7 +20,6 @@ import {
   type RemovalEntity,
   type ServerTask,
   type SyncPullResult,
-  type SyncPushResult,
   type WireReport,
 } from './types.js';
 
@@ -171,7 +177,7 @@ export function entryProblem(e: unknown): string | null {
 }
 
 /** The entry as the server's OutboxEntryInput: device-only fields stripped. */
-function toWire(e: OutboxEntry): Record<string, unknown> {
+function toWire(e: OutboxEntry): OutboxEntryInput {
   const base = { id: e.id, kind: e.kind, createdAt: e.createdAt };
   if (e.kind === 'CREATE_REPORT') return { ...base, createReport: e.createReport };
   if (e.kind === 'UPDATE_TASK') return { ...base, updateTask: e.updateTask };
@@ -401,7 +407,7 @@ export class SyncClient {
     return result;
   }
 
-  private async call<T>(document: string, variables: Record<string, unknown>): Promise<T> {
+  private async call<T, V extends Record<string, unknown>>(document: string, variables: V): Promise<T> {
     this.bytes += utf8Length(variables) + document.length;
     const data = await this.transport<T>(document, variables);
     this.bytes += utf8Length(data);
@@ -422,7 +428,7 @@ export class SyncClient {
       // The entries of this request, and only they, show as "sending" until their answers are applied.
       this.setState({ sending: batch.map((e) => e.id) });
       try {
-        const res = await this.call<{ syncPush: SyncPushResult }>(SYNC_PUSH, {
+        const res = await this.call<SyncPushMutation, SyncPushMutationVariables>(SYNC_PUSH, {
           input: {
             protocolVersion: PROTOCOL_VERSION,
             clientId,
@@ -608,7 +614,7 @@ export class SyncClient {
     let cursor = (await getMeta<string | null>(this.db, 'cursor')) ?? null;
     this.progress('pull', 0, null);
     for (;;) {
-      const res = await this.call<{ syncPull: SyncPullResult }>(SYNC_PULL, {
+      const res = await this.call<SyncPullQuery, SyncPullQueryVariables>(SYNC_PULL, {
         input: { protocolVersion: PROTOCOL_VERSION, clientId, cursor, limit: this.options.pullLimit ?? 500 },
       });
       const page = res.syncPull;

@@ -2,12 +2,19 @@
  * Row types of the field app's local database and the wire types of the sync protocol
  * (docs/SYNC.md). Plain data only: every row can be structured-cloned into IndexedDB.
  */
+import type {
+  ReportState as SchemaReportState,
+  SyncEntity,
+  SyncPullQuery,
+  SyncPushMutation,
+  TaskPriority as SchemaTaskPriority,
+} from '../graphql/generated/graphql.js';
 
 /** 2: tasks carry their resolution and completedAt, reports their reviewer's name (docs/SYNC.md). */
 export const PROTOCOL_VERSION = 2;
 
-export type TaskPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
-export type ReportState = 'SUBMITTED' | 'APPROVED' | 'RETURNED';
+export type TaskPriority = SchemaTaskPriority;
+export type ReportState = SchemaReportState;
 
 export interface LocalIndicator {
   id: string;
@@ -48,7 +55,7 @@ export interface ServerTask {
   expectedResult: string | null;
   startOn: string | null;
   dueOn: string | null;
-  priority: string;
+  priority: TaskPriority;
   state: string;
   progress: number;
   version: number;
@@ -210,7 +217,7 @@ export interface DeferredRemoval {
   entity: RemovalEntity;
 }
 
-export type RemovalEntity = 'TASK' | 'REPORT' | 'NOTIFICATION';
+export type RemovalEntity = SyncEntity;
 
 export interface MetaRow {
   key: string;
@@ -218,52 +225,11 @@ export interface MetaRow {
 }
 
 // ---- wire types -------------------------------------------------------------------------------
+// Generated from the operations in protocol.ts (`npm run codegen`); type-only, so the sync client
+// still loads without Apollo or any generated runtime.
 
-export interface WireReport {
-  id: string;
-  taskId: string;
-  percent: number;
-  values: IndicatorValue[];
-  narrative: string | null;
-  hasObstacles: boolean;
-  obstacles: string | null;
-  writtenAt: string;
-  receivedAt: string;
-  answersReportId: string | null;
-  flaggedReassigned: boolean;
-  state: ReportState;
-  reviewedAt: string | null;
-  reviewComment: string | null;
-  reviewerName: string | null;
-}
-
-export interface SyncPullResult {
-  updateRequired: boolean;
-  reset: boolean;
-  cursor: string;
-  hasMore: boolean;
-  serverTime: string;
-  tasks: ServerTask[];
-  reports: WireReport[];
-  notifications: LocalNotification[];
-  removals: { entity: RemovalEntity; id: string }[];
-}
-
-export type OutboxEntryStatus = 'APPLIED' | 'ALREADY_APPLIED' | 'REJECTED' | 'CONFLICT' | 'RETRY_LATER';
-
-export interface OutboxEntryResult {
-  id: string;
-  status: OutboxEntryStatus;
-  code: string | null;
-  field: string | null;
-  reason: string | null;
-  /** UPDATE_TASK applied: the task version the edit produced. */
-  version: number | null;
-  /** CONFLICT: the server's copy, to show beside the local one. */
-  serverTask: ServerTask | null;
-}
-
-export interface SyncPushResult {
-  updateRequired: boolean;
-  results: OutboxEntryResult[];
-}
+export type SyncPullResult = SyncPullQuery['syncPull'];
+export type WireReport = SyncPullResult['reports'][number];
+export type SyncPushResult = SyncPushMutation['syncPush'];
+export type OutboxEntryResult = SyncPushResult['results'][number];
+export type OutboxEntryStatus = OutboxEntryResult['status'];

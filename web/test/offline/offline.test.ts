@@ -7,13 +7,16 @@ import { editTask, markNotificationRead, recordReport } from '../../src/offline/
 import { UnsentEntriesError, signOutLocally } from '../../src/offline/session';
 import { SyncClient } from '../../src/offline/sync-client';
 import type { Transport } from '../../src/offline/transport';
-import type { OutboxEntryResult, ServerTask, SyncPullResult } from '../../src/offline/types';
+import type { OutboxEntryResult, SyncPullResult } from '../../src/offline/types';
 
 let n = 0;
 const freshDb = () => new OfflineDatabase(`offline-test-${n++}`, { indexedDB, IDBKeyRange });
 const identity = async (b: Blob) => b;
 
-function serverTask(over: Partial<ServerTask> = {}): ServerTask {
+type WireTask = SyncPullResult['tasks'][number];
+
+/** A task as the server sends it (protocol 2: with its resolution). */
+function serverTask(over: Partial<WireTask> = {}): WireTask {
   return {
     id: crypto.randomUUID(),
     parentId: null,
@@ -30,7 +33,7 @@ function serverTask(over: Partial<ServerTask> = {}): ServerTask {
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
     completedAt: null,
-    resolution: null,
+    resolution: { id: 'res-1', code: '1-NQ/TW', titleVi: 'Nghị quyết 1', titleEn: 'Resolution 1' },
     ancestorTitles: [],
     indicators: [],
     ...over,

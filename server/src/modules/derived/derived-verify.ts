@@ -96,11 +96,14 @@ const TASK_FIELDS = `
     left join approved a on a.task_id = t.id
     left join latest l on l.task_id = t.id`;
 
+// Set-based: no index leads with indicator_id, so a lookup per indicator would scan the values.
 const INDICATOR_VALUES = `
-  select i.id, i.current_value,
-         (select v.value from report_indicator_value v join progress_report r on r.id = v.report_id
-           where v.indicator_id = i.id and r.state = 'APPROVED' order by r.written_at desc, r.received_at desc limit 1) as expected
-    from indicator i`;
+  select i.id, i.current_value, e.value as expected
+    from indicator i
+    left join (select distinct on (v.indicator_id) v.indicator_id, v.value
+                 from report_indicator_value v join progress_report r on r.id = v.report_id
+                where r.state = 'APPROVED'
+                order by v.indicator_id, r.written_at desc, r.received_at desc) e on e.indicator_id = i.id`;
 
 /**
  * Recomputes every derived table and field from the base tables and lists what differs from
