@@ -54,21 +54,39 @@ describe.runIf(chromiumAvailable())('committee: decompose, assign, sync and revi
     await form.getByLabel('Mô tả').fill('Mỗi hộ được hỏi về việc dùng Cổng dịch vụ công quốc gia.');
     await form.getByLabel('Người phụ trách').fill('Bí thư chi bộ');
     await form.getByLabel('Kết quả cần đạt').fill('Phiếu khảo sát của từng hộ');
-    await form.getByPlaceholder('Tìm đơn vị theo tên hoặc mã').fill('Tổ dân phố 1');
-    await form.getByRole('button', { name: /Chi bộ Tổ dân phố 1/ }).click();
-    await form.getByText(/Đã chọn: Chi bộ Tổ dân phố 1/).waitFor();
+    const lead = form.getByRole('group', { name: 'Đơn vị chủ trì' });
+    await lead.getByPlaceholder('Tìm đơn vị theo tên hoặc mã').fill('Tổ dân phố 1');
+    await lead.getByRole('button', { name: /Chi bộ Tổ dân phố 1/ }).click();
+    await lead.getByText(/Đã chọn: Chi bộ Tổ dân phố 1/).waitFor();
+    const coordinators = form.getByRole('group', { name: 'Đơn vị phối hợp' });
+    await coordinators.getByPlaceholder('Tìm đơn vị theo tên hoặc mã').fill('Tổ dân phố 2');
+    await coordinators.getByRole('button', { name: 'Chi bộ Tổ dân phố 2' }).click();
+    await coordinators.getByText('Đã chọn: Chi bộ Tổ dân phố 2').waitFor();
+    await form.getByLabel('Mức ưu tiên').selectOption('HIGH');
+    await form.getByLabel('Trọng số').fill('2');
+    const taskDue = await form.getByLabel('Hạn hoàn thành').inputValue();
+    expect(taskDue).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await form.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
     await form.getByLabel('Tên chỉ tiêu').fill('Số hộ được khảo sát');
     await form.getByLabel('Đơn vị tính').fill('hộ');
     await form.getByLabel('Giá trị ban đầu').fill('0');
     await form.getByLabel('Mục tiêu').fill('150');
+    await form.getByLabel('Hạn đạt chỉ tiêu').fill(taskDue);
     await screenshot(page, JOURNEY, 'desktop-1-sub-task-form');
     await form.getByRole('button', { name: 'Tạo nhiệm vụ con' }).click();
     await page.getByText(`Đã tạo nhiệm vụ con «${NEW_TASK}».`).first().waitFor();
     await page.locator('.node .title', { hasText: NEW_TASK }).waitFor();
+    // The tree, reloaded from the server, shows what the form set.
+    const created = page.locator('.node', { has: page.locator('.title', { hasText: NEW_TASK }) }).last();
+    const [y, m, d] = taskDue.split('-');
+    await created.getByText('Phối hợp: Chi bộ Tổ dân phố 2').waitFor();
+    await created.getByText('Ưu tiên cao').waitFor();
+    await created.getByText('Trọng số 2').waitFor();
+    await created.getByText(`Số hộ được khảo sát: 150 hộ · Hạn: ${d}/${m}/${y}`).waitFor();
     await screenshot(page, JOURNEY, 'desktop-2-sub-task-created');
     await page.setViewportSize(PHONE);
     await screenshot(page, JOURNEY, 'phone-plan');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     // The cell officer syncs and sees the new task.
     await phone.page.goto(new URL('/sync', server.url).toString());

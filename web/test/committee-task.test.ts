@@ -43,6 +43,7 @@ const task = (over: Record<string, unknown> = {}) => ({
   status: 'OVERDUE',
   progress: 40,
   priority: 'HIGH',
+  weight: 1,
   startOn: '2026-01-01',
   dueOn: '2026-11-20',
   completedAt: null,

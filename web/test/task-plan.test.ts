@@ -17,9 +17,12 @@ const task = (id: string, over: Record<string, unknown> = {}) => ({
   startOn: '2026-01-01',
   progress: 30,
   status: 'IN_PROGRESS',
+  priority: 'NORMAL',
+  weight: 1,
   version: 3,
   subTaskCount: 0,
   leadUnit: commune,
+  coordinatingUnits: [],
   assignerUnit: null,
   indicators: [],
   ...over,
@@ -121,11 +124,29 @@ describe('TaskPlanPage', () => {
       .find((b) => b.text() === 'Thêm chỉ tiêu')!
       .trigger('click');
     await wrapper.find('#sub-root-due').setValue('2027-02-01');
+    await wrapper.find('#sub-root-weight').setValue('0');
+    const indicatorKey = wrapper
+      .find('.indicator input')
+      .attributes('id')!
+      .replace(/-name$/, '');
+    await wrapper.find(`#${indicatorKey}-due`).setValue('2027-03-01');
+    // The lead unit picked as a coordinator too.
+    await wrapper.find('#sub-root-lead-results button').trigger('click');
+    await wrapper.find('#sub-root-coordinators-results button').trigger('click');
     await wrapper.find('.sub-form').trigger('submit');
     await settle();
     const text = wrapper.find('.sub-form').text();
+    expect(text).toContain('Phường Xuân Hương đang là đơn vị chủ trì, không thể đồng thời phối hợp.');
+    expect(text).toContain('Trọng số phải là một số lớn hơn 0 và không quá 1000.');
+    expect(text).toContain('Hạn đạt chỉ tiêu không được muộn hơn hạn của nhiệm vụ (01/02/2027).');
+    for (const id of ['sub-root-weight', `${indicatorKey}-due`]) {
+      const input = wrapper.find(`#${id}`);
+      expect(input.attributes('aria-invalid')).toBe('true');
+      const described = input.attributes('aria-describedby')!.split(' ');
+      expect(described.some((ref) => document.getElementById(ref)?.textContent?.trim())).toBe(true);
+    }
+    expect(wrapper.find('#sub-root-coordinators-search').attributes('aria-invalid')).toBe('true');
     expect(text).toContain('Hãy nhập tên nhiệm vụ.');
-    expect(text).toContain('Hãy chọn đơn vị chủ trì.');
     expect(text).toContain('Hạn không được muộn hơn hạn của nhiệm vụ cha');
     expect(text).toContain('Hãy nhập tên chỉ tiêu.');
     expect(text).toContain('Mục tiêu phải là một số.');
@@ -138,7 +159,20 @@ describe('TaskPlanPage', () => {
       title: 'Vận động hộ dân dùng VNeID',
       depth: 2,
       leadUnit: cell1,
+      coordinatingUnits: [{ __typename: 'Unit', id: 'cell2', name: 'Chi bộ Tổ dân phố 2' }],
+      priority: 'HIGH',
+      weight: 2.5,
       assignerUnit: { __typename: 'Unit', id: 'commune' },
+      indicators: [
+        {
+          __typename: 'Indicator',
+          id: 'ind-new',
+          name: 'Hộ dùng VNeID',
+          unitOfMeasure: 'hộ',
+          target: 120.5,
+          dueOn: '2026-11-30',
+        },
+      ],
     });
     const { server, wrapper } = await mountPlan({
       PlanCreateTask: { data: { createTask: created } },
@@ -158,7 +192,16 @@ describe('TaskPlanPage', () => {
     expect(choices.map((c) => c.text())).toEqual(['Chi bộ Tổ dân phố 1']);
     await choices[0]!.trigger('click');
     expect(wrapper.find('#sub-root-lead-chosen').text()).toBe('Đã chọn: Chi bộ Tổ dân phố 1');
+    await wrapper.find('#sub-root-coordinators-search').setValue('Tổ dân phố');
+    await settle();
+    const coordinatorChoices = wrapper.findAll('#sub-root-coordinators-results button');
+    expect(coordinatorChoices.map((c) => c.text())).toEqual(['Chi bộ Tổ dân phố 1', 'Chi bộ Tổ dân phố 2']);
+    await coordinatorChoices[1]!.trigger('click');
+    expect(coordinatorChoices[1]!.attributes('aria-pressed')).toBe('true');
+    expect(wrapper.find('#sub-root-coordinators-chosen').text()).toBe('Đã chọn: Chi bộ Tổ dân phố 2');
     await wrapper.find('#sub-root-due').setValue('2026-12-15');
+    await wrapper.find('#sub-root-priority').setValue('HIGH');
+    await wrapper.find('#sub-root-weight').setValue('2,5');
     await wrapper
       .findAll('.sub-form button')
       .find((b) => b.text() === 'Thêm chỉ tiêu')!
@@ -171,6 +214,8 @@ describe('TaskPlanPage', () => {
     await wrapper.find(`#${key}-unit`).setValue('hộ');
     await wrapper.find(`#${key}-baseline`).setValue('10');
     await wrapper.find(`#${key}-target`).setValue('120,5');
+    expect(wrapper.find(`#${key}-due`).attributes('max')).toBe('2026-12-15');
+    await wrapper.find(`#${key}-due`).setValue('2026-11-30');
     await wrapper.find('.sub-form').trigger('submit');
     await settle();
 
@@ -184,6 +229,9 @@ describe('TaskPlanPage', () => {
           responsiblePerson: 'Bí thư chi bộ',
           expectedResult: 'Danh sách hộ đã cài VNeID',
           dueOn: '2026-12-15',
+          coordinatingUnitIds: ['cell2'],
+          priority: 'HIGH',
+          weight: 2.5,
         },
       },
     ]);
@@ -196,12 +244,18 @@ describe('TaskPlanPage', () => {
           baseline: 10,
           target: 120.5,
           direction: 'HIGHER_IS_BETTER',
+          dueOn: '2026-11-30',
         },
       },
     ]);
     expect(wrapper.find('.sub-form').exists()).toBe(false);
     expect(wrapper.find('button[aria-expanded]').attributes('aria-expanded')).toBe('true');
-    expect(wrapper.findAll('.node')[1]!.text()).toContain('Vận động hộ dân dùng VNeID');
+    const row = wrapper.findAll('.node')[1]!.text();
+    expect(row).toContain('Vận động hộ dân dùng VNeID');
+    expect(row).toContain('Phối hợp: Chi bộ Tổ dân phố 2');
+    expect(row).toContain('Ưu tiên cao');
+    expect(row).toContain('Trọng số 2,5');
+    expect(row).toContain('Hộ dùng VNeID: 120,5 hộ · Hạn: 30/11/2026');
     expect(wrapper.find('[role="status"]').text()).toBe('Đã tạo nhiệm vụ con «Vận động hộ dân dùng VNeID».');
   });
 

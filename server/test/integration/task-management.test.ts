@@ -109,6 +109,51 @@ describe('indicators', () => {
   });
 });
 
+describe('indicator due dates', () => {
+  const CREATE = `mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { id dueOn } }`;
+
+  it('sets an indicator’s due date by its task’s at the latest, naming the field when refused', async () => {
+    const task = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell, dueOn: '2026-12-31' });
+    const { token } = await tokenFor(t, tree.commune, [Role.FOCAL]);
+    const input = { taskId: task.id, name: 'Hộ dùng VNeID', unitOfMeasure: 'hộ', target: 120, dueOn: '2026-11-30' };
+    const late = await t.gql(CREATE, { input: { ...input, dueOn: '2027-01-01' } }, token);
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueOn' });
+    expect(late.errors![0]!.message).toContain('2026-12-31');
+    const notADay = await t.gql(CREATE, { input: { ...input, dueOn: '2026-02-30' } }, token);
+    expect(notADay.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueOn' });
+    expect(await t.em().count(Indicator, { task: task.id })).toBe(0);
+
+    const created = ok(await t.gql<{ createIndicator: { id: string; dueOn: string } }>(CREATE, { input }, token));
+    expect(created.createIndicator.dueOn).toBe('2026-11-30');
+    const audit = await t.em().findOneOrFail(AuditEvent, { action: 'indicator.created', entityId: created.createIndicator.id });
+    expect(audit.after).toMatchObject({ dueOn: '2026-11-30' });
+
+    const moveLate = await t.gql(
+      UPDATE_INDICATOR,
+      { input: { id: created.createIndicator.id, baseVersion: 1, dueOn: '2027-02-01' } },
+      token,
+    );
+    expect(moveLate.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueOn' });
+    const stored = await t.em().findOneOrFail(Indicator, { id: created.createIndicator.id }, { refresh: true });
+    expect([stored.dueOn, stored.version]).toEqual(['2026-11-30', 1]);
+  });
+
+  it('lets only the assigning unit date a target, and hides another subtree’s indicator', async () => {
+    const task = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell, dueOn: '2026-12-31' });
+    const indicator = await buildIndicator(t.em(), task, { dueOn: '2026-10-01' });
+    const { token: lead } = await tokenFor(t, tree.cell, [Role.FOCAL]);
+    const { token: stranger } = await tokenFor(t, tree.siblingCommune, [Role.FOCAL]);
+    const input = { id: indicator.id, baseVersion: 1, dueOn: '2026-11-01' };
+    expect(errorCode(await t.gql(UPDATE_INDICATOR, { input }, lead))).toBe('FORBIDDEN');
+    expect(errorCode(await t.gql(UPDATE_INDICATOR, { input }, stranger))).toBe('NOT_FOUND');
+    const create = { taskId: task.id, name: 'Chỉ tiêu', unitOfMeasure: '%', target: 100, dueOn: '2026-11-01' };
+    expect(errorCode(await t.gql(CREATE, { input: create }, stranger))).toBe('NOT_FOUND');
+    const stored = await t.em().findOneOrFail(Indicator, { id: indicator.id }, { refresh: true });
+    expect(stored.dueOn).toBe('2026-10-01');
+    expect(await t.em().count(Indicator, { task: task.id })).toBe(1);
+  });
+});
+
 describe('reassign, reschedule and cancel', () => {
   it('reassigns within the assigner’s subtree, keeping the history and telling the new unit', async () => {
     const task = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell });

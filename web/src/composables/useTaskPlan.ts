@@ -12,6 +12,7 @@ import {
   type PlanRootsResult,
   type PlanTask,
   type PlanUnit,
+  type TaskPriority,
 } from '../graphql/plan';
 import { toApiError, type ApiError } from '../graphql/errors';
 
@@ -22,6 +23,9 @@ export interface SubTaskDraft {
   responsiblePerson: string;
   expectedResult: string;
   dueOn: string;
+  coordinatingUnitIds: string[];
+  priority: TaskPriority;
+  weight: number;
   indicators: IndicatorDraft[];
 }
 
@@ -134,6 +138,9 @@ export function useTaskPlan() {
               responsiblePerson: draft.responsiblePerson.trim() || null,
               expectedResult: draft.expectedResult.trim() || null,
               dueOn: draft.dueOn || null,
+              coordinatingUnitIds: draft.coordinatingUnitIds,
+              priority: draft.priority,
+              weight: draft.weight,
             },
           },
         });
@@ -236,7 +243,20 @@ export interface TaskPlanContext extends TaskPlan {
 
 export const TASK_PLAN: InjectionKey<TaskPlanContext> = Symbol('taskPlan');
 
-const PLAN_FIELDS = ['title', 'description', 'leadUnitId', 'dueOn', 'name', 'unitOfMeasure', 'target', 'baseline', 'reason'];
+const PLAN_FIELDS = [
+  'title',
+  'description',
+  'leadUnitId',
+  'coordinatingUnitIds',
+  'priority',
+  'weight',
+  'dueOn',
+  'name',
+  'unitOfMeasure',
+  'target',
+  'baseline',
+  'reason',
+];
 
 /** A server refusal in the person's language: the field it is about when known, and the server's words as detail. */
 export function explainPlanError(t: (key: string) => string, error: ApiError): { message: string; detail: string | null } {

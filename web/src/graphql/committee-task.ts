@@ -20,6 +20,7 @@ export const COMMITTEE_TASK = graphql(`
       status
       progress
       priority
+      weight
       startOn
       dueOn
       completedAt

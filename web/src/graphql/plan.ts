@@ -7,15 +7,17 @@ import type {
   PlanRootsQuery,
   PlanTaskFieldsFragment,
   PlanUnitFieldsFragment,
+  TaskPriority as SchemaTaskPriority,
 } from './generated/graphql';
 
 export type IndicatorDirection = SchemaIndicatorDirection;
+export type TaskPriority = SchemaTaskPriority;
 export type PlanUnit = PlanUnitFieldsFragment;
 export type PlanTask = PlanTaskFieldsFragment;
 export type PlanRootsResult = PlanRootsQuery;
 export type PlanResolution = PlanRootsQuery['resolutions'][number];
 /** One indicator of the sub-task form: the create input less the task it belongs to. */
-export type IndicatorDraft = Omit<CreateIndicatorInput, 'taskId' | 'dueOn' | 'reason'>;
+export type IndicatorDraft = Omit<CreateIndicatorInput, 'taskId' | 'reason'>;
 
 graphql(`
   fragment PlanUnitFields on Unit {
@@ -35,10 +37,16 @@ graphql(`
     startOn
     progress
     status
+    priority
+    weight
     version
     subTaskCount
     leadUnit {
       ...PlanUnitFields
+    }
+    coordinatingUnits {
+      id
+      name
     }
     assignerUnit {
       id
@@ -48,6 +56,7 @@ graphql(`
       name
       unitOfMeasure
       target
+      dueOn
     }
   }
 `);

@@ -31,6 +31,12 @@ function day(value: string | null | undefined): string | null {
   return value;
 }
 
+/** A target is met by its task's due date at the latest, as a sub-task is by its parent's. */
+function checkDue(task: Task, dueOn: string | null | undefined): void {
+  if (dueOn && task.dueOn && dueOn > task.dueOn)
+    throw new BadInputError('dueOn', `An indicator cannot be due after its task (${task.dueOn})`);
+}
+
 const fields = (i: Indicator) => ({
   name: i.name,
   unitOfMeasure: i.unitOfMeasure,
@@ -60,6 +66,7 @@ export class IndicatorService {
     };
     return em.transactional(async (tx) => {
       const task = await this.managedTask(tx, viewer, input.taskId);
+      checkDue(task, data.dueOn);
       const reason = await this.reasonIfReported(tx, task.id, input.reason);
       const indicator = tx.create(Indicator, { ...data, task });
       await tx.flush();
@@ -86,6 +93,7 @@ export class IndicatorService {
         throw new ConflictError('The indicator was changed since your copy', {
           current: { id: indicator.id, ...fields(indicator), version: indicator.version },
         });
+      if (changes.dueOn !== undefined) checkDue(task, changes.dueOn);
       const reason = await this.reasonIfReported(tx, task.id, input.reason);
       const before = fields(indicator);
       Object.assign(indicator, changes);
