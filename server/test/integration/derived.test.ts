@@ -171,6 +171,25 @@ describe('the write path', () => {
     await expectConsistent();
   });
 
+  it('derived:verify finds a stored figure that differs from the base tables, past rounding', async () => {
+    const [d] = await devices(1);
+    ok(
+      await post(
+        t,
+        PUSH,
+        { input: { protocolVersion: 2, clientId: d!.clientId, entries: [reportEntry(d!.taskId, 40)] } },
+        d!.token,
+      ),
+    );
+    await expectConsistent();
+    const conn = t.em().getConnection();
+    await conn.execute(`update task_report_state set sy = sy + 0.001 where task_id = ?`, [d!.taskId]);
+    const found = (await verifyDerived(t.em())).differences.map((x) => x.check);
+    await conn.execute(`update task_report_state set sy = sy - 0.001 where task_id = ?`, [d!.taskId]);
+    expect(found).toContain('task_report_state');
+    expect((await verifyDerived(t.em())).differences).toEqual([]);
+  });
+
   it('replays a batch the worker crashed in the middle of, with nothing lost or applied twice', async () => {
     const [d] = await devices(1);
     await t.app.derived.stop();

@@ -16,11 +16,13 @@ export interface DerivedVerification {
   differences: DerivedDifference[];
 }
 
-/** Floats summed in a different order differ in the last bits; the checks compare to 1e-6. */
-const r6 = (x: string) => `round((${x})::numeric, 6)`;
+// Ten significant digits: sums of many float8 values kept incrementally and recomputed at once
+// differ in their last digits only by the order of addition.
+const sig = (x: string) =>
+  `(select round(v, 9 - floor(log(greatest(abs(v), 1e-6)))::int) from (select (${x})::numeric as v) r)`;
 
 const TASK_ROLLUP_EXPECTED = `
-  select p as unit_path, resolution_id, kind, due_month, started, done_week, count(*)::int as n, ${r6('sum(progress)')} as progress_sum
+  select p as unit_path, resolution_id, kind, due_month, started, done_week, count(*)::int as n, ${sig('sum(progress)')} as progress_sum
     from (select unnest(rollup_paths(lead_unit_path)) p, resolution_id, progress,
             case when state = 'CANCELLED' then 'CANCELLED'
                  when state = 'COMPLETED' then case when due_on is not null and (completed_at at time zone 'Asia/Ho_Chi_Minh')::date > due_on then 'LATE' else 'ON_TIME' end
@@ -32,12 +34,12 @@ const TASK_ROLLUP_EXPECTED = `
    group by 1, 2, 3, 4, 5, 6`;
 
 const TASK_ROLLUP_STORED = `
-  select unit_path, resolution_id, kind, due_month, started, done_week, n, ${r6('progress_sum')} as progress_sum
+  select unit_path, resolution_id, kind, due_month, started, done_week, n, ${sig('progress_sum')} as progress_sum
     from task_rollup where n <> 0`;
 
 const INDICATOR_ROLLUP_EXPECTED = `
   select p as unit_path, resolution_id, count(*)::int as n, count(a)::int as n_with_value, (count(*) filter (where ok))::int as n_achieved,
-         ${r6('coalesce(sum(a), 0)')} as achievement_sum
+         ${sig('coalesce(sum(a), 0)')} as achievement_sum
     from (select unnest(rollup_paths(t.lead_unit_path)) p, t.resolution_id,
             indicator_achievement(i.baseline, i.target, i.current_value, i.direction) a,
             i.current_value is not null and ((i.direction = 'HIGHER_IS_BETTER' and i.current_value >= i.target)
@@ -46,12 +48,12 @@ const INDICATOR_ROLLUP_EXPECTED = `
    group by 1, 2`;
 
 const INDICATOR_ROLLUP_STORED = `
-  select unit_path, resolution_id, n, n_with_value, n_achieved, ${r6('achievement_sum')} as achievement_sum
+  select unit_path, resolution_id, n, n_with_value, n_achieved, ${sig('achievement_sum')} as achievement_sum
     from indicator_rollup where n <> 0`;
 
 const REPORT_ROLLUP_EXPECTED = `
   select p as unit_path, resolution_id, wk as week, count(*)::int as n, (count(*) filter (where has_obstacles))::int as n_obstacles,
-         ${r6('sum(lag)')} as lag_sum_seconds, ${r6('max(lag)')} as lag_max_seconds, (count(*) filter (where lag > 86400))::int as n_lagged,
+         ${sig('sum(lag)')} as lag_sum_seconds, ${sig('max(lag)')} as lag_max_seconds, (count(*) filter (where lag > 86400))::int as n_lagged,
          max(received_at) as last_received_at
     from (select unnest(rollup_paths(r.unit_path)) p, t.resolution_id, r.has_obstacles, r.received_at,
             date_trunc('week', r.received_at at time zone 'Asia/Ho_Chi_Minh')::date wk,
@@ -60,14 +62,14 @@ const REPORT_ROLLUP_EXPECTED = `
    group by 1, 2, 3`;
 
 const REPORT_ROLLUP_STORED = `
-  select unit_path, resolution_id, week, n, n_obstacles, ${r6('lag_sum_seconds')} as lag_sum_seconds,
-         ${r6('lag_max_seconds')} as lag_max_seconds, n_lagged, last_received_at
+  select unit_path, resolution_id, week, n, n_obstacles, ${sig('lag_sum_seconds')} as lag_sum_seconds,
+         ${sig('lag_max_seconds')} as lag_max_seconds, n_lagged, last_received_at
     from report_rollup`;
 
 const REPORT_STATE_EXPECTED = `
   select a.task_id, l.id as latest_report_id, l.received_at as latest_received_at, l.state as latest_state,
-         l.has_obstacles as latest_has_obstacles, a.n, ${r6('a.sx')} as sx, ${r6('a.sy')} as sy, ${r6('a.sxx')} as sxx,
-         ${r6('a.sxy')} as sxy, ${r6('a.min_x')} as min_x, ${r6('a.max_x')} as max_x
+         l.has_obstacles as latest_has_obstacles, a.n, ${sig('a.sx')} as sx, ${sig('a.sy')} as sy, ${sig('a.sxx')} as sxx,
+         ${sig('a.sxy')} as sxy, ${sig('a.min_x')} as min_x, ${sig('a.max_x')} as max_x
     from (select task_id, count(*)::int n, sum(report_x(written_at)) sx, sum(percent) sy, sum(report_x(written_at) ^ 2) sxx,
                  sum(report_x(written_at) * percent) sxy, min(report_x(written_at)) min_x, max(report_x(written_at)) max_x
             from progress_report group by task_id) a
@@ -75,8 +77,8 @@ const REPORT_STATE_EXPECTED = `
                    order by r.received_at desc, r.id desc limit 1) l on true`;
 
 const REPORT_STATE_STORED = `
-  select task_id, latest_report_id, latest_received_at, latest_state, latest_has_obstacles, n, ${r6('sx')} as sx, ${r6('sy')} as sy,
-         ${r6('sxx')} as sxx, ${r6('sxy')} as sxy, ${r6('min_x')} as min_x, ${r6('max_x')} as max_x
+  select task_id, latest_report_id, latest_received_at, latest_state, latest_has_obstacles, n, ${sig('sx')} as sx, ${sig('sy')} as sy,
+         ${sig('sxx')} as sxx, ${sig('sxy')} as sxy, ${sig('min_x')} as min_x, ${sig('max_x')} as max_x
     from task_report_state`;
 
 const FACT_COLUMNS = `wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest`;
