@@ -21,9 +21,11 @@ export function readRoutingPlugin(replicas: ReadReplicas, primary: MikroORM): Ap
     (
       await positions.execute<{ lsn: string }[]>(`select lsn::text as lsn from viewer_position where account_id = ?`, [accountId])
     )[0]?.lsn ?? null;
+  // The insert position: it includes the viewer's commit record even before the WAL writer has
+  // written it out (with synchronous_commit off the write position trails the commit).
   const record = (accountId: string, lsn: string | null) =>
     positions.execute(
-      `insert into viewer_position (account_id, lsn) values (?, coalesce(?::pg_lsn, pg_current_wal_lsn()))
+      `insert into viewer_position (account_id, lsn) values (?, coalesce(?::pg_lsn, pg_current_wal_insert_lsn()))
        on conflict (account_id) do update set lsn = greatest(viewer_position.lsn, excluded.lsn), at = now()`,
       [accountId, lsn],
     );

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/common/logger.js';
@@ -69,9 +69,9 @@ describe.skipIf('missing' in binaries)('reads on a streaming standby', () => {
 
   const standbyQuery = <T>(sql: string) => standby.query<T>(sql, 'resolute');
 
-  /** Until the standby has replayed everything the primary has written so far. */
+  /** Until the standby has replayed everything the primary has logged so far. */
   async function caughtUp(ms = 15_000) {
-    const [{ lsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    const [{ lsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
     const until = Date.now() + ms;
     for (;;) {
       const [row] = await standbyQuery<{ lsn: string }>('select pg_last_wal_replay_lsn()::text as lsn');
@@ -155,6 +155,15 @@ describe.skipIf('missing' in binaries)('reads on a streaming standby', () => {
     const before = await pull(tokenB, clientB, null);
     await caughtUp();
     await standbyQuery('select pg_wal_replay_pause()');
+    // The pause takes hold at the next WAL record the standby receives: send one, then wait for it.
+    await vi.waitFor(
+      async () => {
+        await primary.query(`select pg_logical_emit_message(false, 'resolute-test', 'pause')`, 'resolute');
+        const [row] = await standbyQuery<{ state: string }>(`select pg_get_wal_replay_pause_state() as state`);
+        expect(row!.state).toBe('paused');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     try {
       const reportId = randomUUID();
       const now = new Date().toISOString();
@@ -236,6 +245,7 @@ describe.skipIf('missing' in binaries)('reads on a streaming standby', () => {
 
   it('falls back to the primary, with no failed request, when the standby stops, and uses it again once back', async () => {
     const clientB = randomUUID();
+    await caughtUp();
     expect((await pull(tokenB, clientB, null)).from).toBe('replica-1');
     await standby.stop();
     // The very next request finds it gone and reads from the primary; so do the ones after.
