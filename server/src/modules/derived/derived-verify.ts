@@ -18,8 +18,7 @@ export interface DerivedVerification {
 
 // Ten significant digits: sums of many float8 values kept incrementally and recomputed at once
 // differ in their last digits only by the order of addition.
-const sig = (x: string) =>
-  `(select round(v, 9 - floor(log(greatest(abs(v), 1e-6)))::int) from (select (${x})::numeric as v) r)`;
+const sig = (x: string) => `(select round(v, 9 - floor(log(greatest(abs(v), 1e-6)))::int) from (select (${x})::numeric as v) r)`;
 
 const TASK_ROLLUP_EXPECTED = `
   select p as unit_path, resolution_id, kind, due_month, started, done_week, count(*)::int as n, ${sig('sum(progress)')} as progress_sum
