@@ -1,7 +1,8 @@
 // graphql-codegen (client preset): typed documents for every GraphQL operation the web app and
 // the browser tests send, generated from the contract the server emits. `npm run codegen`
 // rewrites the generated folders; `npm run codegen:check` (in lint) fails when an operation does
-// not validate against schema/schema.graphql or a generated file is stale.
+// not validate against schema/schema.graphql or a generated file is stale. The preset heads each
+// generated file with `/* eslint-disable */`; those folders are not linted (eslint.config.js).
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const typescript = {
