@@ -155,6 +155,7 @@ export async function createApp({ config, orm, logger, secret, replicas }: AppDe
         const viewer = token ? await services.viewers.fromToken(em, token).catch(asGraphQLError) : null;
         return {
           em,
+          primaryEm: em,
           viewer,
           loaders: createLoaders(em, services),
           services,

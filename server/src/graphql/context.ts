@@ -37,8 +37,10 @@ export function createLoaders(em: EntityManager, services: Pick<Services, 'warni
 export type Loaders = ReturnType<typeof createLoaders>;
 
 export interface Context {
-  /** This request's own EntityManager fork. */
+  /** This request's own EntityManager fork (on a replica for a query routed there). */
   em: EntityManager;
+  /** The primary's fork, for the bookkeeping writes a read makes (a device's last pull). */
+  primaryEm: EntityManager;
   viewer: Viewer | null;
   loaders: Loaders;
   services: Services;

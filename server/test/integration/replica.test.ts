@@ -133,6 +133,12 @@ describe.skipIf('missing' in binaries)('reads on a streaming standby', () => {
     const first = await pull(tokenB, clientId, null);
     expect(first.from).toBe('replica-1');
     expect(first.page.tasks.map((t) => t.id)).toContain(taskId);
+    // The device's visit is recorded on the primary all the same.
+    const visits = await primary.query<{ n: number }>(
+      `select count(*)::int as n from sync_client where client_id = '${clientId}' and last_pull_at is not null`,
+      'resolute',
+    );
+    expect(visits[0]!.n).toBe(1);
     await app.derived.drain();
     await caughtUp();
     const summary = await gql<{ analyticsSummary: { total: number } }>(SUMMARY, {}, tokenB);

@@ -123,7 +123,7 @@ graphql(`
   }
 `);
 
-/** `warningsAsOf` is the snapshot's time for large subtrees; null when computed for this request. */
+/** `warningsAsOf`: the time the derived-data worker's warning facts are current to (null before its first pass). */
 export const WARNINGS = graphql(`
   query CommitteeWarnings($unitId: ID, $resolutionId: ID, $kinds: [WarningKind!], $orderBy: WarningOrder!, $after: String) {
     warnings(unitId: $unitId, resolutionId: $resolutionId, kinds: $kinds, orderBy: $orderBy, first: 50, after: $after) {

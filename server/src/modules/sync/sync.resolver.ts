@@ -8,7 +8,7 @@ export class SyncResolver {
   @Authorized()
   @Query(() => SyncPullResultType, { description: 'One page of what changed in your view since the cursor (docs/SYNC.md)' })
   async syncPull(@Ctx() ctx: Context, @Arg('input', () => SyncPullInput) input: SyncPullInput) {
-    const page = await ctx.services.sync.pull(ctx.em, requireViewer(ctx), input, ctx.userAgent);
+    const page = await ctx.services.sync.pull(ctx.em, requireViewer(ctx), input, ctx.userAgent, ctx.primaryEm);
     ctx.metrics.syncPulled(page);
     return page;
   }

@@ -107,6 +107,7 @@ export class SyncService {
     viewer: Viewer,
     input: SyncPullInput,
     userAgent: string | null = null,
+    primary: EntityManager = em,
   ): Promise<SyncPullResultType> {
     const empty = { tasks: [], reports: [], notifications: [], removals: [], hasMore: false, reset: false };
     if (this.versionTooOld(input.protocolVersion)) {
@@ -170,8 +171,9 @@ export class SyncService {
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
+    // On the primary: a pull served by a read-only replica still records the device's visit.
     await this.touchClients(
-      em.fork(),
+      primary.fork(),
       [
         {
           clientId: input.clientId,
