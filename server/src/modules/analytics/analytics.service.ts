@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, NotFoundError } from '../../common/errors.js';
 import { addDays, localDay } from '../../common/dates.js';
-import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
-import { Resolution } from '../resolutions/resolution.entity.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../../common/ids.js';
@@ -21,8 +19,20 @@ import {
   type TaskRollupRow,
 } from './rollup-math.js';
 
+/** A unit as the dashboards return it: the columns of the Unit type, read as a plain row. */
+export interface UnitRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  depth: number;
+  active: boolean;
+  path: string;
+  parent: { id: string } | null;
+}
+
 export interface UnitSummary {
-  unit: Unit;
+  unit: UnitRow;
   /** True for the "own tasks" line: tasks led by the unit itself, not by a unit below. */
   own: boolean;
   summary: Summary;
@@ -43,7 +53,7 @@ export interface RankedUnit extends UnitSummary {
 }
 
 export interface SyncHealthRow {
-  unit: Unit;
+  unit: UnitRow;
   own: boolean;
   reports: number;
   averageLagHours: number | null;
@@ -58,9 +68,9 @@ export interface SyncHealthRow {
 
 /** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
 interface Target {
-  unit: Unit;
+  unit: UnitRow;
   resolutionId: string | null;
-  children: Unit[];
+  children: UnitRow[];
 }
 
 const arr = (xs: readonly string[]) => `{${xs.join(',')}}`;
@@ -252,7 +262,7 @@ export class AnalyticsService {
       return { ...row, devices: s?.devices ?? 0, lastSyncAt: last && Number.isFinite(last.getTime()) ? last : null };
     };
     const health = (
-      unit: Unit,
+      unit: UnitRow,
       own: boolean,
       r?: { n: number; lag_sum: number; lag_max: number; lagged: number; last: Date },
     ) => ({
@@ -314,19 +324,22 @@ export class AnalyticsService {
     unitId: string | null,
     resolutionId: string | null,
   ): Promise<Target> {
-    let unit: Unit | null;
-    if (unitId) {
-      assertUuid('unitId', unitId);
-      unit = await em.findOne(Unit, { id: unitId });
-      if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', unitId);
-    } else {
-      unit = await em.findOneOrFail(Unit, { id: viewer.unitId });
-    }
-    if (resolutionId) {
-      assertUuid('resolutionId', resolutionId);
-      if (!(await em.findOne(Resolution, { id: resolutionId }))) throw new NotFoundError('Resolution', resolutionId);
-    }
-    const children = await em.find(Unit, { parent: unit.id }, { orderBy: { name: 'asc', id: 'asc' } });
+    if (unitId) assertUuid('unitId', unitId);
+    if (resolutionId) assertUuid('resolutionId', resolutionId);
+    const id = unitId ?? viewer.unitId;
+    const conn = em.getConnection();
+    // Plain rows: the dashboard changes nothing, and a nation has dozens of children to hydrate.
+    const [rows, resolutions] = await Promise.all([
+      conn.execute<(Omit<UnitRow, 'parent'> & { parent_id: string | null })[]>(
+        `select id, code, name, kind, depth, active, path, parent_id from unit where id = ? or parent_id = ?
+          order by id = ? desc, name asc, id asc`,
+        [id, id, id],
+      ),
+      resolutionId ? conn.execute(`select 1 from resolution where id = ?`, [resolutionId]) : Promise.resolve([{}]),
+    ]);
+    const [unit, ...children] = rows.map(({ parent_id, ...u }) => ({ ...u, parent: parent_id ? { id: parent_id } : null }));
+    if (!unit || unit.id !== id || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', id);
+    if (!resolutions.length) throw new NotFoundError('Resolution', resolutionId!);
     return { unit, resolutionId: resolutionId ?? null, children };
   }
 
