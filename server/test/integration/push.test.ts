@@ -48,9 +48,12 @@ async function send(): Promise<void> {
 }
 
 const outbox = async () =>
-  t.em().getConnection().execute<{ kind: string; attempts: number; subscription_id: string | null }[]>(
-    `select kind, attempts, subscription_id from push_outbox order by id`,
-  );
+  t
+    .em()
+    .getConnection()
+    .execute<{ kind: string; attempts: number; subscription_id: string | null }[]>(
+      `select kind, attempts, subscription_id from push_outbox order by id`,
+    );
 
 describe('Web Push', () => {
   it('wakes the reporter when a report is returned: VAPID-signed, encrypted to the device, naming only the kind', async () => {
@@ -87,7 +90,13 @@ describe('Web Push', () => {
     await register(newLead.token, phone);
     await register(oldLead.token, oldPhone);
 
-    ok(await t.gql(REASSIGN, { input: { id: task.id, leadUnitId: tree.siblingCell.id, baseVersion: task.version, reason: 'Điều chỉnh' } }, focal.token));
+    ok(
+      await t.gql(
+        REASSIGN,
+        { input: { id: task.id, leadUnitId: tree.siblingCell.id, baseVersion: task.version, reason: 'Điều chỉnh' } },
+        focal.token,
+      ),
+    );
     await send();
     await service.until(() => service.pushesTo(phone).length === 1);
     expect(JSON.parse(service.pushesTo(phone)[0]!.payload)).toEqual({ kind: 'TASK_ASSIGNED' });
@@ -106,7 +115,8 @@ describe('Web Push', () => {
     const tablet = service.device();
     await register(reporter.token, phone);
     await register(reporter.token, tablet);
-    for (let i = 0; i < 3; i++) await buildTask(t.em(), { assigner: tree.commune, lead: tree.siblingCell, dueOn: addDays(localDay(), 1) });
+    for (let i = 0; i < 3; i++)
+      await buildTask(t.em(), { assigner: tree.commune, lead: tree.siblingCell, dueOn: addDays(localDay(), 1) });
 
     await t.app.services.notifications.sweepDueSoon(t.em(), localDay(), 3);
     await send();
@@ -148,10 +158,14 @@ describe('Web Push', () => {
     await register(reporter.token, flaky);
     service.status(flaky.id, 500);
     const id = (await t.em().findOneOrFail(PushSubscription, { endpoint: flaky.endpoint })).id;
-    await t.em().getConnection().execute(
-      `insert into push_outbox (account_id, kind, subscription_id, attempts) values (?, 'TASK_ASSIGNED', ?, ?)`,
-      [reporter.account.id, id, MAX_ATTEMPTS - 1],
-    );
+    await t
+      .em()
+      .getConnection()
+      .execute(`insert into push_outbox (account_id, kind, subscription_id, attempts) values (?, 'TASK_ASSIGNED', ?, ?)`, [
+        reporter.account.id,
+        id,
+        MAX_ATTEMPTS - 1,
+      ]);
     await send();
     expect(await outbox()).toEqual([]);
     expect(await t.em().count(PushSubscription, { id })).toBe(1);
@@ -177,11 +191,14 @@ describe('Web Push', () => {
     const reporter = await tokenFor(t, tree.siblingCommune, [Role.FOCAL]);
     const phone = service.device();
     await register(reporter.token, phone);
-    await t.em().getConnection().execute(`update refresh_token set revoked_at = now() where account_id = ?`, [reporter.account.id]);
-    await t.em().getConnection().execute(
-      `insert into push_outbox (account_id, kind) values (?, 'TASK_ASSIGNED')`,
-      [reporter.account.id],
-    );
+    await t
+      .em()
+      .getConnection()
+      .execute(`update refresh_token set revoked_at = now() where account_id = ?`, [reporter.account.id]);
+    await t
+      .em()
+      .getConnection()
+      .execute(`insert into push_outbox (account_id, kind) values (?, 'TASK_ASSIGNED')`, [reporter.account.id]);
     await send();
     expect(service.pushesTo(phone)).toEqual([]);
     expect(await outbox()).toEqual([]);
@@ -193,7 +210,10 @@ describe('Web Push', () => {
     await register(reporter.token, phone);
     t.app.push!.start(t.app.derived.election);
     try {
-      await t.em().getConnection().execute(`insert into push_outbox (account_id, kind) values (?, 'TASK_ASSIGNED')`, [reporter.account.id]);
+      await t
+        .em()
+        .getConnection()
+        .execute(`insert into push_outbox (account_id, kind) values (?, 'TASK_ASSIGNED')`, [reporter.account.id]);
       await service.until(() => service.pushesTo(phone).length === 1);
     } finally {
       await t.app.push!.stop();
@@ -213,16 +233,20 @@ describe('Web Push', () => {
       expect(await t.em().count(AuditEvent, { action: 'push.registered', entityId: id })).toBeGreaterThanOrEqual(2);
     });
 
-    it("lets an account remove only its own devices", async () => {
+    it('lets an account remove only its own devices', async () => {
       const owner = await tokenFor(t, tree.cell, [Role.REPORTER]);
       const other = await tokenFor(t, tree.cell, [Role.ADMIN, Role.LEADER, Role.FOCAL]);
       const phone = service.device();
       await register(owner.token, phone);
-      expect(ok(await t.gql<{ unregisterPushSubscription: boolean }>(UNREGISTER, { endpoint: phone.endpoint }, other.token))).toEqual({
+      expect(
+        ok(await t.gql<{ unregisterPushSubscription: boolean }>(UNREGISTER, { endpoint: phone.endpoint }, other.token)),
+      ).toEqual({
         unregisterPushSubscription: false,
       });
       expect(await t.em().count(PushSubscription, { endpoint: phone.endpoint })).toBe(1);
-      expect(ok(await t.gql<{ unregisterPushSubscription: boolean }>(UNREGISTER, { endpoint: phone.endpoint }, owner.token))).toEqual({
+      expect(
+        ok(await t.gql<{ unregisterPushSubscription: boolean }>(UNREGISTER, { endpoint: phone.endpoint }, owner.token)),
+      ).toEqual({
         unregisterPushSubscription: true,
       });
       expect(await t.em().count(PushSubscription, { endpoint: phone.endpoint })).toBe(0);
@@ -250,9 +274,9 @@ describe('Web Push', () => {
     it('needs a sign-in, and hands out the public key to subscribe with', async () => {
       expect(errorCode(await t.gql(`{ pushPublicKey }`))).toBe('UNAUTHENTICATED');
       const phone = service.device();
-      expect(errorCode(await t.gql(REGISTER, { input: { endpoint: phone.endpoint, p256dh: phone.p256dh, auth: phone.auth } }))).toBe(
-        'UNAUTHENTICATED',
-      );
+      expect(
+        errorCode(await t.gql(REGISTER, { input: { endpoint: phone.endpoint, p256dh: phone.p256dh, auth: phone.auth } })),
+      ).toBe('UNAUTHENTICATED');
       const { token } = await tokenFor(t, tree.cell, [Role.VIEWER]);
       expect(ok(await t.gql<{ pushPublicKey: string }>(`{ pushPublicKey }`, {}, token)).pushPublicKey).toBe(vapid.publicKey);
     });

@@ -37,7 +37,8 @@ interface Delivery {
   attempts: number;
 }
 
-type Outcome = { kind: 'sent' } | { kind: 'gone' } | { kind: 'retry'; afterSeconds: number } | { kind: 'drop'; status: number | null };
+type Outcome =
+  { kind: 'sent' } | { kind: 'gone' } | { kind: 'retry'; afterSeconds: number } | { kind: 'drop'; status: number | null };
 
 /** The whole payload: which kind of notice is waiting. The device syncs to learn the rest. */
 export function pushPayload(kind: string): string {
@@ -197,7 +198,10 @@ export class PushSender {
     if (res.status === 404 || res.status === 410) return { kind: 'gone' };
     if (res.status === 429 || res.status >= 500) {
       const retryAfter = Number(res.headers.get('retry-after'));
-      return { kind: 'retry', afterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 3600) : backoff };
+      return {
+        kind: 'retry',
+        afterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 3600) : backoff,
+      };
     }
     return { kind: 'drop', status: res.status };
   }

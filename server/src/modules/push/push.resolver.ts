@@ -6,7 +6,10 @@ import { PushSubscriptionInput, PushSubscriptionType } from './push.type.js';
 @Resolver()
 export class PushResolver {
   @Authorized()
-  @Query(() => String, { nullable: true, description: 'The VAPID public key to subscribe with; null when this server sends no pushes' })
+  @Query(() => String, {
+    nullable: true,
+    description: 'The VAPID public key to subscribe with; null when this server sends no pushes',
+  })
   pushPublicKey(@Ctx() ctx: Context) {
     return ctx.services.push.publicKey();
   }

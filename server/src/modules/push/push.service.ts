@@ -39,7 +39,8 @@ export class PushService {
     if (!this.vapid) throw new BadInputError('endpoint', 'This server sends no push notifications');
     const endpoint = this.checkEndpoint(input.endpoint);
     checkKey('p256dh', input.p256dh, 65);
-    if (Buffer.from(input.p256dh, 'base64url')[0] !== 0x04) throw new BadInputError('p256dh', 'p256dh must be an uncompressed P-256 key');
+    if (Buffer.from(input.p256dh, 'base64url')[0] !== 0x04)
+      throw new BadInputError('p256dh', 'p256dh must be an uncompressed P-256 key');
     checkKey('auth', input.auth, 16);
     return em.transactional(async (tx) => {
       const [row] = await tx.execute<{ id: string }[]>(
