@@ -1,0 +1,109 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot } from '../support/browser.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import { eventually, openTasksOf, signIn, waitForServiceWorker } from '../support/journeys.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const JOURNEY = 'push';
+const CELL = 'CB-LD-XUANHUONG-1';
+const OFFICER = 'canbo.tdp1';
+
+interface Shown {
+  title: string;
+  body: string;
+  tag: string;
+  data: { url: string; kind: string };
+}
+
+const shownNotifications = (page: Page) =>
+  page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
+  }) as Promise<Shown[]>;
+
+describe.runIf(chromiumAvailable())('Web Push', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('a push wakes the service worker, which has the app sync and shows the synced notice; tapping names the task', async () => {
+    const officer = await openBrowser();
+    try {
+      const { context, page } = officer;
+      await context.grantPermissions(['notifications'], { origin: server.url });
+      // The registration's id, as DevTools knows it (the app registers its worker after the first paint).
+      const cdp = await context.newCDPSession(page);
+      const registrations = new Map<string, string>();
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
+        for (const r of updated) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
+      });
+      await cdp.send('ServiceWorker.enable');
+
+      await signIn(page, server, OFFICER);
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+      await waitForServiceWorker(page);
+
+      // Settings offers pushes once the first sync is done, and asks nothing before the tap.
+      await page.goto(new URL('/settings', server.url).toString());
+      await page.getByRole('heading', { level: 2, name: 'Thông báo trên thiết bị này' }).waitFor();
+      await page.getByRole('button', { name: 'Bật thông báo' }).waitFor();
+      await screenshot(page, JOURNEY, 'settings');
+
+      // A notice the device has not synced yet: its text can only come from the sync the push triggers.
+      const [task] = await openTasksOf(server, CELL, 1);
+      const tag = `e2e-${Date.now().toString(36)}`;
+      const message = `Đơn vị được giao nhiệm vụ «${task!.title}» (${tag})`;
+      await server.sql(
+        `insert into notification (id, account_id, kind, task_id, message)
+         select gen_random_uuid(), a.id, 'TASK_ASSIGNED', $2, $3 from account a where a.username = $1`,
+        [OFFICER, task!.id, message],
+      );
+      const pulls: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/graphql') && request.postData()?.includes('SyncPull')) pulls.push(request.url());
+      });
+
+      const origin = new URL(server.url).origin;
+      const registrationId = await eventually(
+        'the service worker registration',
+        async () => registrations.get(`${origin}/`) ?? null,
+        (id) => id !== null,
+        30_000,
+      );
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin,
+        registrationId: registrationId!,
+        data: JSON.stringify({ kind: 'TASK_ASSIGNED' }),
+      });
+
+      const shown = await eventually('the notification', () => shownNotifications(page), (list) => list.length > 0, 30_000);
+      expect(pulls.length).toBeGreaterThan(0);
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatchObject({
+        title: 'Nhiệm vụ mới cho đơn vị',
+        body: message,
+        data: { url: `/tasks/${task!.id}`, kind: 'TASK_ASSIGNED' },
+      });
+      // The synced notice is on the device too: the push brought the data, not only a banner.
+      const stored = await page.evaluate(
+        (id) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('resolute');
+            open.onsuccess = () => {
+              const all = open.result.transaction('notifications').objectStore('notifications').getAll();
+              all.onsuccess = () => resolve((all.result as { message: string }[]).filter((n) => n.message.includes(id)).length);
+              all.onerror = () => reject(all.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+        tag,
+      );
+      expect(stored).toBe(1);
+    } finally {
+      await officer.close();
+    }
+  });
+});
