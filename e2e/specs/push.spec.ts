@@ -79,7 +79,12 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
         data: JSON.stringify({ kind: 'TASK_ASSIGNED' }),
       });
 
-      const shown = await eventually('the notification', () => shownNotifications(page), (list) => list.length > 0, 30_000);
+      const shown = await eventually(
+        'the notification',
+        () => shownNotifications(page),
+        (list) => list.length > 0,
+        30_000,
+      );
       expect(pulls.length).toBeGreaterThan(0);
       expect(shown).toHaveLength(1);
       expect(shown[0]).toMatchObject({

@@ -332,7 +332,8 @@ export const configSpec = {
     fallback: () => undefined as string | undefined,
   },
   VAPID_PUBLIC_KEY: {
-    description: 'Web Push VAPID public key (base64url, 65 bytes); unset with VAPID_PRIVATE_KEY: a pair is generated once into DATA_DIR',
+    description:
+      'Web Push VAPID public key (base64url, 65 bytes); unset with VAPID_PRIVATE_KEY: a pair is generated once into DATA_DIR',
     read: base64urlKey(65),
     fallback: () => undefined as string | undefined,
   },
@@ -353,7 +354,7 @@ export const configSpec = {
     fallback: () => [...DEFAULT_PUSH_HOSTS],
   },
   NOTIFY_DUE_SOON_DAYS: {
-    description: 'Days before its due date a task\'s lead unit is notified (and its devices pushed); unset: WARN_DUE_SOON_DAYS',
+    description: "Days before its due date a task's lead unit is notified (and its devices pushed); unset: WARN_DUE_SOON_DAYS",
     read: integer(1, 365),
     fallback: () => undefined as number | undefined,
   },
@@ -443,7 +444,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   if (!config.push.vapidPublicKey !== !config.push.vapidPrivateKey) {
-    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (or neither, to keep a generated pair in DATA_DIR)');
+    problems.push(
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (or neither, to keep a generated pair in DATA_DIR)',
+    );
   }
   if (env === 'production' && !config.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');

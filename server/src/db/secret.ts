@@ -34,9 +34,11 @@ export async function resolveVapidKeys(config: Config): Promise<VapidKeys> {
     const { generateVAPIDKeys } = (await import('web-push')).default;
     await mkdir(config.dataDir, { recursive: true });
     // 'wx': two processes racing at first start keep the first pair, never a mix.
-    await writeFile(file, JSON.stringify(generateVAPIDKeys()), { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    await writeFile(file, JSON.stringify(generateVAPIDKeys()), { mode: 0o600, flag: 'wx' }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
   }
   const stored = JSON.parse(await readFile(file, 'utf8')) as { publicKey: string; privateKey: string };
   return { publicKey: stored.publicKey, privateKey: stored.privateKey, subject: vapidSubject };
