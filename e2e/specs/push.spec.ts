@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot } from '../support/browser.js';
+import { openBrowser, screenshot, type Browser } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { eventually, openTasksOf, signIn, waitForServiceWorker } from '../support/journeys.js';
+import { eventually, openTasksOf, signIn, waitForServiceWorker, type CellTask } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'push';
@@ -22,6 +22,42 @@ const shownNotifications = (page: Page) =>
     return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
   }) as Promise<Shown[]>;
 
+/** Follows DevTools' view of the service worker registrations, to deliver pushes to the app's. */
+async function pushDelivery(browser: Browser, server: RunningServer) {
+  const cdp = await browser.context.newCDPSession(browser.page);
+  const registrations = new Map<string, string>();
+  cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
+    for (const r of updated) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
+  });
+  await cdp.send('ServiceWorker.enable');
+  const origin = new URL(server.url).origin;
+  return async (kind: string) => {
+    const registrationId = await eventually(
+      'the service worker registration',
+      async () => registrations.get(`${origin}/`) ?? null,
+      (id) => id !== null,
+      30_000,
+    );
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin,
+      registrationId: registrationId!,
+      data: JSON.stringify({ kind }),
+    });
+  };
+}
+
+/** A notice for the officer the device has not synced: its text can only come from a sync. */
+async function unsyncedNotice(server: RunningServer, kind: string, text: (task: CellTask) => string): Promise<CellTask> {
+  const [task] = await openTasksOf(server, CELL, 1);
+  const message = text(task!);
+  await server.sql(
+    `insert into notification (id, account_id, kind, task_id, message)
+     select gen_random_uuid(), a.id, $4, $2, $3 from account a where a.username = $1`,
+    [OFFICER, task!.id, message, kind],
+  );
+  return task!;
+}
+
 describe.runIf(chromiumAvailable())('Web Push', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -29,18 +65,12 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
   });
   afterAll(() => server?.stop());
 
-  it('a push wakes the service worker, which has the app sync and shows the synced notice; tapping names the task', async () => {
+  it('a push wakes the service worker, which has the app sync and shows the synced notice, linked to its task', async () => {
     const officer = await openBrowser();
     try {
       const { context, page } = officer;
       await context.grantPermissions(['notifications'], { origin: server.url });
-      // The registration's id, as DevTools knows it (the app registers its worker after the first paint).
-      const cdp = await context.newCDPSession(page);
-      const registrations = new Map<string, string>();
-      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
-        for (const r of updated) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
-      });
-      await cdp.send('ServiceWorker.enable');
+      const deliver = await pushDelivery(officer, server);
 
       await signIn(page, server, OFFICER);
       await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
@@ -52,32 +82,18 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       await page.getByRole('button', { name: 'Bật thông báo' }).waitFor();
       await screenshot(page, JOURNEY, 'settings');
 
-      // A notice the device has not synced yet: its text can only come from the sync the push triggers.
-      const [task] = await openTasksOf(server, CELL, 1);
       const tag = `e2e-${Date.now().toString(36)}`;
-      const message = `Đơn vị được giao nhiệm vụ «${task!.title}» (${tag})`;
-      await server.sql(
-        `insert into notification (id, account_id, kind, task_id, message)
-         select gen_random_uuid(), a.id, 'TASK_ASSIGNED', $2, $3 from account a where a.username = $1`,
-        [OFFICER, task!.id, message],
+      let message = '';
+      const task = await unsyncedNotice(
+        server,
+        'TASK_ASSIGNED',
+        (t) => (message = `Đơn vị được giao nhiệm vụ «${t.title}» (${tag})`),
       );
       const pulls: string[] = [];
       page.on('request', (request) => {
         if (request.url().endsWith('/graphql') && request.postData()?.includes('SyncPull')) pulls.push(request.url());
       });
-
-      const origin = new URL(server.url).origin;
-      const registrationId = await eventually(
-        'the service worker registration',
-        async () => registrations.get(`${origin}/`) ?? null,
-        (id) => id !== null,
-        30_000,
-      );
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin,
-        registrationId: registrationId!,
-        data: JSON.stringify({ kind: 'TASK_ASSIGNED' }),
-      });
+      await deliver('TASK_ASSIGNED');
 
       const shown = await eventually(
         'the notification',
@@ -90,7 +106,7 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       expect(shown[0]).toMatchObject({
         title: 'Nhiệm vụ mới cho đơn vị',
         body: message,
-        data: { url: `/tasks/${task!.id}`, kind: 'TASK_ASSIGNED' },
+        data: { url: `/tasks/${task.id}`, kind: 'TASK_ASSIGNED' },
       });
       // The synced notice is on the device too: the push brought the data, not only a banner.
       const stored = await page.evaluate(
@@ -107,6 +123,38 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
         tag,
       );
       expect(stored).toBe(1);
+    } finally {
+      await officer.close();
+    }
+  });
+
+  it("speaks the person's language: in English, the text is put together from the synced task", async () => {
+    const officer = await openBrowser(undefined, 'en-US');
+    try {
+      const { context, page } = officer;
+      await context.grantPermissions(['notifications'], { origin: server.url });
+      const deliver = await pushDelivery(officer, server);
+      await signIn(page, server, OFFICER);
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+      await waitForServiceWorker(page);
+
+      const task = await unsyncedNotice(
+        server,
+        'REPORT_RETURNED',
+        (t) => `Báo cáo cho nhiệm vụ «${t.title}» bị trả lại: thiếu ảnh`,
+      );
+      await deliver('REPORT_RETURNED');
+      const shown = await eventually(
+        'the notification',
+        () => shownNotifications(page),
+        (list) => list.length > 0,
+        30_000,
+      );
+      expect(shown[0]).toMatchObject({
+        title: 'Report returned',
+        body: `Your report on «${task.title}» was returned. Open it to see the reviewer's comment.`,
+        data: { url: `/tasks/${task.id}`, kind: 'REPORT_RETURNED' },
+      });
     } finally {
       await officer.close();
     }
