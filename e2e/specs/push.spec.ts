@@ -128,6 +128,58 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
     }
   });
 
+  it('with no window open, shows the words the app left for the kind, naming nothing', async () => {
+    const officer = await openBrowser();
+    try {
+      const { context, page } = officer;
+      await context.grantPermissions(['notifications'], { origin: server.url });
+      const deliver = await pushDelivery(officer, server);
+      await signIn(page, server, OFFICER);
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+      await waitForServiceWorker(page);
+      // What turning notifications on leaves behind (a headless browser on a closed network has
+      // no push service to subscribe with), written the way the app's Dexie table holds it.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('resolute');
+            open.onsuccess = () => {
+              const words = {
+                title: 'Sắp đến hạn',
+                body: 'Có nhiệm vụ của đơn vị sắp đến hạn. Mở Resolute để xem.',
+                url: '/',
+                tag: 'TASK_DUE_SOON',
+                lang: 'vi',
+              };
+              const tx = open.result.transaction('meta', 'readwrite');
+              tx.objectStore('meta').put({ key: 'pushWords', value: { TASK_DUE_SOON: words } });
+              tx.oncomplete = () => resolve();
+              tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+      );
+      const pulls: string[] = [];
+      context.on('request', (request) => {
+        if (request.url().endsWith('/graphql') && request.postData()?.includes('SyncPull')) pulls.push(request.url());
+      });
+      await page.goto('about:blank');
+      await deliver('TASK_DUE_SOON');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(pulls).toEqual([]);
+      await page.goto(server.url);
+      const shown = await eventually(
+        'the notification',
+        () => shownNotifications(page),
+        (list) => list.length > 0,
+        30_000,
+      );
+      expect(shown[0]).toMatchObject({ title: 'Sắp đến hạn', body: 'Có nhiệm vụ của đơn vị sắp đến hạn. Mở Resolute để xem.' });
+    } finally {
+      await officer.close();
+    }
+  });
+
   it("speaks the person's language: in English, the text is put together from the synced task", async () => {
     const officer = await openBrowser(undefined, 'en-US');
     try {

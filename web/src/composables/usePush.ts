@@ -55,6 +55,11 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
  */
 export function listenForPushes(router: Router): void {
   if (!pushSupported()) return;
+  // The words for a push with no window open follow the language the app was last opened in.
+  void (async () => {
+    const subscription = await (await currentRegistration())?.pushManager.getSubscription();
+    if (subscription && Notification.permission === 'granted') await storePushWords(useDatabase(), pushWords());
+  })().catch(() => undefined);
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { type?: string; kind?: string; url?: string } | null;
     if (data?.type === PUSH_MESSAGE) {
