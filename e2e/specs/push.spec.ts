@@ -46,6 +46,16 @@ async function pushDelivery(browser: Browser, server: RunningServer) {
   };
 }
 
+/** Signs the officer in with notifications allowed, once the first sync and the worker are done. */
+async function signedInWithPushes(officer: Browser, server: RunningServer) {
+  await officer.context.grantPermissions(['notifications'], { origin: server.url });
+  const deliver = await pushDelivery(officer, server);
+  await signIn(officer.page, server, OFFICER);
+  await officer.page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+  await waitForServiceWorker(officer.page);
+  return deliver;
+}
+
 /** A notice for the officer the device has not synced: its text can only come from a sync. */
 async function unsyncedNotice(server: RunningServer, kind: string, text: (task: CellTask) => string): Promise<CellTask> {
   const [task] = await openTasksOf(server, CELL, 1);
@@ -68,13 +78,8 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
   it('a push wakes the service worker, which has the app sync and shows the synced notice, linked to its task', async () => {
     const officer = await openBrowser();
     try {
-      const { context, page } = officer;
-      await context.grantPermissions(['notifications'], { origin: server.url });
-      const deliver = await pushDelivery(officer, server);
-
-      await signIn(page, server, OFFICER);
-      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
-      await waitForServiceWorker(page);
+      const { page } = officer;
+      const deliver = await signedInWithPushes(officer, server);
 
       // Settings offers pushes once the first sync is done, and asks nothing before the tap.
       await page.goto(new URL('/settings', server.url).toString());
@@ -132,11 +137,7 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
     const officer = await openBrowser();
     try {
       const { context, page } = officer;
-      await context.grantPermissions(['notifications'], { origin: server.url });
-      const deliver = await pushDelivery(officer, server);
-      await signIn(page, server, OFFICER);
-      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
-      await waitForServiceWorker(page);
+      const deliver = await signedInWithPushes(officer, server);
       // What turning notifications on leaves behind (a headless browser on a closed network has
       // no push service to subscribe with), written the way the app's Dexie table holds it.
       await page.evaluate(
@@ -183,12 +184,8 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
   it("speaks the person's language: in English, the text is put together from the synced task", async () => {
     const officer = await openBrowser(undefined, 'en-US');
     try {
-      const { context, page } = officer;
-      await context.grantPermissions(['notifications'], { origin: server.url });
-      const deliver = await pushDelivery(officer, server);
-      await signIn(page, server, OFFICER);
-      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
-      await waitForServiceWorker(page);
+      const { page } = officer;
+      const deliver = await signedInWithPushes(officer, server);
 
       const task = await unsyncedNotice(
         server,
