@@ -56,6 +56,8 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
         globPatterns: ['**/*.{js,css,html,png,svg,woff2,webmanifest}'],
         globIgnores: ['screenshots/**'],
+        // Push and notification clicks (web/public/push-sw.js), beside Workbox's own worker.
+        importScripts: ['/push-sw.js'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/graphql/, /^\/files(\/|$)/, /^\/api(\/|$)/, /^\/healthz/],
         runtimeCaching: [

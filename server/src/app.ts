@@ -32,6 +32,8 @@ import { createSchema } from './graphql/schema.js';
 import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
 import { DerivedWorker } from './modules/derived/derived-worker.js';
+import { PushSender } from './modules/push/push-sender.js';
+import type { VapidKeys } from './db/secret.js';
 import { exportRoutes } from './modules/exports/export.routes.js';
 import { publicRoutes } from './modules/publication/public.routes.js';
 
@@ -43,6 +45,8 @@ export interface AppDeps {
   secret: string;
   /** Streaming standbys for read-only GraphQL requests (db/read-routing.ts). */
   replicas?: ReadReplicas | null;
+  /** The Web Push VAPID pair (db/secret.ts); absent: this app sends no pushes. */
+  vapid?: VapidKeys | null;
 }
 
 export interface App {
@@ -51,6 +55,8 @@ export interface App {
   services: Services;
   /** The derived-data worker: runs here when this process is elected. */
   derived: DerivedWorker;
+  /** Sends the queued Web Push messages while this process is elected; null without VAPID keys. */
+  push: PushSender | null;
   /** This app's Prometheus registry; `metrics.registerGauge` adds a gauge read at each scrape. */
   metrics: Metrics;
   /** Stops GraphQL; the HTTP server and the database belong to the caller. */
@@ -58,10 +64,11 @@ export interface App {
 }
 
 /** Builds the HTTP application (GraphQL, health, web app) without listening, so tests can use it. */
-export async function createApp({ config, orm, logger, secret, replicas }: AppDeps): Promise<App> {
+export async function createApp({ config, orm, logger, secret, replicas, vapid }: AppDeps): Promise<App> {
   const schema = await createSchema();
-  const services = createServices(config, secret, logger);
+  const services = createServices(config, secret, logger, vapid ?? null);
   const derived = new DerivedWorker(orm, logger, { warnings: config.warnings });
+  const push = vapid ? new PushSender(orm, vapid, logger) : null;
   const production = config.env === 'production';
   const metrics = createMetrics();
   registerPoolMetrics(metrics, orm);
@@ -99,7 +106,10 @@ export async function createApp({ config, orm, logger, secret, replicas }: AppDe
     ],
   });
   await apollo.start();
-  if (config.derivedWorker) derived.start();
+  if (config.derivedWorker) {
+    derived.start();
+    push?.start(derived.election);
+  }
 
   const app = express();
   app.disable('x-powered-by');
@@ -186,8 +196,10 @@ export async function createApp({ config, orm, logger, secret, replicas }: AppDe
     schema,
     services,
     derived,
+    push,
     metrics,
     async stop() {
+      await push?.stop();
       await derived.stop();
       await apollo.stop();
       await services.limiter.close();

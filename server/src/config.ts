@@ -75,6 +75,19 @@ export interface Config {
   warnings: WarningThresholds;
   /** /metrics on its own port, or on the main port behind the token; neither: no /metrics. */
   metrics: { port: number | undefined; token: string | undefined };
+  push: PushConfig;
+}
+
+export interface PushConfig {
+  /** VAPID keys (base64url); unset: a pair generated once and kept in `dataDir`. */
+  vapidPublicKey: string | undefined;
+  vapidPrivateKey: string | undefined;
+  /** Who the push services may contact about this sender (mailto: or https:). */
+  vapidSubject: string;
+  /** Host names (and their subdomains) a subscription's endpoint may point at. */
+  endpointHosts: string[];
+  /** "Due soon" notices (and their pushes) go out this many days before a task's due date. */
+  dueSoonDays: number;
 }
 
 type Reader<T> = (raw: string) => T;
@@ -121,6 +134,17 @@ const url =
       throw new Error(`must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
     }
     return raw;
+  };
+
+/** A base64url string that decodes to exactly `bytes` bytes (a VAPID key). */
+const base64urlKey =
+  (bytes: number): Reader<string> =>
+  (raw) => {
+    const value = raw.trim();
+    if (!/^[A-Za-z0-9_-]+$/.test(value) || Buffer.from(value, 'base64url').length !== bytes) {
+      throw new Error(`must be a base64url key of ${bytes} bytes`);
+    }
+    return value;
   };
 
 /** A comma-separated list, each item read by `item`. */
@@ -307,7 +331,42 @@ export const configSpec = {
     },
     fallback: () => undefined as string | undefined,
   },
+  VAPID_PUBLIC_KEY: {
+    description:
+      'Web Push VAPID public key (base64url, 65 bytes); unset with VAPID_PRIVATE_KEY: a pair is generated once into DATA_DIR',
+    read: base64urlKey(65),
+    fallback: () => undefined as string | undefined,
+  },
+  VAPID_PRIVATE_KEY: {
+    description: 'Web Push VAPID private key (base64url, 32 bytes); set together with VAPID_PUBLIC_KEY',
+    read: base64urlKey(32),
+    fallback: () => undefined as string | undefined,
+  },
+  VAPID_SUBJECT: {
+    description: 'Contact the push services may use about this sender: a mailto: or https: URL',
+    read: url('mailto:', 'https:'),
+    fallback: () => 'mailto:admin@resolute.invalid',
+  },
+  PUSH_ENDPOINT_HOSTS: {
+    description:
+      'Comma-separated push service hosts a device subscription may point at (subdomains included); the server sends to no other host',
+    read: list(text),
+    fallback: () => [...DEFAULT_PUSH_HOSTS],
+  },
+  NOTIFY_DUE_SOON_DAYS: {
+    description: "Days before its due date a task's lead unit is notified (and its devices pushed); unset: WARN_DUE_SOON_DAYS",
+    read: integer(1, 365),
+    fallback: () => undefined as number | undefined,
+  },
 } satisfies Record<string, Spec<unknown>>;
+
+/** The push services of Chromium-based browsers, Firefox, Edge and Safari. */
+export const DEFAULT_PUSH_HOSTS = [
+  'fcm.googleapis.com',
+  'push.services.mozilla.com',
+  'notify.windows.com',
+  'push.apple.com',
+] as const;
 
 /** web/dist of the repository, from the sources (server/src) or the build (server/dist/server/src). */
 function defaultWebDist(): string {
@@ -376,7 +435,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reviewWaitDays: get('WARN_REVIEW_DAYS'),
     },
     metrics: { port: get('METRICS_PORT'), token: get('METRICS_TOKEN') },
+    push: {
+      vapidPublicKey: get('VAPID_PUBLIC_KEY'),
+      vapidPrivateKey: get('VAPID_PRIVATE_KEY'),
+      vapidSubject: get('VAPID_SUBJECT'),
+      endpointHosts: get('PUSH_ENDPOINT_HOSTS').map((h) => h.toLowerCase()),
+      dueSoonDays: get('NOTIFY_DUE_SOON_DAYS') ?? get('WARN_DUE_SOON_DAYS'),
+    },
   };
+  if (!config.push.vapidPublicKey !== !config.push.vapidPrivateKey) {
+    problems.push(
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (or neither, to keep a generated pair in DATA_DIR)',
+    );
+  }
   if (env === 'production' && !config.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
   }

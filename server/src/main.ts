@@ -7,7 +7,7 @@ import { localDay } from './common/dates.js';
 import { createLogger, type AppLogger } from './common/logger.js';
 import { metricsListener } from './common/metrics.js';
 import { connectDatabase } from './db/database.js';
-import { resolveSecret } from './db/secret.js';
+import { resolveSecret, resolveVapidKeys } from './db/secret.js';
 import { seedIfEmpty } from './db/seed/seed.js';
 
 let config: Config;
@@ -39,6 +39,7 @@ async function supervise(config: Config, logger: AppLogger): Promise<void> {
   if (config.seedDemo) await seedIfEmpty(db.orm.em.fork(), logger, { demo: true, print: true });
   await db.close();
   await resolveSecret(config);
+  await resolveVapidKeys(config);
 
   let stopping = false;
   let alive = 0;
@@ -77,7 +78,14 @@ async function supervise(config: Config, logger: AppLogger): Promise<void> {
 async function serve(config: Config, logger: AppLogger): Promise<void> {
   const db = await connectDatabase(config, logger);
   if (config.seedDemo && cluster.isPrimary) await seedIfEmpty(db.orm.em.fork(), logger, { demo: true, print: true });
-  const app = await createApp({ config, orm: db.orm, logger, secret: await resolveSecret(config), replicas: db.replicas });
+  const app = await createApp({
+    config,
+    orm: db.orm,
+    logger,
+    secret: await resolveSecret(config),
+    replicas: db.replicas,
+    vapid: await resolveVapidKeys(config),
+  });
   const server = http.createServer(app.express);
   server.keepAliveTimeout = 65_000;
   server.listen(config.port, config.host, () => {
@@ -104,7 +112,7 @@ async function serve(config: Config, logger: AppLogger): Promise<void> {
   // "Due soon" notices: hourly, idempotent per task and due date.
   const sweepDueSoon = () =>
     app.services.notifications
-      .sweepDueSoon(db.orm.em.fork(), localDay(), config.warnings.dueSoonDays)
+      .sweepDueSoon(db.orm.em.fork(), localDay(), config.push.dueSoonDays)
       .catch((error: unknown) => logger.error('due-soon sweep failed', { error }));
   // Removals older than the retention go; devices that last synced before them download again.
   const purgeTombstones = () =>

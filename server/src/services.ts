@@ -23,9 +23,11 @@ import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
 import { PublicationService } from './modules/publication/publication.service.js';
+import { PushService } from './modules/push/push.service.js';
+import type { VapidKeys } from './db/secret.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
-export function createServices(config: Config, secret: string, logger?: Logger) {
+export function createServices(config: Config, secret: string, logger?: Logger, vapid: VapidKeys | null = null) {
   const tokens = new TokenSigner(secret, config.accessTokenTtlSeconds);
   const audit = new AuditService();
   const limiter = createRateLimiter(config.redisUrl, config.redisKeyPrefix, (failing, error) =>
@@ -59,6 +61,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     evaluations: new TaskEvaluationService(audit),
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
+    push: new PushService(audit, config, vapid),
   };
   return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }

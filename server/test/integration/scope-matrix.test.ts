@@ -5,6 +5,7 @@
  * expectation. Entries live in ./scope-matrix/*.matrix.ts (see matrix.ts there); an operation
  * without an entry fails this file.
  */
+import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/accounts/role.js';
 import { buildAccountWithPassword } from '../support/auth-helpers.js';
@@ -29,7 +30,10 @@ const viewers = new Map<string, MatrixViewer & { token: string }>();
 let uniqueCounter = 0;
 
 beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMIT_SIGNIN_PER_IP: '100000', RATE_LIMIT_REFRESH_PER_IP: '100000', SIGNIN_DELAY_MS: '0' });
+  t = await createTestApp(
+    { RATE_LIMIT_SIGNIN_PER_IP: '100000', RATE_LIMIT_REFRESH_PER_IP: '100000', SIGNIN_DELAY_MS: '0' },
+    { vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:ops@resolute.example' } },
+  );
   const em = t.em();
   const central = await buildUnit(em, { kind: 'CENTRAL', name: 'Trung ương' });
   const parent = await buildUnit(em, { parent: central, kind: 'PROVINCE', name: 'Tỉnh Lâm Đồng' });

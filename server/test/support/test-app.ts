@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import { ormOptions } from '../../src/db/orm.js';
+import type { VapidKeys } from '../../src/db/secret.js';
 import { withDatabase } from '../global-setup.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -59,14 +60,14 @@ export async function createTestDatabase(): Promise<string> {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { logs?: DestinationStream; databaseUrl?: string; secret?: string } = {},
+  options: { logs?: DestinationStream; databaseUrl?: string; secret?: string; vapid?: VapidKeys } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: '/tmp/resolute-test-data', ...env });
   const orm = await MikroORM.init(ormOptions(databaseUrl));
   const logger = createLogger(config.logLevel, { destination: options.logs });
   const secret = options.secret ?? randomBytes(32).toString('hex');
-  const app = await createApp({ config, orm, logger, secret });
+  const app = await createApp({ config, orm, logger, secret, vapid: options.vapid });
   const server = http.createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

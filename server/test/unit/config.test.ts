@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import webpush from 'web-push';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { resolveVapidKeys } from '../../src/db/secret.js';
 
 describe('loadConfig', () => {
   it('gives working defaults for a newcomer', () => {
@@ -24,6 +29,52 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.vn', 'https://b.vn']);
     expect(config.seedDemo).toBe(false);
     expect(config.warnings.staleDays).toBe(10);
+  });
+
+  it('reads the Web Push variables, refusing half a key pair and malformed keys by name', () => {
+    const pair = webpush.generateVAPIDKeys();
+    const config = loadConfig({
+      VAPID_PUBLIC_KEY: pair.publicKey,
+      VAPID_PRIVATE_KEY: pair.privateKey,
+      VAPID_SUBJECT: 'mailto:ops@resolute.vn',
+      PUSH_ENDPOINT_HOSTS: 'FCM.googleapis.com, push.example.vn',
+      NOTIFY_DUE_SOON_DAYS: '3',
+    });
+    expect(config.push).toEqual({
+      vapidPublicKey: pair.publicKey,
+      vapidPrivateKey: pair.privateKey,
+      vapidSubject: 'mailto:ops@resolute.vn',
+      endpointHosts: ['fcm.googleapis.com', 'push.example.vn'],
+      dueSoonDays: 3,
+    });
+    expect(loadConfig({ WARN_DUE_SOON_DAYS: '9' }).push.dueSoonDays).toBe(9);
+    expect(loadConfig({}).push.endpointHosts).toContain('fcm.googleapis.com');
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: pair.publicKey })).toThrow(
+      /VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together/,
+    );
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: pair.privateKey, VAPID_PRIVATE_KEY: pair.privateKey })).toThrow(
+      /VAPID_PUBLIC_KEY must be a base64url key of 65 bytes/,
+    );
+    expect(() => loadConfig({ VAPID_SUBJECT: 'ops@resolute.vn' })).toThrow(/VAPID_SUBJECT must be a URL/);
+    expect(() => loadConfig({ VAPID_SUBJECT: 'http://resolute.vn' })).toThrow(/VAPID_SUBJECT must start with/);
+  });
+
+  it('keeps a generated VAPID pair in DATA_DIR and hands out the same one at every start', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resolute-vapid-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dataDir });
+      const first = await resolveVapidKeys(config);
+      expect(Buffer.from(first.publicKey, 'base64url')).toHaveLength(65);
+      expect(await resolveVapidKeys(config)).toEqual(first);
+      expect((await stat(path.join(dataDir, 'vapid-keys.json'))).mode & 0o777).toBe(0o600);
+      const pair = webpush.generateVAPIDKeys();
+      const fromEnv = await resolveVapidKeys(
+        loadConfig({ DATA_DIR: dataDir, VAPID_PUBLIC_KEY: pair.publicKey, VAPID_PRIVATE_KEY: pair.privateKey }),
+      );
+      expect(fromEnv.publicKey).toBe(pair.publicKey);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('reads the scaling variables, and refuses them without a PostgreSQL of their own', () => {

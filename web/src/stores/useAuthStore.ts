@@ -65,6 +65,9 @@ export const useAuthStore = defineStore('auth', () => {
     const summary = await unsentSummary(db);
     const hasUnsent = summary.entries + summary.photos + summary.conflicts + summary.rejected > 0;
     if (hasUnsent && !options.discardUnsent) return { done: false, unsent: summary };
+    // The browser's subscription goes too, so even offline the push service stops taking pushes
+    // for this device (the server removes its record at SIGN_OUT, or at the push service's 410).
+    await import('../composables/usePush').then((m) => m.dropPushSubscription()).catch(() => undefined);
     if (navigator.onLine && getSession()) {
       // Best effort: the server ends the refresh token; offline, it simply expires there.
       try {

@@ -9,6 +9,7 @@ import type { Viewer } from '../scope/viewer.js';
 import { Account } from './account.entity.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { PushSubscription } from '../push/push-subscription.entity.js';
 import { hashRefreshToken, newRefreshToken, type TokenSigner } from './tokens.js';
 
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -175,7 +176,10 @@ export class AuthService {
     return outcome;
   }
 
-  /** Revokes the viewer's sign-in: its refresh tokens and, at once, its access tokens. */
+  /**
+   * Revokes the viewer's sign-in: its refresh tokens and, at once, its access tokens; the device
+   * it registered for pushes gets no more.
+   */
   async signOut(em: EntityManager, viewer: Viewer): Promise<void> {
     await em.transactional(async (tx) => {
       await tx.nativeUpdate(
@@ -183,6 +187,7 @@ export class AuthService {
         { familyId: viewer.familyId, account: viewer.accountId, revokedAt: null },
         { revokedAt: new Date() },
       );
+      await tx.nativeDelete(PushSubscription, { familyId: viewer.familyId, account: viewer.accountId });
       await this.audit.record(tx, actorOf(viewer), {
         action: 'auth.sign_out',
         entityType: 'Account',

@@ -60,6 +60,9 @@ type Documents = {
     "\n  mutation PlanCreateIndicator($input: CreateIndicatorInput!) {\n    createIndicator(input: $input) {\n      id\n    }\n  }\n": typeof types.PlanCreateIndicatorDocument,
     "\n  mutation PlanReassignTask($input: ReassignTaskInput!) {\n    reassignTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n": typeof types.PlanReassignTaskDocument,
     "\n  mutation PlanRescheduleTask($input: RescheduleTaskInput!) {\n    rescheduleTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n": typeof types.PlanRescheduleTaskDocument,
+    "\n  query PushPublicKey {\n    pushPublicKey\n  }\n": typeof types.PushPublicKeyDocument,
+    "\n  mutation RegisterPushSubscription($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input) {\n      id\n    }\n  }\n": typeof types.RegisterPushSubscriptionDocument,
+    "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": typeof types.UnregisterPushSubscriptionDocument,
     "\n  query ReviewQueue($unitId: ID, $resolutionId: ID, $after: String) {\n    reviewQueue(unitId: $unitId, resolutionId: $resolutionId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        percent\n        previousApprovedPercent\n        narrative\n        hasObstacles\n        obstacles\n        writtenAt\n        receivedAt\n        flaggedReassigned\n        authorName\n        unit {\n          id\n          name\n          kind\n        }\n        values {\n          indicatorId\n          value\n        }\n        attachments {\n          id\n          fileName\n          contentType\n          status\n          url\n        }\n        task {\n          id\n          title\n          dueOn\n          resolution {\n            id\n            code\n          }\n          indicators {\n            id\n            name\n            unitOfMeasure\n            baseline\n            target\n            direction\n          }\n        }\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n  }\n": typeof types.ReviewQueueDocument,
     "\n  mutation ApproveReport($id: ID!, $comment: String) {\n    approveReport(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": typeof types.ApproveReportDocument,
     "\n  mutation ReturnReport($id: ID!, $comment: String!) {\n    returnReport(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": typeof types.ReturnReportDocument,
@@ -114,6 +117,9 @@ const documents: Documents = {
     "\n  mutation PlanCreateIndicator($input: CreateIndicatorInput!) {\n    createIndicator(input: $input) {\n      id\n    }\n  }\n": types.PlanCreateIndicatorDocument,
     "\n  mutation PlanReassignTask($input: ReassignTaskInput!) {\n    reassignTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n": types.PlanReassignTaskDocument,
     "\n  mutation PlanRescheduleTask($input: RescheduleTaskInput!) {\n    rescheduleTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n": types.PlanRescheduleTaskDocument,
+    "\n  query PushPublicKey {\n    pushPublicKey\n  }\n": types.PushPublicKeyDocument,
+    "\n  mutation RegisterPushSubscription($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input) {\n      id\n    }\n  }\n": types.RegisterPushSubscriptionDocument,
+    "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": types.UnregisterPushSubscriptionDocument,
     "\n  query ReviewQueue($unitId: ID, $resolutionId: ID, $after: String) {\n    reviewQueue(unitId: $unitId, resolutionId: $resolutionId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        percent\n        previousApprovedPercent\n        narrative\n        hasObstacles\n        obstacles\n        writtenAt\n        receivedAt\n        flaggedReassigned\n        authorName\n        unit {\n          id\n          name\n          kind\n        }\n        values {\n          indicatorId\n          value\n        }\n        attachments {\n          id\n          fileName\n          contentType\n          status\n          url\n        }\n        task {\n          id\n          title\n          dueOn\n          resolution {\n            id\n            code\n          }\n          indicators {\n            id\n            name\n            unitOfMeasure\n            baseline\n            target\n            direction\n          }\n        }\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n  }\n": types.ReviewQueueDocument,
     "\n  mutation ApproveReport($id: ID!, $comment: String) {\n    approveReport(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": types.ApproveReportDocument,
     "\n  mutation ReturnReport($id: ID!, $comment: String!) {\n    returnReport(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": types.ReturnReportDocument,
@@ -320,6 +326,18 @@ export function graphql(source: "\n  mutation PlanReassignTask($input: ReassignT
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PlanRescheduleTask($input: RescheduleTaskInput!) {\n    rescheduleTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n"): (typeof documents)["\n  mutation PlanRescheduleTask($input: RescheduleTaskInput!) {\n    rescheduleTask(input: $input) {\n      ...PlanTaskFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PushPublicKey {\n    pushPublicKey\n  }\n"): (typeof documents)["\n  query PushPublicKey {\n    pushPublicKey\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegisterPushSubscription($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RegisterPushSubscription($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"): (typeof documents)["\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
