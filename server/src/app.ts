@@ -33,6 +33,7 @@ import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
 import { createServices, type Services } from './services.js';
 import { DerivedWorker } from './modules/derived/derived-worker.js';
 import { exportRoutes } from './modules/exports/export.routes.js';
+import { importRoutes } from './modules/imports/import.routes.js';
 import { publicRoutes } from './modules/publication/public.routes.js';
 
 export interface AppDeps {
@@ -172,6 +173,7 @@ export async function createApp({ config, orm, logger, secret, replicas }: AppDe
 
   app.use('/files', attachmentRoutes(orm, services));
   app.use('/api/exports', exportRoutes(orm, services));
+  app.use('/api/imports', importRoutes(orm, services, config.importMaxBytes));
   app.use('/api/public', publicRoutes(orm, services));
   // Never public: on the main port only behind METRICS_TOKEN (METRICS_PORT has its own listener).
   const metricsHere = metricsEndpoint(metrics, { token: config.metrics.token, enabled: config.metrics.token !== undefined });

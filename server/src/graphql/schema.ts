@@ -18,6 +18,7 @@ import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
 import { PublicationResolver } from '../modules/publication/publication.resolver.js';
+import { ImportResolver } from '../modules/imports/import.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -37,6 +38,7 @@ export const resolvers = [
   TaskEvaluationResolver,
   PublicationResolver,
   DerivedResolver,
+  ImportResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
