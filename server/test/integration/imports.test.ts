@@ -390,7 +390,7 @@ describe('the import API', () => {
     const res = await fetch(`${t.url}/api/imports/${kind}?fileName=test.xlsx`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      body: bytes,
+      body: new Uint8Array(bytes),
     });
     return {
       status: res.status,
@@ -529,7 +529,7 @@ describe('the import API', () => {
       const res = await fetch(`${small.url}/api/imports/units`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
-        body: Buffer.alloc(4096, 1),
+        body: new Uint8Array(4096),
       });
       expect(res.status).toBe(413);
     } finally {
