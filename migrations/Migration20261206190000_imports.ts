@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Spreadsheet imports (docs/IMPORT.md): a task's external reference, by which a re-imported row
+ * Spreadsheet imports (README, "Importing units, accounts and tasks"): a task's external reference, by which a re-imported row
  * finds the task it made; accounts' one-time activation codes (a SHA-256 hash, the codes being
  * random and high-entropy) and their expiry; the uploaded files waiting for a dry run and an
  * apply, with the apply's progress.
