@@ -261,7 +261,7 @@ export const configSpec = {
     fallback: () => 1,
   },
   ACTIVATION_CODE_DAYS: {
-    description: 'Days an imported account\'s one-time activation code stays valid',
+    description: "Days an imported account's one-time activation code stays valid",
     read: integer(1, 90),
     fallback: () => 14,
   },
