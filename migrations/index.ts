@@ -10,6 +10,7 @@ import { Migration20261130060000_task_list_order } from './Migration202611300600
 import { Migration20261204200000_derived_worker } from './Migration20261204200000_derived_worker.js';
 import { Migration20261206003000_audit_seal_queue } from './Migration20261206003000_audit_seal_queue.js';
 import { Migration20261206010000_warning_facts_maintained } from './Migration20261206010000_warning_facts_maintained.js';
+import { Migration20261206190000_imports } from './Migration20261206190000_imports.js';
 import { Migration20261206010000_viewer_position } from './Migration20261206010000_viewer_position.js';
 import { Migration20261206020000_dashboard_aggregates } from './Migration20261206020000_dashboard_aggregates.js';
 import { Migration20261206190000_web_push } from './Migration20261206190000_web_push.js';
@@ -34,4 +35,5 @@ export const migrationsList = [
   { name: 'Migration20261206010000_viewer_position', class: Migration20261206010000_viewer_position },
   { name: 'Migration20261206020000_dashboard_aggregates', class: Migration20261206020000_dashboard_aggregates },
   { name: 'Migration20261206190000_web_push', class: Migration20261206190000_web_push },
+  { name: 'Migration20261206190000_imports', class: Migration20261206190000_imports },
 ];

@@ -35,6 +35,7 @@ import { DerivedWorker } from './modules/derived/derived-worker.js';
 import { PushSender } from './modules/push/push-sender.js';
 import type { VapidKeys } from './db/secret.js';
 import { exportRoutes } from './modules/exports/export.routes.js';
+import { importRoutes } from './modules/imports/import.routes.js';
 import { publicRoutes } from './modules/publication/public.routes.js';
 
 export interface AppDeps {
@@ -182,6 +183,7 @@ export async function createApp({ config, orm, logger, secret, replicas, vapid }
 
   app.use('/files', attachmentRoutes(orm, services));
   app.use('/api/exports', exportRoutes(orm, services));
+  app.use('/api/imports', importRoutes(orm, services, config.importMaxBytes));
   app.use('/api/public', publicRoutes(orm, services));
   // Never public: on the main port only behind METRICS_TOKEN (METRICS_PORT has its own listener).
   const metricsHere = metricsEndpoint(metrics, { token: config.metrics.token, enabled: config.metrics.token !== undefined });

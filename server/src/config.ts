@@ -66,6 +66,10 @@ export interface Config {
   derivedWorker: boolean;
   /** API processes started by node:cluster (1: this process serves alone). */
   webConcurrency: number;
+  /** An imported account's activation code expires after this many days (it can be reissued). */
+  activationCodeDays: number;
+  /** Largest spreadsheet accepted by the import upload. */
+  importMaxBytes: number;
   maxUploadBytes: number;
   maxRequestBytes: number;
   /** Deepest GraphQL selection accepted, and the most work (points) one request may ask for. */
@@ -280,6 +284,16 @@ export const configSpec = {
     read: integer(1, 256),
     fallback: () => 1,
   },
+  ACTIVATION_CODE_DAYS: {
+    description: "Days an imported account's one-time activation code stays valid",
+    read: integer(1, 90),
+    fallback: () => 14,
+  },
+  IMPORT_MAX_BYTES: {
+    description: 'Largest spreadsheet accepted for an import',
+    read: integer(1024, 512 * 1024 * 1024),
+    fallback: () => 64 * 1024 * 1024,
+  },
   MAX_UPLOAD_BYTES: {
     description: 'Largest evidence file accepted',
     read: integer(1024, 1024 * 1024 * 1024),
@@ -422,6 +436,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: get('SEED_DEMO'),
     derivedWorker: get('DERIVED_WORKER'),
     webConcurrency: get('WEB_CONCURRENCY'),
+    activationCodeDays: get('ACTIVATION_CODE_DAYS'),
+    importMaxBytes: get('IMPORT_MAX_BYTES'),
     maxUploadBytes: get('MAX_UPLOAD_BYTES'),
     maxRequestBytes: get('MAX_REQUEST_BYTES'),
     graphqlMaxDepth: get('GRAPHQL_MAX_DEPTH'),

@@ -22,6 +22,8 @@ import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
+import { ActivationService } from './modules/accounts/activation.service.js';
+import { ImportService } from './modules/imports/import.service.js';
 import { PublicationService } from './modules/publication/publication.service.js';
 import { PushService } from './modules/push/push.service.js';
 import type { VapidKeys } from './db/secret.js';
@@ -37,16 +39,22 @@ export function createServices(config: Config, secret: string, logger?: Logger, 
   );
   const notifications = new NotificationService(audit);
   const analytics = new AnalyticsService();
+  const auth = new AuthService(tokens, audit, limiter, {
+    refreshTtlDays: config.refreshTokenTtlDays,
+    refreshMaxDays: config.refreshTokenMaxDays,
+    limits: config.rateLimits,
+  });
   const services = {
     tokens,
     viewers: new ViewerLoader(tokens),
     audit,
     limiter,
-    auth: new AuthService(tokens, audit, limiter, {
-      refreshTtlDays: config.refreshTokenTtlDays,
-      refreshMaxDays: config.refreshTokenMaxDays,
+    auth,
+    activation: new ActivationService(auth, audit, limiter, {
       limits: config.rateLimits,
+      activationCodeDays: config.activationCodeDays,
     }),
+    imports: new ImportService(config.activationCodeDays),
     accounts: new AccountService(audit),
     units: new UnitService(audit),
     plans: new ActionPlanService(audit),

@@ -69,6 +69,12 @@ export const committeeRoutes: RouteRecordRaw[] = [
         meta: { title: 'admin.accounts.title' },
       },
       {
+        path: 'admin/import',
+        name: 'committee-import',
+        component: () => import('./pages/committee/ImportPage.vue'),
+        meta: { title: 'imports.title' },
+      },
+      {
         path: 'audit',
         name: 'committee-audit',
         component: () => import('./pages/committee/AuditLogPage.vue'),

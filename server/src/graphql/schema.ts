@@ -19,6 +19,7 @@ import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
 import { PublicationResolver } from '../modules/publication/publication.resolver.js';
 import { PushResolver } from '../modules/push/push.resolver.js';
+import { ImportResolver } from '../modules/imports/import.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -39,6 +40,7 @@ export const resolvers = [
   PublicationResolver,
   DerivedResolver,
   PushResolver,
+  ImportResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

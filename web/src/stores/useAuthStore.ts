@@ -40,6 +40,28 @@ export const useAuthStore = defineStore('auth', () => {
     } catch (error) {
       throw toApiError(error);
     }
+    await begin(session);
+  }
+
+  /** First sign-in of an imported account: its one-time activation code and the password it chooses. */
+  async function activate(username: string, code: string, newPassword: string): Promise<void> {
+    const { apolloClient } = await api();
+    const { ACTIVATE_ACCOUNT } = await import('../graphql/imports');
+    let session;
+    try {
+      const result = await apolloClient.mutate({
+        mutation: ACTIVATE_ACCOUNT,
+        variables: { username, code, newPassword },
+        fetchPolicy: 'no-cache',
+      });
+      session = result.data?.activateAccount;
+    } catch (error) {
+      throw toApiError(error);
+    }
+    await begin(session);
+  }
+
+  async function begin(session: Parameters<typeof saveSession>[0] | undefined): Promise<void> {
     if (!session) throw toApiError(new Error('no session'));
     const db = useDatabase();
     const owner = await getMeta<string>(db, OWNER_KEY);
@@ -93,5 +115,5 @@ export const useAuthStore = defineStore('auth', () => {
     clearSession('ended-by-server');
   }
 
-  return { account, endReason, signedIn, signIn, signOut, unsent, endedByServer };
+  return { account, endReason, signedIn, signIn, activate, signOut, unsent, endedByServer };
 });

@@ -22,6 +22,13 @@ export class Account extends BaseEntity {
   @Property({ type: 'text', hidden: true, lazy: true })
   passwordHash!: string;
 
+  /** SHA-256 of the one-time activation code of an imported account, until it sets a password. */
+  @Property({ type: 'string', length: 64, columnType: 'char(64)', nullable: true, hidden: true, lazy: true })
+  activationCodeHash?: string | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  activationExpiresAt?: Date | null;
+
   @Property({ type: 'boolean', default: true })
   mustChangePassword: boolean & Opt = true;
 

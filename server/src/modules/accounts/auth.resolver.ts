@@ -14,6 +14,21 @@ export class AuthResolver {
     });
   }
 
+  @Mutation(() => SessionType, {
+    description: 'First sign-in of an imported account: username, its one-time activation code and the password it will use',
+  })
+  activateAccount(
+    @Ctx() ctx: Context,
+    @Arg('username', () => String) username: string,
+    @Arg('code', () => String) code: string,
+    @Arg('newPassword', () => String) newPassword: string,
+  ) {
+    return ctx.services.activation.activate(ctx.em, username.slice(0, 64), code.slice(0, 64), newPassword.slice(0, 201), {
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+  }
+
   @Mutation(() => SessionType, { description: 'Rotates the refresh token; reusing an old one ends the sign-in' })
   refreshSession(@Ctx() ctx: Context, @Arg('refreshToken', () => String) refreshToken: string) {
     return ctx.services.auth.refresh(ctx.em, refreshToken.slice(0, 200), { ip: ctx.ip, userAgent: ctx.userAgent });

@@ -99,6 +99,10 @@ export class Task extends BaseEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastReportAt?: Date | null;
 
+  /** The row's reference in the spreadsheet it was imported from; a re-import finds the task by it. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  externalRef?: string | null;
+
   /** Optimistic concurrency: every edit must name the version it was based on. */
   @Property({ type: 'integer', version: true, default: 1 })
   version: number & Opt = 1;

@@ -51,6 +51,11 @@ type Documents = {
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation PreviewImport($uploadId: ID!) {\n    previewImport(uploadId: $uploadId) {\n      ...ImportReportFields\n    }\n  }\n": typeof types.PreviewImportDocument,
+    "\n  mutation ApplyImport($uploadId: ID!) {\n    applyImport(uploadId: $uploadId) {\n      ...ImportReportFields\n      activationCodes {\n        fileName\n        contentBase64\n        count\n        expiresAt\n      }\n    }\n  }\n": typeof types.ApplyImportDocument,
+    "\n  fragment ImportReportFields on ImportReport {\n    uploadId\n    kind\n    applied\n    totalRows\n    created\n    updated\n    unchanged\n    refused\n    rows(first: 2000) {\n      row\n      outcome\n      key\n      column\n      reason\n      detail\n    }\n  }\n": typeof types.ImportReportFieldsFragmentDoc,
+    "\n  query ImportProgress($uploadId: ID!) {\n    importProgress(uploadId: $uploadId) {\n      state\n      phase\n      processed\n      total\n    }\n  }\n": typeof types.ImportProgressDocument,
+    "\n  mutation ActivateAccount($username: String!, $code: String!, $newPassword: String!) {\n    activateAccount(username: $username, code: $code, newPassword: $newPassword) {\n      ...SessionFields\n    }\n  }\n": typeof types.ActivateAccountDocument,
     "\n  fragment PlanUnitFields on Unit {\n    id\n    name\n    kind\n    depth\n  }\n": typeof types.PlanUnitFieldsFragmentDoc,
     "\n  fragment PlanTaskFields on Task {\n    id\n    title\n    depth\n    dueOn\n    startOn\n    progress\n    status\n    priority\n    weight\n    version\n    subTaskCount\n    leadUnit {\n      ...PlanUnitFields\n    }\n    coordinatingUnits {\n      id\n      name\n    }\n    assignerUnit {\n      id\n    }\n    indicators {\n      id\n      name\n      unitOfMeasure\n      target\n      dueOn\n    }\n  }\n": typeof types.PlanTaskFieldsFragmentDoc,
     "\n  query PlanRoots($resolutionId: ID, $after: String) {\n    tasks(filter: { resolutionId: $resolutionId, topOfView: true }, first: 100, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...PlanTaskFields\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n    myUnit {\n      ...PlanUnitFields\n    }\n  }\n": typeof types.PlanRootsDocument,
@@ -108,6 +113,11 @@ const documents: Documents = {
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n": types.MeDocument,
+    "\n  mutation PreviewImport($uploadId: ID!) {\n    previewImport(uploadId: $uploadId) {\n      ...ImportReportFields\n    }\n  }\n": types.PreviewImportDocument,
+    "\n  mutation ApplyImport($uploadId: ID!) {\n    applyImport(uploadId: $uploadId) {\n      ...ImportReportFields\n      activationCodes {\n        fileName\n        contentBase64\n        count\n        expiresAt\n      }\n    }\n  }\n": types.ApplyImportDocument,
+    "\n  fragment ImportReportFields on ImportReport {\n    uploadId\n    kind\n    applied\n    totalRows\n    created\n    updated\n    unchanged\n    refused\n    rows(first: 2000) {\n      row\n      outcome\n      key\n      column\n      reason\n      detail\n    }\n  }\n": types.ImportReportFieldsFragmentDoc,
+    "\n  query ImportProgress($uploadId: ID!) {\n    importProgress(uploadId: $uploadId) {\n      state\n      phase\n      processed\n      total\n    }\n  }\n": types.ImportProgressDocument,
+    "\n  mutation ActivateAccount($username: String!, $code: String!, $newPassword: String!) {\n    activateAccount(username: $username, code: $code, newPassword: $newPassword) {\n      ...SessionFields\n    }\n  }\n": types.ActivateAccountDocument,
     "\n  fragment PlanUnitFields on Unit {\n    id\n    name\n    kind\n    depth\n  }\n": types.PlanUnitFieldsFragmentDoc,
     "\n  fragment PlanTaskFields on Task {\n    id\n    title\n    depth\n    dueOn\n    startOn\n    progress\n    status\n    priority\n    weight\n    version\n    subTaskCount\n    leadUnit {\n      ...PlanUnitFields\n    }\n    coordinatingUnits {\n      id\n      name\n    }\n    assignerUnit {\n      id\n    }\n    indicators {\n      id\n      name\n      unitOfMeasure\n      target\n      dueOn\n    }\n  }\n": types.PlanTaskFieldsFragmentDoc,
     "\n  query PlanRoots($resolutionId: ID, $after: String) {\n    tasks(filter: { resolutionId: $resolutionId, topOfView: true }, first: 100, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...PlanTaskFields\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n    myUnit {\n      ...PlanUnitFields\n    }\n  }\n": types.PlanRootsDocument,
@@ -290,6 +300,26 @@ export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewImport($uploadId: ID!) {\n    previewImport(uploadId: $uploadId) {\n      ...ImportReportFields\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewImport($uploadId: ID!) {\n    previewImport(uploadId: $uploadId) {\n      ...ImportReportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApplyImport($uploadId: ID!) {\n    applyImport(uploadId: $uploadId) {\n      ...ImportReportFields\n      activationCodes {\n        fileName\n        contentBase64\n        count\n        expiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ApplyImport($uploadId: ID!) {\n    applyImport(uploadId: $uploadId) {\n      ...ImportReportFields\n      activationCodes {\n        fileName\n        contentBase64\n        count\n        expiresAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ImportReportFields on ImportReport {\n    uploadId\n    kind\n    applied\n    totalRows\n    created\n    updated\n    unchanged\n    refused\n    rows(first: 2000) {\n      row\n      outcome\n      key\n      column\n      reason\n      detail\n    }\n  }\n"): (typeof documents)["\n  fragment ImportReportFields on ImportReport {\n    uploadId\n    kind\n    applied\n    totalRows\n    created\n    updated\n    unchanged\n    refused\n    rows(first: 2000) {\n      row\n      outcome\n      key\n      column\n      reason\n      detail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ImportProgress($uploadId: ID!) {\n    importProgress(uploadId: $uploadId) {\n      state\n      phase\n      processed\n      total\n    }\n  }\n"): (typeof documents)["\n  query ImportProgress($uploadId: ID!) {\n    importProgress(uploadId: $uploadId) {\n      state\n      phase\n      processed\n      total\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ActivateAccount($username: String!, $code: String!, $newPassword: String!) {\n    activateAccount(username: $username, code: $code, newPassword: $newPassword) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation ActivateAccount($username: String!, $code: String!, $newPassword: String!) {\n    activateAccount(username: $username, code: $code, newPassword: $newPassword) {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
