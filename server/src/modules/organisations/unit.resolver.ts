@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { Role } from '../accounts/role.js';
 import { canSeeUnit } from '../scope/scope.js';
-import { Unit } from './unit.entity.js';
 import { CreateUnitInput, UpdateUnitInput } from './unit.inputs.js';
 import { UnitConnection, UnitType } from './unit.type.js';
 import type { UnitRow } from './unit.row.js';

@@ -5,9 +5,7 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, chainKeyFor, type AuditService } from '../audit/audit.service.js';
-import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
-import { Resolution } from '../resolutions/resolution.entity.js';
 import { isWithin } from '../organisations/unit-path.js';
 import {
   assertReviewer,
