@@ -246,3 +246,29 @@ export async function describeRun(databaseUrl: string, command: string): Promise
   );
   console.log(`command: ${command}`);
 }
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * One `BENCH {json}` line's fields for a case timed through GraphQL (`graphql`) and as raw SQL
+ * (`raw`) in the same run: median and p95 of each and the GraphQL ÷ raw ratio of the medians.
+ */
+export function ratioLine(fields: Record<string, unknown>, graphql: number[], raw: number[]): Record<string, unknown> {
+  const g = stats(graphql);
+  const s = stats(raw);
+  return {
+    ...fields,
+    runs: graphql.length,
+    graphql_p50_ms: r2(g.median),
+    graphql_p95_ms: r2(g.p95),
+    raw_p50_ms: r2(s.median),
+    raw_p95_ms: r2(s.p95),
+    ratio: r2(g.median / s.median),
+  };
+}
+
+/** Prints the lines after the tables, one `BENCH {json}` per case. */
+export function printBenchLines(lines: Record<string, unknown>[]): void {
+  console.log('');
+  for (const line of lines) console.log(`BENCH ${JSON.stringify(line)}`);
+}

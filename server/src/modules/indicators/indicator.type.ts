@@ -2,7 +2,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { IndicatorDirection } from './indicator.entity.js';
 
-@ObjectType('Indicator', { description: 'A measurable target of a task' })
+@ObjectType('Indicator', { description: 'A measurable target of a task', simpleResolvers: true })
 export class IndicatorType {
   @Field(() => ID)
   id!: string;

@@ -4,9 +4,9 @@ import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { Role } from '../accounts/role.js';
 import { canSeeUnit } from '../scope/scope.js';
-import { Unit } from './unit.entity.js';
 import { CreateUnitInput, UpdateUnitInput } from './unit.inputs.js';
 import { UnitConnection, UnitType } from './unit.type.js';
+import type { UnitRow } from './unit.row.js';
 
 @Resolver(() => UnitType)
 export class UnitResolver {
@@ -68,7 +68,7 @@ export class UnitResolver {
   }
 
   @FieldResolver(() => UnitType, { nullable: true, description: 'Null at the top of your subtree' })
-  async parent(@Root() unit: Unit, @Ctx() ctx: Context) {
+  async parent(@Root() unit: UnitRow, @Ctx() ctx: Context) {
     if (!unit.parent) return null;
     const parent = await ctx.loaders.unit.load(unit.parent.id);
     return parent && canSeeUnit(requireViewer(ctx), parent.path) ? parent : null;
@@ -76,7 +76,7 @@ export class UnitResolver {
 
   @FieldResolver(() => [UnitType], { description: 'Active units directly below, by name' })
   children(
-    @Root() unit: Unit,
+    @Root() unit: UnitRow,
     @Ctx() ctx: Context,
     @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
   ) {
@@ -84,7 +84,7 @@ export class UnitResolver {
   }
 
   @FieldResolver(() => [UnitType], { description: 'From the top of your subtree down to this unit, for breadcrumbs' })
-  breadcrumbs(@Root() unit: Unit, @Ctx() ctx: Context) {
+  breadcrumbs(@Root() unit: UnitRow, @Ctx() ctx: Context) {
     return ctx.services.units.pathFromViewer(ctx.em, requireViewer(ctx), unit);
   }
 }

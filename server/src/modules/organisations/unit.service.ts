@@ -79,7 +79,7 @@ export class UnitService {
   }
 
   /** The units between the viewer's unit and `unit`, the viewer's own first. */
-  async pathFromViewer(em: EntityManager, viewer: Viewer, unit: Unit): Promise<Unit[]> {
+  async pathFromViewer(em: EntityManager, viewer: Viewer, unit: Pick<Unit, 'path'>): Promise<Unit[]> {
     const seqs = unit.path
       .split('/')
       .filter(Boolean)

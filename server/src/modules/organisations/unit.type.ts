@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination.js';
 
-@ObjectType('Unit', { description: 'An organisation in the hierarchy' })
+@ObjectType('Unit', { description: 'An organisation in the hierarchy', simpleResolvers: true })
 export class UnitType {
   @Field(() => ID)
   id!: string;

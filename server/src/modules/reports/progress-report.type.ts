@@ -2,7 +2,7 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination.js';
 import { ReportState } from './report.enums.js';
 
-@ObjectType('IndicatorValue')
+@ObjectType('IndicatorValue', { simpleResolvers: true })
 export class IndicatorValueType {
   @Field(() => ID)
   indicatorId!: string;
@@ -11,7 +11,7 @@ export class IndicatorValueType {
   value!: number;
 }
 
-@ObjectType('ProgressReport', { description: 'Append-only; a correction is a new report' })
+@ObjectType('ProgressReport', { description: 'Append-only; a correction is a new report', simpleResolvers: true })
 export class ProgressReportType {
   @Field(() => ID, { description: 'Made on the device' })
   id!: string;

@@ -1,27 +1,37 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
-import { Attachment } from '../attachments/attachment.entity.js';
-import { ProgressReport } from './progress-report.entity.js';
-import { ReportIndicatorValue } from './report-indicator-value.entity.js';
+import { reportColumns, toReportRow, type ReportRow } from './report.row.js';
 
+/** An evidence file of a report, as the `Attachment` type shows it. */
+export interface AttachmentRow {
+  id: string;
+  reportId: string;
+  fileName: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+  receivedBytes: number;
+  status: string;
+}
+
+/** Reads only: every loader selects plain rows, nothing is hydrated. */
 export function reportLoaders(em: EntityManager) {
+  const conn = () => em.getConnection();
   return {
     /** The most recently received report of each task, whatever its review state. */
-    latestByTask: new DataLoader<string, ProgressReport | null>(async (taskIds) => {
-      const rows = await em
-        .getConnection()
-        .execute<Record<string, unknown>[]>(
-          `select distinct on (task_id) * from progress_report where task_id = any(?::uuid[]) order by task_id, received_at desc, id desc`,
-          [uuidArray(taskIds)],
-        );
-      const reports = rows.map((r) => em.map(ProgressReport, r));
-      const byTask = new Map(reports.map((r) => [r.task.id, r]));
+    latestByTask: new DataLoader<string, ReportRow | null>(async (taskIds) => {
+      const rows = await conn().execute<Record<string, unknown>[]>(
+        `select distinct on (r.task_id) ${reportColumns('r')} from progress_report r
+          where r.task_id = any(?::uuid[]) order by r.task_id, r.received_at desc, r.id desc`,
+        [uuidArray(taskIds)],
+      );
+      const byTask = new Map(rows.map((r) => [r.task_id as string, toReportRow(r)]));
       return taskIds.map((id) => byTask.get(id) ?? null);
     }),
     /** The percent of the latest approved report of the same task written before each report. */
     previousApprovedPercent: new DataLoader<string, number | null>(async (reportIds) => {
-      const rows = await em.getConnection().execute<{ id: string; percent: number | null }[]>(
+      const rows = await conn().execute<{ id: string; percent: number | null }[]>(
         `select r.id, (select p.percent from progress_report p
             where p.task_id = r.task_id and p.state = 'APPROVED' and p.id <> r.id
               and (p.written_at, p.received_at) < (r.written_at, r.received_at)
@@ -32,13 +42,31 @@ export function reportLoaders(em: EntityManager) {
       const byId = new Map(rows.map((r) => [r.id, r.percent === null ? null : Number(r.percent)]));
       return reportIds.map((id) => byId.get(id) ?? null);
     }),
-    attachments: new DataLoader<string, Attachment[]>(async (reportIds) => {
-      const rows = await em.find(Attachment, { report: { $in: [...reportIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-      return groupBy(reportIds, rows, (a) => a.report.id);
+    attachments: new DataLoader<string, AttachmentRow[]>(async (reportIds) => {
+      const rows = await conn().execute<Record<string, unknown>[]>(
+        `select a.id, a.report_id, a.file_name, a.content_type, a.sha256, a.size, a.received_bytes, a.status
+           from attachment a where a.report_id = any(?::uuid[]) order by a.created_at, a.id`,
+        [uuidArray(reportIds)],
+      );
+      const list = rows.map((a) => ({
+        id: a.id as string,
+        reportId: a.report_id as string,
+        fileName: a.file_name as string,
+        contentType: a.content_type as string,
+        sha256: a.sha256 as string,
+        size: Number(a.size),
+        receivedBytes: Number(a.received_bytes),
+        status: a.status as string,
+      }));
+      return groupBy(reportIds, list, (a) => a.reportId);
     }),
-    values: new DataLoader<string, ReportIndicatorValue[]>(async (reportIds) => {
-      const rows = await em.find(ReportIndicatorValue, { report: { $in: [...reportIds] } });
-      return groupBy(reportIds, rows, (v) => v.report.id);
+    values: new DataLoader<string, { reportId: string; indicatorId: string; value: number }[]>(async (reportIds) => {
+      const rows = await conn().execute<{ report_id: string; indicator_id: string; value: number }[]>(
+        'select v.report_id, v.indicator_id, v.value from report_indicator_value v where v.report_id = any(?::uuid[])',
+        [uuidArray(reportIds)],
+      );
+      const list = rows.map((v) => ({ reportId: v.report_id, indicatorId: v.indicator_id, value: Number(v.value) }));
+      return groupBy(reportIds, list, (v) => v.reportId);
     }),
   };
 }

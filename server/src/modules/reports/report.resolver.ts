@@ -23,6 +23,7 @@ import { TaskType } from '../tasks/task.type.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { IndicatorValueType, ProgressReportConnection, ProgressReportType } from './progress-report.type.js';
 import { SubmitReportInput } from './report.inputs.js';
+import type { ReportRow } from './report.row.js';
 
 @ObjectType('SubmitReportResult')
 class SubmitReportResult {
@@ -79,7 +80,7 @@ export class ReportResolver {
   }
 
   @FieldResolver(() => TaskType)
-  async task(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  async task(@Root() report: ReportRow, @Ctx() ctx: Context) {
     // Batched: a page of the review queue loads its tasks in one statement.
     return assertVisibleTask(requireViewer(ctx), await ctx.loaders.taskById.load(report.task.id), report.task.id);
   }
@@ -88,22 +89,22 @@ export class ReportResolver {
     nullable: true,
     description: 'Percent of the latest approved report of the same task written before this one',
   })
-  previousApprovedPercent(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  previousApprovedPercent(@Root() report: ReportRow, @Ctx() ctx: Context) {
     return ctx.loaders.report.previousApprovedPercent.load(report.id);
   }
 
   @FieldResolver(() => UnitType, { description: 'The unit that reported' })
-  unit(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  unit(@Root() report: ReportRow, @Ctx() ctx: Context) {
     return ctx.loaders.unit.load(report.unit.id);
   }
 
   @FieldResolver(() => String, { description: 'Display name of the author' })
-  async authorName(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  async authorName(@Root() report: ReportRow, @Ctx() ctx: Context) {
     return (await ctx.loaders.account.load(report.author.id))?.displayName ?? '';
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Display name of the reviewer, when within your subtree' })
-  async reviewerName(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  async reviewerName(@Root() report: ReportRow, @Ctx() ctx: Context) {
     if (!report.reviewedBy) return null;
     const reviewer = await ctx.loaders.account.load(report.reviewedBy.id);
     if (!reviewer) return null;
@@ -113,28 +114,28 @@ export class ReportResolver {
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'The returned report this one answers' })
-  answersReportId(@Root() report: ProgressReport) {
+  answersReportId(@Root() report: ReportRow) {
     return report.answersReport?.id ?? null;
   }
 
   @FieldResolver(() => [AttachmentType], { description: 'Evidence files, verified or still arriving' })
-  async attachments(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  async attachments(@Root() report: ReportRow, @Ctx() ctx: Context) {
     const rows = await ctx.loaders.report.attachments.load(report.id);
     return rows.map((a) => ({
       id: a.id,
       fileName: a.fileName,
       contentType: a.contentType,
       sha256: a.sha256,
-      size: Number(a.size),
-      receivedBytes: Number(a.receivedBytes),
+      size: a.size,
+      receivedBytes: a.receivedBytes,
       status: a.status,
       url: `/files/${a.id}`,
     }));
   }
 
   @FieldResolver(() => [IndicatorValueType])
-  async values(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+  async values(@Root() report: ReportRow, @Ctx() ctx: Context) {
     const values = await ctx.loaders.report.values.load(report.id);
-    return values.map((v) => ({ indicatorId: v.indicator.id, value: v.value }));
+    return values.map((v) => ({ indicatorId: v.indicatorId, value: v.value }));
   }
 }

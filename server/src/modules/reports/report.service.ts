@@ -5,9 +5,7 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, chainKeyFor, type AuditService } from '../audit/audit.service.js';
-import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
-import { Resolution } from '../resolutions/resolution.entity.js';
 import { isWithin } from '../organisations/unit-path.js';
 import {
   assertReviewer,
@@ -25,6 +23,7 @@ import { assertUuid } from '../../common/ids.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
+import { reportColumns, toReportRow, type ReportRow } from './report.row.js';
 
 interface SubmitCheckRow {
   idx: number;
@@ -133,7 +132,7 @@ export class ReportService {
     viewer: Viewer,
     args: { unitId: string | null; resolutionId: string | null },
     page: PageArgs,
-  ): Promise<Connection<ProgressReport>> {
+  ): Promise<Connection<ReportRow>> {
     assertReviewer(viewer);
     const where = [`r.state = 'SUBMITTED'`];
     const params: unknown[] = [];
@@ -142,14 +141,15 @@ export class ReportService {
     params.push(...scope.params);
     if (args.unitId) {
       assertUuid('unitId', args.unitId);
-      const unit = await em.findOne(Unit, { id: args.unitId });
+      const [unit] = await em.getConnection().execute<{ path: string }[]>('select path from unit where id = ?', [args.unitId]);
       if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', args.unitId);
       where.push('r.unit_path like ?');
       params.push(subtreePattern(unit.path));
     }
     if (args.resolutionId) {
       assertUuid('resolutionId', args.resolutionId);
-      if (!(await em.findOne(Resolution, { id: args.resolutionId }))) throw new NotFoundError('Resolution', args.resolutionId);
+      const [found] = await em.getConnection().execute('select 1 from resolution where id = ?', [args.resolutionId]);
+      if (!found) throw new NotFoundError('Resolution', args.resolutionId);
       where.push('exists (select 1 from task t where t.id = r.task_id and t.resolution_id = ?)');
       params.push(args.resolutionId);
     }
@@ -166,7 +166,7 @@ export class ReportService {
       conn.execute<Record<string, unknown>[]>(
         // The cursor keeps received_at to the microsecond: a JavaScript Date would round it to
         // the millisecond and the next page would repeat the row.
-        `select r.*, to_char(r.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_key
+        `select ${reportColumns('r')}, to_char(r.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_key
          from progress_report r where ${[base, ...keyset].join(' and ')}
          order by r.received_at asc, r.id asc limit ?`,
         [...params, ...keyParams, page.first + 1],
@@ -176,7 +176,7 @@ export class ReportService {
     const keys = new Map<string, string>();
     const reports = rows.map(({ received_key, ...row }) => {
       keys.set(row.id as string, received_key as string);
-      return em.map(ProgressReport, row);
+      return toReportRow(row);
     });
     return toConnection(reports, page.first, Number(n), (r) => [keys.get(r.id), r.id]);
   }

@@ -255,13 +255,17 @@ export class SyncService {
   private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
-      `select t.*, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en
+      `select t.id, t.parent_id, t.title, t.description, t.responsible_person, t.expected_result, t.start_on::text as start_on,
+              t.due_on::text as due_on, t.priority, t.state, t.progress, t.version, t.updated_at, t.last_report_at, t.completed_at,
+              t.resolution_id, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en
          from task t join resolution r on r.id = t.resolution_id where t.id = any(?::uuid[]) order by t.id`,
       [pgArray(ids)],
     );
-    const indicators = await tx.execute<Row[]>(`select * from indicator where task_id = any(?::uuid[]) order by created_at, id`, [
-      pgArray(ids),
-    ]);
+    const indicators = await tx.execute<Row[]>(
+      `select id, task_id, name, unit_of_measure, baseline, target, direction, due_on::text as due_on, current_value, version
+         from indicator where task_id = any(?::uuid[]) order by created_at, id`,
+      [pgArray(ids)],
+    );
     const ancestors = await tx.execute<{ task_id: string; title: string }[]>(
       `with recursive up as (
            select t.id as task_id, t.parent_id, 0 as lvl from task t where t.id = any(?::uuid[])
@@ -295,13 +299,16 @@ export class SyncService {
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
-      `select p.*, a.display_name as reviewer_name from progress_report p
+      `select p.id, p.task_id, p.percent, p.narrative, p.has_obstacles, p.obstacles, p.written_at, p.received_at, p.answers_report_id,
+              p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, a.display_name as reviewer_name
+         from progress_report p
          left join account a on a.id = p.reviewed_by_id where p.id = any(?::uuid[]) order by p.id`,
       [pgArray(ids)],
     );
-    const values = await tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [
-      pgArray(ids),
-    ]);
+    const values = await tx.execute<Row[]>(
+      `select report_id, indicator_id, value from report_indicator_value where report_id = any(?::uuid[])`,
+      [pgArray(ids)],
+    );
     const byReport = new Map<string, { indicatorId: string; value: number }[]>();
     for (const v of values) {
       const list = byReport.get(v.report_id as string) ?? [];
@@ -330,7 +337,8 @@ export class SyncService {
   private async loadNotifications(tx: EntityManager, viewer: Viewer, ids: string[]): Promise<SyncNotificationType[]> {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
-      `select * from notification where id = any(?::uuid[]) and account_id = ? order by created_at, id`,
+      `select id, kind, message, task_id, report_id, created_at, read_at from notification
+        where id = any(?::uuid[]) and account_id = ? order by created_at, id`,
       [pgArray(ids), viewer.accountId],
     );
     return rows.map((n) => ({

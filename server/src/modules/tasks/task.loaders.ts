@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
-import { Unit } from '../organisations/unit.entity.js';
+import { rowLoader } from '../../common/rows.js';
+import type { UnitRow } from '../organisations/unit.row.js';
+import { taskColumns, toTaskRow, type TaskRow } from './task.row.js';
 
 /** A task above, with the unit paths its visibility is decided on. */
 export interface AncestorRow {
@@ -12,7 +14,12 @@ export interface AncestorRow {
   assignerUnitPath: string;
 }
 
-export function taskLoaders(em: EntityManager) {
+/** Tasks by id as plain rows, one statement per batch (the review queue's and evaluations' tasks). */
+export function taskRowLoader(em: EntityManager) {
+  return rowLoader<TaskRow>(em, `select ${taskColumns('t')} from task t where t.id = any(?::uuid[])`, toTaskRow);
+}
+
+export function taskLoaders(em: EntityManager, unitLoader: DataLoader<string, UnitRow | null>) {
   return {
     /** Titles of every task above each task, root first. */
     ancestors: new DataLoader<string, AncestorRow[]>(async (ids) => {
@@ -35,15 +42,16 @@ export function taskLoaders(em: EntityManager) {
         })),
       );
     }),
-    coordinatingUnits: new DataLoader<string, Unit[]>(async (ids) => {
+    /** Each task's coordinating units, through the request's unit loader (plain rows). */
+    coordinatingUnits: new DataLoader<string, UnitRow[]>(async (ids) => {
       const links = await em
         .getConnection()
         .execute<{ task_id: string; unit_id: string }[]>(
           'select task_id, unit_id from task_coordinator where task_id = any(?::uuid[])',
           [uuidArray(ids)],
         );
-      const units = links.length ? await em.find(Unit, { id: { $in: links.map((l) => l.unit_id) } }) : [];
-      const byId = new Map(units.map((u) => [u.id, u]));
+      const units = await unitLoader.loadMany([...new Set(links.map((l) => l.unit_id))]);
+      const byId = new Map(units.filter((u): u is UnitRow => !!u && !(u instanceof Error)).map((u) => [u.id, u]));
       return groupBy(ids, links, (l) => l.task_id).map((ls) => ls.map((l) => byId.get(l.unit_id)!).filter(Boolean));
     }),
     childCount: new DataLoader<string, number>(async (ids) => {

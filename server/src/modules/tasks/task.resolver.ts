@@ -10,7 +10,7 @@ import { ProgressReportConnection, ProgressReportType } from '../reports/progres
 import { ResolutionType } from '../resolutions/resolution.type.js';
 import { canSeeTask, canSeeUnit } from '../scope/scope.js';
 import { WarningType } from '../warnings/warning.type.js';
-import type { Task } from './task.entity.js';
+import type { TaskRow } from './task.row.js';
 import { TaskStatus } from './task.enums.js';
 import {
   CancelTaskInput,
@@ -74,49 +74,49 @@ export class TaskResolver {
   }
 
   @FieldResolver(() => [TaskHistoryType], { description: 'What changed on the task and its indicators, and why; oldest first' })
-  history(@Root() task: Task, @Ctx() ctx: Context) {
+  history(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.services.tasks.listHistory(ctx.em, task.id);
   }
 
   @FieldResolver(() => TaskStatus)
-  status(@Root() task: Task) {
+  status(@Root() task: TaskRow) {
     return deriveStatus(task, localDay());
   }
 
   @FieldResolver(() => [FiveClear], { description: 'Which of the five clears the task still lacks' })
-  missingClears(@Root() task: Task) {
+  missingClears(@Root() task: TaskRow) {
     return missingClears(task);
   }
 
   @FieldResolver(() => UnitType)
-  leadUnit(@Root() task: Task, @Ctx() ctx: Context) {
+  leadUnit(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.unit.load(task.leadUnit.id);
   }
 
   @FieldResolver(() => UnitType, { nullable: true, description: 'Null when the assigner is above your unit' })
-  async assignerUnit(@Root() task: Task, @Ctx() ctx: Context) {
+  async assignerUnit(@Root() task: TaskRow, @Ctx() ctx: Context) {
     const unit = await ctx.loaders.unit.load(task.assignerUnit.id);
     return unit && canSeeUnit(requireViewer(ctx), unit.path) ? unit : null;
   }
 
   @FieldResolver(() => [UnitType], { description: 'Coordinating units inside your subtree' })
-  async coordinatingUnits(@Root() task: Task, @Ctx() ctx: Context) {
+  async coordinatingUnits(@Root() task: TaskRow, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return (await ctx.loaders.task.coordinatingUnits.load(task.id)).filter((u) => canSeeUnit(viewer, u.path));
   }
 
   @FieldResolver(() => ActionPlanType)
-  plan(@Root() task: Task, @Ctx() ctx: Context) {
+  plan(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.plan.load(task.plan.id);
   }
 
   @FieldResolver(() => ResolutionType)
-  resolution(@Root() task: Task, @Ctx() ctx: Context) {
+  resolution(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.resolution.load(task.resolution.id);
   }
 
   @FieldResolver(() => [TaskAncestorType], { description: 'Tasks above this one, root first' })
-  async ancestors(@Root() task: Task, @Ctx() ctx: Context): Promise<TaskAncestorType[]> {
+  async ancestors(@Root() task: TaskRow, @Ctx() ctx: Context): Promise<TaskAncestorType[]> {
     if (!task.parent) return [];
     const viewer = requireViewer(ctx);
     return (await ctx.loaders.task.ancestors.load(task.id)).map(({ id, title, depth, leadUnitPath, assignerUnitPath }) => ({
@@ -128,27 +128,27 @@ export class TaskResolver {
   }
 
   @FieldResolver(() => Int)
-  subTaskCount(@Root() task: Task, @Ctx() ctx: Context) {
+  subTaskCount(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.task.childCount.load(task.id);
   }
 
   @FieldResolver(() => [IndicatorType])
-  indicators(@Root() task: Task, @Ctx() ctx: Context) {
+  indicators(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.indicator.byTask.load(task.id);
   }
 
   @FieldResolver(() => ProgressReportType, { nullable: true, description: 'The most recently received report' })
-  latestReport(@Root() task: Task, @Ctx() ctx: Context) {
+  latestReport(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.report.latestByTask.load(task.id);
   }
 
   @FieldResolver(() => [WarningType], { description: 'The task’s current warnings with their reasons, most severe first' })
-  warnings(@Root() task: Task, @Ctx() ctx: Context) {
+  warnings(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.taskWarnings.load(task);
   }
 
   @FieldResolver(() => ProgressReportConnection, { description: 'Reports on this task, newest first' })
-  reports(@Root() task: Task, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+  reports(@Root() task: TaskRow, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
     return ctx.services.reports.listForTask(ctx.em, task.id, page);
   }
 }

@@ -38,6 +38,7 @@ import {
 import { countableFromRollups, countFromRollups } from './task-count.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
+import { taskColumns, toTaskRow, type TaskRow } from './task.row.js';
 import { taskFields, taskView } from './task.view.js';
 
 const TITLE_MAX = 500;
@@ -393,7 +394,13 @@ export class TaskService {
    * the rollups when the filter allows (the nation's 1.17 M tasks cost no scan), otherwise
    * counted exactly; either only when the query asks for it.
    */
-  async list(em: EntityManager, viewer: Viewer, filter: TaskFilter, page: PageArgs, order: TaskOrder): Promise<Connection<Task>> {
+  async list(
+    em: EntityManager,
+    viewer: Viewer,
+    filter: TaskFilter,
+    page: PageArgs,
+    order: TaskOrder,
+  ): Promise<Connection<TaskRow>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (c: { sql: string; params: unknown[] }) => {
@@ -411,7 +418,9 @@ export class TaskService {
     }
     if (filter.unitId) {
       assertUuid('unitId', filter.unitId);
-      const unit = await em.findOne(Unit, { id: filter.unitId });
+      const [unit] = await em
+        .getConnection()
+        .execute<{ id: string; path: string }[]>('select id, path from unit where id = ?', [filter.unitId]);
       if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', filter.unitId);
       add({ sql: 't.lead_unit_path like ?', params: [subtreePattern(unit.path)] });
       countUnit = { id: unit.id, path: unit.path };
@@ -487,20 +496,22 @@ export class TaskService {
       }
     }
     const limit = page.first + 1;
+    const cols = taskColumns('t');
     const rows = await conn.execute<Record<string, unknown>[]>(
       datedAfter
-        ? `select t.* from (
+        ? `select ${cols} from (
              (select t.* from task t where ${base} and (t.due_on, t.id) > (?::date, ?) order by t.due_on, t.id limit ?)
              union all
              (select t.* from task t where ${base} and t.due_on is null order by t.due_on asc nulls last, t.id limit ?)
            ) t order by ${orderBy} limit ?`
         : fenced
           ? // offset 0 keeps the filter a subquery of its own: rows are found first, then ordered.
-            `select t.* from (select t.* from task t where ${[base, ...keyset].join(' and ')} offset 0) t order by ${orderBy} limit ?`
-          : `select t.* from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
+            `select ${cols} from (select t.* from task t where ${[base, ...keyset].join(' and ')} offset 0) t order by ${orderBy} limit ?`
+          : `select ${cols} from task t where ${[base, ...keyset].join(' and ')} order by ${orderBy} limit ?`,
       datedAfter ? [...params, datedAfter.due, datedAfter.id, limit, ...params, limit, limit] : [...params, ...keyParams, limit],
     );
-    const tasks = rows.map((r) => em.map(Task, r));
+    // Plain rows: a list changes nothing, so nothing is hydrated into the identity map.
+    const tasks = rows.map(toTaskRow);
     return toConnection(tasks, page.first, count, (t) =>
       order === TaskOrder.DUE_ON ? [t.dueOn ?? null, t.id] : [t.createdAt.toISOString(), t.id],
     );

@@ -10,7 +10,9 @@ registerEnumType(FiveClear, {
   description: 'The "five clears": clear task, person, responsibility, time and result',
 });
 
-@ObjectType('Task')
+// Plain properties read by graphql's default resolver, without type-graphql's per-field wrapper
+// (the SDL is the same); the computed fields are TaskResolver's field resolvers.
+@ObjectType('Task', { simpleResolvers: true })
 export class TaskType {
   @Field(() => ID)
   id!: string;
@@ -64,7 +66,10 @@ export class TaskType {
   updatedAt!: Date;
 }
 
-@ObjectType('TaskAncestor', { description: 'Title of a task above, shown for context even outside scope' })
+@ObjectType('TaskAncestor', {
+  description: 'Title of a task above, shown for context even outside scope',
+  simpleResolvers: true,
+})
 export class TaskAncestorType {
   @Field(() => ID)
   id!: string;

@@ -11,6 +11,7 @@ import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
+import type { TaskRow } from '../tasks/task.row.js';
 import { assertUuid } from '../../common/ids.js';
 import { describeWarning } from './warning-messages.js';
 import {
@@ -29,7 +30,7 @@ export enum WarningOrder {
 
 export interface WarningItem extends Finding {
   id: string;
-  task: Task;
+  task: TaskRow;
   unit: Unit;
   messageVi: string;
   messageEn: string;
@@ -157,7 +158,7 @@ export class WarningService {
    * The task-level warnings of each given task, most severe first, worded by the rules; a fixed
    * number of queries for any number of tasks. The caller has already checked the tasks' scope.
    */
-  async forTasks(em: EntityManager, tasks: readonly Task[]): Promise<WarningItem[][]> {
+  async forTasks(em: EntityManager, tasks: readonly TaskRow[]): Promise<WarningItem[][]> {
     if (!tasks.length) return [];
     const today = localDay();
     const open = tasks.filter((t) => t.state === TaskState.OPEN);
