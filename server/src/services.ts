@@ -23,6 +23,7 @@ import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
 import { PublicationService } from './modules/publication/publication.service.js';
+import { ExtensionService } from './modules/extensions/extension.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string, logger?: Logger) {
@@ -59,6 +60,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     evaluations: new TaskEvaluationService(audit),
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
+    extensions: new ExtensionService(audit),
   };
   return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }

@@ -14,6 +14,7 @@ import { Notification } from '../modules/notifications/notification.entity.js';
 import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 import { TaskEvaluation } from '../modules/evaluations/task-evaluation.entity.js';
 import { Publication } from '../modules/publication/publication.entity.js';
+import { ExtensionRequest } from '../modules/extensions/extension-request.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -34,4 +35,5 @@ export const entities = [
   SyncClientRecord,
   TaskEvaluation,
   Publication,
+  ExtensionRequest,
 ];

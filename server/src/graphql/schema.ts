@@ -18,6 +18,11 @@ import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
 import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.resolver.js';
 import { PublicationResolver } from '../modules/publication/publication.resolver.js';
+import {
+  ExtensionResolver,
+  PlanOnTimeRuleResolver,
+  TaskExtensionFieldsResolver,
+} from '../modules/extensions/extension.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -37,6 +42,9 @@ export const resolvers = [
   TaskEvaluationResolver,
   PublicationResolver,
   DerivedResolver,
+  ExtensionResolver,
+  TaskExtensionFieldsResolver,
+  PlanOnTimeRuleResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

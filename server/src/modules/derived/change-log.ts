@@ -8,9 +8,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * - REVIEW: a report was approved or returned (its state in the task's facts, the task's progress
  *   up the tree when approved, the reporting unit's notice);
  * - PROGRESS: a task's structure changed (a child added or cancelled, a weight changed): its
- *   progress and its ancestors' are recomputed.
+ *   progress and its ancestors' are recomputed;
+ * - TASK: a task's warning facts are due again (a trigger on task writes it; an extension
+ *   request written or refused, which changes no task column, writes it by hand).
  */
-export type ChangeKind = 'REPORT' | 'REVIEW' | 'PROGRESS';
+export type ChangeKind = 'REPORT' | 'REVIEW' | 'PROGRESS' | 'TASK';
 
 export interface Change {
   kind: ChangeKind;

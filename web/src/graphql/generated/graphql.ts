@@ -139,6 +139,8 @@ export type OutboxEntryInput = {
   id: string | number;
   kind: OutboxKind;
   markNotificationRead?: MarkNotificationReadEntry | null | undefined;
+  /** Protocol 3 */
+  requestExtension?: RequestExtensionEntry | null | undefined;
   updateTask?: UpdateTaskEntry | null | undefined;
 };
 
@@ -153,6 +155,7 @@ export type OutboxEntryStatus =
 export type OutboxKind =
   | 'CREATE_REPORT'
   | 'MARK_NOTIFICATION_READ'
+  | 'REQUEST_EXTENSION'
   | 'UPDATE_TASK';
 
 export type ReassignTaskInput = {
@@ -166,6 +169,17 @@ export type ReportState =
   | 'APPROVED'
   | 'RETURNED'
   | 'SUBMITTED';
+
+export type RequestExtensionEntry = {
+  /** The task version the request was made on; a stale one answers CONFLICT */
+  baseVersion: number;
+  reason: string;
+  /** Made on the device: the request’s id */
+  requestId: string | number;
+  requestedDueOn: string;
+  taskId: string | number;
+  writtenAt: string;
+};
 
 export type RescheduleTaskInput = {
   allowLaterThanParent?: boolean;
@@ -247,6 +261,7 @@ export type UpdateUnitInput = {
 export type WarningKind =
   | 'BEHIND_SCHEDULE'
   | 'DUE_SOON'
+  | 'EXTENSION_BOTTLENECK'
   | 'FORECAST_MISS'
   | 'OBSTACLE'
   | 'OVERDUE'
