@@ -51,6 +51,40 @@ export class Migration20261206190000_extension_requests extends Migration {
           select p, t.resolution_id, k, dm, st, dw, sign, sign * t.progress from unnest(rollup_paths(t.lead_unit_path)) p;
       end $$;`);
 
+    // The rollups move when the measured date does (the plan's rule changed, an extension approved).
+    this.addSql(`create or replace function "task_rollup_trigger"() returns trigger language plpgsql as $$
+      declare i indicator;
+      begin
+        if tg_op = 'UPDATE' then
+          if (old.state, old.due_on, old.on_time_due_on, old.progress, old.completed_at, old.last_report_at is null, old.lead_unit_path,
+              old.resolution_id)
+             is not distinct from
+             (new.state, new.due_on, new.on_time_due_on, new.progress, new.completed_at, new.last_report_at is null, new.lead_unit_path,
+              new.resolution_id) then
+            return new;
+          end if;
+        end if;
+        if tg_op in ('UPDATE', 'DELETE') then perform task_rollup_apply(old, -1); end if;
+        if tg_op in ('INSERT', 'UPDATE') then perform task_rollup_apply(new, 1); end if;
+        if tg_op = 'UPDATE' and (old.lead_unit_path, old.resolution_id, old.state = 'CANCELLED')
+             is distinct from (new.lead_unit_path, new.resolution_id, new.state = 'CANCELLED') then
+          for i in select * from indicator where task_id = new.id loop
+            if old.state <> 'CANCELLED' then perform indicator_rollup_apply(i, old.lead_unit_path, old.resolution_id, -1); end if;
+            if new.state <> 'CANCELLED' then perform indicator_rollup_apply(i, new.lead_unit_path, new.resolution_id, 1); end if;
+          end loop;
+        end if;
+        if tg_op = 'DELETE' then
+          -- Before the delete: the indicators are still there, the cascade removes them next.
+          if old.state <> 'CANCELLED' then
+            for i in select * from indicator where task_id = old.id loop
+              perform indicator_rollup_apply(i, old.lead_unit_path, old.resolution_id, -1);
+            end loop;
+          end if;
+          return old;
+        end if;
+        return new;
+      end $$;`);
+
     this.addSql(`create table "task_extension_request" (
       "id" uuid primary key,
       "task_id" uuid not null references "task" ("id") on delete cascade,
