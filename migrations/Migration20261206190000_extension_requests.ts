@@ -134,7 +134,9 @@ export class Migration20261206190000_extension_requests extends Migration {
     this.addSql(`drop function "task_extension_request_decide_once"();`);
     this.addSql(`drop trigger "task_on_time_rule" on "task";`);
     this.addSql(`drop function "task_on_time_rule"();`);
-    this.addSql(`alter table "task" drop column "on_time_due_on", drop column "original_due_on", drop column "on_time_original";`);
+    this.addSql(
+      `alter table "task" drop column "on_time_due_on", drop column "original_due_on", drop column "on_time_original";`,
+    );
     this.addSql(`alter table "action_plan" drop column "on_time_rule";`);
   }
 }

@@ -42,7 +42,14 @@ interface TaskData {
     version: number;
     status: string;
     dueDates: { dueOn: string; originalDueOn: string | null; onTimeRule: string; onTimeDueOn: string };
-    extensionRequests: { id: string; state: string; requestedDueOn: string; previousDueOn: string; reason: string; decisionComment: string | null }[];
+    extensionRequests: {
+      id: string;
+      state: string;
+      requestedDueOn: string;
+      previousDueOn: string;
+      reason: string;
+      decisionComment: string | null;
+    }[];
     history: { kind: string; reason: string | null; before: Record<string, unknown>; after: Record<string, unknown> }[];
   };
 }
@@ -71,15 +78,19 @@ describe('requestExtension and its decision', () => {
     const asked = ok(await ask(s.reporter, s.task.id, wanted)).requestExtension;
     expect(asked).toMatchObject({ created: true, request: { state: 'PENDING', canDecide: false } });
 
-    const queue = ok(await t.gql<{ extensionQueue: { totalCount: number; nodes: { id: string; canDecide: boolean }[] } }>(QUEUE, {}, s.leader));
+    const queue = ok(
+      await t.gql<{ extensionQueue: { totalCount: number; nodes: { id: string; canDecide: boolean }[] } }>(QUEUE, {}, s.leader),
+    );
     expect(queue.extensionQueue.nodes.map((n) => n.id)).toContain(asked.request.id);
     expect(queue.extensionQueue.nodes.find((n) => n.id === asked.request.id)?.canDecide).toBe(true);
 
-    const approved = ok(await t.gql<{ approveExtension: { state: string; decisionComment: string | null } }>(
-      APPROVE,
-      { id: asked.request.id, comment: 'Đồng ý' },
-      s.leader,
-    ));
+    const approved = ok(
+      await t.gql<{ approveExtension: { state: string; decisionComment: string | null } }>(
+        APPROVE,
+        { id: asked.request.id, comment: 'Đồng ý' },
+        s.leader,
+      ),
+    );
     expect(approved.approveExtension).toMatchObject({ state: 'APPROVED', decisionComment: 'Đồng ý' });
 
     const { task } = ok(await t.gql<TaskData>(TASK, { id: s.task.id }, s.leader));
@@ -88,7 +99,10 @@ describe('requestExtension and its decision', () => {
     expect(task.dueDates).toEqual({ dueOn: wanted, originalDueOn: s.dueOn, onTimeRule: 'EXTENDED', onTimeDueOn: wanted });
     expect(task.extensionRequests).toMatchObject([{ state: 'APPROVED', previousDueOn: s.dueOn, requestedDueOn: wanted }]);
     expect(task.history.map((h) => h.kind)).toEqual(['EXTENSION_REQUESTED', 'EXTENSION_APPROVED']);
-    expect(task.history[1]).toMatchObject({ before: { dueOn: s.dueOn, originalDueOn: null }, after: { dueOn: wanted, originalDueOn: s.dueOn } });
+    expect(task.history[1]).toMatchObject({
+      before: { dueOn: s.dueOn, originalDueOn: null },
+      after: { dueOn: wanted, originalDueOn: s.dueOn },
+    });
 
     // A second extension keeps the first due date as the original.
     const again = ok(await ask(s.reporter, s.task.id, addDays(wanted, 10), { baseVersion: 2 })).requestExtension;
@@ -96,8 +110,15 @@ describe('requestExtension and its decision', () => {
     const after = ok(await t.gql<TaskData>(TASK, { id: s.task.id }, s.leader)).task;
     expect(after.dueDates).toMatchObject({ dueOn: addDays(wanted, 10), originalDueOn: s.dueOn });
 
-    const audit = await t.em().find(AuditEvent, { entityId: { $in: [asked.request.id, again.request.id] } }, { orderBy: { id: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['extension.request', 'extension.approve', 'extension.request', 'extension.approve']);
+    const audit = await t
+      .em()
+      .find(AuditEvent, { entityId: { $in: [asked.request.id, again.request.id] } }, { orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'extension.request',
+      'extension.approve',
+      'extension.request',
+      'extension.approve',
+    ]);
     // Leaving the queue once decided.
     const later = ok(await t.gql<{ extensionQueue: { nodes: { id: string }[] } }>(QUEUE, {}, s.leader));
     expect(later.extensionQueue.nodes.map((n) => n.id)).not.toContain(asked.request.id);
@@ -157,11 +178,9 @@ describe('REQUEST_EXTENSION through sync', () => {
     },
   });
   const push = (token: string, clientId: string, entries: unknown[]) =>
-    t.gql<{ syncPush: { results: { id: string; status: string; code: string | null; serverTask: { version: number } | null }[] } }>(
-      PUSH,
-      { input: { protocolVersion: 3, clientId, entries } },
-      token,
-    );
+    t.gql<{
+      syncPush: { results: { id: string; status: string; code: string | null; serverTask: { version: number } | null }[] };
+    }>(PUSH, { input: { protocolVersion: 3, clientId, entries } }, token);
 
   it('stores a request once, and the phone pulls the decision and the new due date', async () => {
     const s = await setting();
@@ -248,16 +267,21 @@ describe('the on-time rule', () => {
     ok(await t.gql(`mutation($id: ID!) { approveReport(id: $id) { id } }`, { id: report.id }, leader.token));
     const status = async () => ok(await t.gql<TaskData>(TASK, { id: task.id }, leader.token)).task;
     const summary = async () =>
-      ok(await t.gql<{ analyticsSummary: { onTimeRate: number | null; byStatus: { status: string; count: number }[] } }>(
-        SUMMARY,
-        { unitId: cell.id, r: plan.resolution.id },
-        leader.token,
-      )).analyticsSummary;
+      ok(
+        await t.gql<{ analyticsSummary: { onTimeRate: number | null; byStatus: { status: string; count: number }[] } }>(
+          SUMMARY,
+          { unitId: cell.id, r: plan.resolution.id },
+          leader.token,
+        ),
+      ).analyticsSummary;
     expect((await status()).status).toBe('COMPLETED_ON_TIME');
     expect((await summary()).onTimeRate).toBe(1);
 
     expect(errorCode(await t.gql(RULE, { planId: plan.id, rule: 'ORIGINAL' }, leader.token))).toBe('FORBIDDEN');
-    expect(ok(await t.gql<{ setOnTimeRule: { onTimeRule: string } }>(RULE, { planId: plan.id, rule: 'ORIGINAL' }, focal.token)).setOnTimeRule.onTimeRule).toBe('ORIGINAL');
+    expect(
+      ok(await t.gql<{ setOnTimeRule: { onTimeRule: string } }>(RULE, { planId: plan.id, rule: 'ORIGINAL' }, focal.token))
+        .setOnTimeRule.onTimeRule,
+    ).toBe('ORIGINAL');
     const measured = await status();
     expect(measured.status).toBe('COMPLETED_LATE');
     expect(measured.dueDates).toMatchObject({ onTimeRule: 'ORIGINAL', onTimeDueOn: original, originalDueOn: original });
@@ -268,11 +292,13 @@ describe('the on-time rule', () => {
 
     await t.drain();
     expect((await verifyDerived(t.em(), { warnings: t.config.warnings })).differences).toEqual([]);
-    const rules = ok(await t.gql<{ onTimeRules: { planId: string; rule: string }[] }>(
-      `query($r: ID) { onTimeRules(resolutionId: $r) { planId rule } }`,
-      { r: plan.resolution.id },
-      leader.token,
-    )).onTimeRules;
+    const rules = ok(
+      await t.gql<{ onTimeRules: { planId: string; rule: string }[] }>(
+        `query($r: ID) { onTimeRules(resolutionId: $r) { planId rule } }`,
+        { r: plan.resolution.id },
+        leader.token,
+      ),
+    ).onTimeRules;
     expect(rules).toEqual([{ planId: plan.id, rule: 'ORIGINAL' }]);
   });
 });
@@ -295,8 +321,13 @@ describe('the extension bottleneck warning', () => {
       );
     await t.em().getConnection().execute(`insert into derived_change (kind, task_id) values ('TASK', ?)`, [s.task.id]);
     const list = async () =>
-      ok(await t.gql<{ warnings: { nodes: { kind: string; task: { id: string }; messageEn: string }[] } }>(WARNINGS, { unitId: s.cell.id }, s.leader))
-        .warnings.nodes;
+      ok(
+        await t.gql<{ warnings: { nodes: { kind: string; task: { id: string }; messageEn: string }[] } }>(
+          WARNINGS,
+          { unitId: s.cell.id },
+          s.leader,
+        ),
+      ).warnings.nodes;
     const found = await list();
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ kind: 'EXTENSION_BOTTLENECK', task: { id: s.task.id } });

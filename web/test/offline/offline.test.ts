@@ -33,6 +33,8 @@ function serverTask(over: Partial<WireTask> = {}): WireTask {
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
     completedAt: null,
+    originalDueOn: null,
+    onTimeDueOn: null,
     resolution: { id: 'res-1', code: '1-NQ/TW', titleVi: 'Nghị quyết 1', titleEn: 'Resolution 1' },
     ancestorTitles: [],
     indicators: [],
@@ -50,6 +52,7 @@ function page(over: Partial<SyncPullResult> = {}): SyncPullResult {
     tasks: [],
     reports: [],
     notifications: [],
+    extensionRequests: [],
     removals: [],
     ...over,
   };

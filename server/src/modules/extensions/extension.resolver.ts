@@ -79,11 +79,7 @@ export class ExtensionResolver {
   @Mutation(() => ActionPlanType, {
     description: 'Whether the plan’s on-time rates count completions against the original or the extended due date',
   })
-  setOnTimeRule(
-    @Ctx() ctx: Context,
-    @Arg('planId', () => ID) planId: string,
-    @Arg('rule', () => OnTimeRule) rule: OnTimeRule,
-  ) {
+  setOnTimeRule(@Ctx() ctx: Context, @Arg('planId', () => ID) planId: string, @Arg('rule', () => OnTimeRule) rule: OnTimeRule) {
     return ctx.services.extensions.setOnTimeRule(ctx.em, requireViewer(ctx), planId, rule);
   }
 }

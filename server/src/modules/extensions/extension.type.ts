@@ -44,7 +44,10 @@ export const ExtensionRequestConnection = ConnectionType('ExtensionRequest', Ext
 export class TaskDueDatesType {
   @Field(() => LocalDateResolver, { nullable: true, description: 'The working due date (extended when approved)' })
   dueOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Before the first approved extension; null when never extended' })
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'Before the first approved extension; null when never extended',
+  })
   originalDueOn!: string | null;
   @Field(() => OnTimeRule) onTimeRule!: OnTimeRule;
   @Field(() => LocalDateResolver, { nullable: true, description: 'The date a completion is measured against' })

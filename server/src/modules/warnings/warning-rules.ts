@@ -200,7 +200,11 @@ export function extensionBottleneck(t: TaskFacts, today: string, th: WarningThre
   if (!isOpen(t) || !e) return null;
   const days = daysBetween(localDay(e.requestedAt), today);
   if (days <= th.extensionWaitDays) return null;
-  return finding(WarningKind.EXTENSION_BOTTLENECK, { requestedDueOn: e.requestedDueOn, waitingDays: days, dueOn: t.dueOn ?? null });
+  return finding(WarningKind.EXTENSION_BOTTLENECK, {
+    requestedDueOn: e.requestedDueOn,
+    waitingDays: days,
+    dueOn: t.dueOn ?? null,
+  });
 }
 
 /** Every task-level warning of a task, most severe first. */

@@ -206,13 +206,11 @@ export class WarningService {
           `select r.task_id, r.written_at, r.percent from progress_report r where r.task_id = any(?::uuid[])`,
           [`{${taskIds.join(',')}}`],
         ),
-      em
-        .getConnection()
-        .execute<{ task_id: string; requested_at: Date; requested_due_on: string }[]>(
-          `select e.task_id, e.requested_at, to_char(e.requested_due_on, 'YYYY-MM-DD') as requested_due_on
+      em.getConnection().execute<{ task_id: string; requested_at: Date; requested_due_on: string }[]>(
+        `select e.task_id, e.requested_at, to_char(e.requested_due_on, 'YYYY-MM-DD') as requested_due_on
              from task_extension_request e where e.state = 'PENDING' and e.task_id = any(?::uuid[])`,
-          [`{${taskIds.join(',')}}`],
-        ),
+        [`{${taskIds.join(',')}}`],
+      ),
     ]);
     for (const e of pending)
       pendingByTask.set(e.task_id, { requestedAt: new Date(e.requested_at), requestedDueOn: e.requested_due_on });

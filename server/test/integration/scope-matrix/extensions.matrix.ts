@@ -51,7 +51,12 @@ export const entries: MatrixEntry[] = [
     operation: 'Mutation.requestExtension',
     document: `mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { created } }`,
     variables: async (fx) => ({
-      input: { taskId: (await assignedToUnit(fx)).id, baseVersion: 1, requestedDueOn: addDays(localDay(), 90), reason: 'Mưa bão' },
+      input: {
+        taskId: (await assignedToUnit(fx)).id,
+        baseVersion: 1,
+        requestedDueOn: addDays(localDay(), 90),
+        reason: 'Mưa bão',
+      },
     }),
     expect: seenByLine((role, position) => position === 'unit' && (role === Role.REPORTER || role === Role.FOCAL)),
   },
