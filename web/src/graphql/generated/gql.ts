@@ -51,6 +51,13 @@ type Documents = {
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  fragment ExtensionRequestFields on ExtensionRequest {\n    id\n    taskId\n    taskTitle\n    unitId\n    unitName\n    requestedByName\n    previousDueOn\n    requestedDueOn\n    reason\n    writtenAt\n    requestedAt\n    state\n    decidedByName\n    decidedAt\n    decisionComment\n    canDecide\n  }\n": typeof types.ExtensionRequestFieldsFragmentDoc,
+    "\n  query ExtensionQueue($unitId: ID, $after: String) {\n    extensionQueue(unitId: $unitId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n": typeof types.ExtensionQueueDocument,
+    "\n  query TaskExtensions($id: ID!) {\n    task(id: $id) {\n      id\n      version\n      status\n      leadUnit {\n        id\n      }\n      dueDates {\n        dueOn\n        originalDueOn\n        onTimeRule\n        onTimeDueOn\n      }\n      extensionRequests {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n": typeof types.TaskExtensionsDocument,
+    "\n  mutation RequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      created\n      request {\n        id\n      }\n    }\n  }\n": typeof types.RequestExtensionDocument,
+    "\n  mutation ApproveExtension($id: ID!, $comment: String) {\n    approveExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": typeof types.ApproveExtensionDocument,
+    "\n  mutation RefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": typeof types.RefuseExtensionDocument,
+    "\n  query OnTimeRules($resolutionId: ID) {\n    onTimeRules(resolutionId: $resolutionId) {\n      planId\n      planTitle\n      ownerUnitName\n      rule\n    }\n  }\n": typeof types.OnTimeRulesDocument,
     "\n  fragment PlanUnitFields on Unit {\n    id\n    name\n    kind\n    depth\n  }\n": typeof types.PlanUnitFieldsFragmentDoc,
     "\n  fragment PlanTaskFields on Task {\n    id\n    title\n    depth\n    dueOn\n    startOn\n    progress\n    status\n    priority\n    weight\n    version\n    subTaskCount\n    leadUnit {\n      ...PlanUnitFields\n    }\n    coordinatingUnits {\n      id\n      name\n    }\n    assignerUnit {\n      id\n    }\n    indicators {\n      id\n      name\n      unitOfMeasure\n      target\n      dueOn\n    }\n  }\n": typeof types.PlanTaskFieldsFragmentDoc,
     "\n  query PlanRoots($resolutionId: ID, $after: String) {\n    tasks(filter: { resolutionId: $resolutionId, topOfView: true }, first: 100, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...PlanTaskFields\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n    myUnit {\n      ...PlanUnitFields\n    }\n  }\n": typeof types.PlanRootsDocument,
@@ -105,6 +112,13 @@ const documents: Documents = {
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n": types.MeDocument,
+    "\n  fragment ExtensionRequestFields on ExtensionRequest {\n    id\n    taskId\n    taskTitle\n    unitId\n    unitName\n    requestedByName\n    previousDueOn\n    requestedDueOn\n    reason\n    writtenAt\n    requestedAt\n    state\n    decidedByName\n    decidedAt\n    decisionComment\n    canDecide\n  }\n": types.ExtensionRequestFieldsFragmentDoc,
+    "\n  query ExtensionQueue($unitId: ID, $after: String) {\n    extensionQueue(unitId: $unitId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n": types.ExtensionQueueDocument,
+    "\n  query TaskExtensions($id: ID!) {\n    task(id: $id) {\n      id\n      version\n      status\n      leadUnit {\n        id\n      }\n      dueDates {\n        dueOn\n        originalDueOn\n        onTimeRule\n        onTimeDueOn\n      }\n      extensionRequests {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n": types.TaskExtensionsDocument,
+    "\n  mutation RequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      created\n      request {\n        id\n      }\n    }\n  }\n": types.RequestExtensionDocument,
+    "\n  mutation ApproveExtension($id: ID!, $comment: String) {\n    approveExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": types.ApproveExtensionDocument,
+    "\n  mutation RefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n": types.RefuseExtensionDocument,
+    "\n  query OnTimeRules($resolutionId: ID) {\n    onTimeRules(resolutionId: $resolutionId) {\n      planId\n      planTitle\n      ownerUnitName\n      rule\n    }\n  }\n": types.OnTimeRulesDocument,
     "\n  fragment PlanUnitFields on Unit {\n    id\n    name\n    kind\n    depth\n  }\n": types.PlanUnitFieldsFragmentDoc,
     "\n  fragment PlanTaskFields on Task {\n    id\n    title\n    depth\n    dueOn\n    startOn\n    progress\n    status\n    priority\n    weight\n    version\n    subTaskCount\n    leadUnit {\n      ...PlanUnitFields\n    }\n    coordinatingUnits {\n      id\n      name\n    }\n    assignerUnit {\n      id\n    }\n    indicators {\n      id\n      name\n      unitOfMeasure\n      target\n      dueOn\n    }\n  }\n": types.PlanTaskFieldsFragmentDoc,
     "\n  query PlanRoots($resolutionId: ID, $after: String) {\n    tasks(filter: { resolutionId: $resolutionId, topOfView: true }, first: 100, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...PlanTaskFields\n      }\n    }\n    resolutions {\n      ...ResolutionFields\n    }\n    myUnit {\n      ...PlanUnitFields\n    }\n  }\n": types.PlanRootsDocument,
@@ -284,6 +298,34 @@ export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...SessionAccountFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExtensionRequestFields on ExtensionRequest {\n    id\n    taskId\n    taskTitle\n    unitId\n    unitName\n    requestedByName\n    previousDueOn\n    requestedDueOn\n    reason\n    writtenAt\n    requestedAt\n    state\n    decidedByName\n    decidedAt\n    decisionComment\n    canDecide\n  }\n"): (typeof documents)["\n  fragment ExtensionRequestFields on ExtensionRequest {\n    id\n    taskId\n    taskTitle\n    unitId\n    unitName\n    requestedByName\n    previousDueOn\n    requestedDueOn\n    reason\n    writtenAt\n    requestedAt\n    state\n    decidedByName\n    decidedAt\n    decisionComment\n    canDecide\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExtensionQueue($unitId: ID, $after: String) {\n    extensionQueue(unitId: $unitId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query ExtensionQueue($unitId: ID, $after: String) {\n    extensionQueue(unitId: $unitId, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TaskExtensions($id: ID!) {\n    task(id: $id) {\n      id\n      version\n      status\n      leadUnit {\n        id\n      }\n      dueDates {\n        dueOn\n        originalDueOn\n        onTimeRule\n        onTimeDueOn\n      }\n      extensionRequests {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TaskExtensions($id: ID!) {\n    task(id: $id) {\n      id\n      version\n      status\n      leadUnit {\n        id\n      }\n      dueDates {\n        dueOn\n        originalDueOn\n        onTimeRule\n        onTimeDueOn\n      }\n      extensionRequests {\n        ...ExtensionRequestFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      created\n      request {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      created\n      request {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveExtension($id: ID!, $comment: String) {\n    approveExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveExtension($id: ID!, $comment: String) {\n    approveExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation RefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OnTimeRules($resolutionId: ID) {\n    onTimeRules(resolutionId: $resolutionId) {\n      planId\n      planTitle\n      ownerUnitName\n      rule\n    }\n  }\n"): (typeof documents)["\n  query OnTimeRules($resolutionId: ID) {\n    onTimeRules(resolutionId: $resolutionId) {\n      planId\n      planTitle\n      ownerUnitName\n      rule\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
