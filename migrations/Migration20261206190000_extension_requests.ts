@@ -30,10 +30,12 @@ export class Migration20261206190000_extension_requests extends Migration {
       for each row execute function "task_on_time_rule"();`);
 
     // Completions are classified against on_time_due_on; open tasks keep their working due date.
+    // (The function of Migration20261206020000_dashboard_aggregates with that one change.)
     this.addSql(`create or replace function "task_rollup_apply"(t task, sign int) returns void language plpgsql as $$
       declare
         k varchar(16);
         dm date;
+        dd date;
         st boolean := false;
         dw date;
       begin
@@ -45,10 +47,11 @@ export class Migration20261206190000_extension_requests extends Migration {
         else
           k := 'OPEN';
           dm := date_trunc('month', t.due_on)::date;
+          dd := t.due_on;
           st := t.progress > 0 or t.last_report_at is not null;
         end if;
-        insert into task_rollup_delta (unit_path, resolution_id, kind, due_month, started, done_week, n, progress_sum)
-          select p, t.resolution_id, k, dm, st, dw, sign, sign * t.progress from unnest(rollup_paths(t.lead_unit_path)) p;
+        insert into task_rollup_delta (unit_path, resolution_id, kind, due_month, due_on, started, done_week, n, progress_sum)
+          select p, t.resolution_id, k, dm, dd, st, dw, sign, sign * t.progress from unnest(rollup_paths(t.lead_unit_path)) p;
       end $$;`);
 
     // The rollups move when the measured date does (the plan's rule changed, an extension approved).
