@@ -32,10 +32,9 @@ describe.runIf(chromiumAvailable())('deadline-extension request', () => {
         [CELL, LEADER],
       );
       expect(task).toBeDefined();
-      const [{ wanted }] = await server.sql<{ wanted: string }>(
-        `select to_char($1::date + 45, 'YYYY-MM-DD') as wanted`,
-        [task!.due],
-      );
+      const [{ wanted }] = await server.sql<{ wanted: string }>(`select to_char($1::date + 45, 'YYYY-MM-DD') as wanted`, [
+        task!.due,
+      ]);
       const reason = `Mưa lũ kéo dài, chưa thể tổ chức hội nghị (e2e-${Date.now().toString(36)}).`;
       const { page, context } = officer;
 
