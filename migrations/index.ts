@@ -14,6 +14,7 @@ import { Migration20261206190000_imports } from './Migration20261206190000_impor
 import { Migration20261206010000_viewer_position } from './Migration20261206010000_viewer_position.js';
 import { Migration20261206020000_dashboard_aggregates } from './Migration20261206020000_dashboard_aggregates.js';
 import { Migration20261206190000_web_push } from './Migration20261206190000_web_push.js';
+import { Migration20261206190000_extension_requests } from './Migration20261206190000_extension_requests.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -36,4 +37,5 @@ export const migrationsList = [
   { name: 'Migration20261206020000_dashboard_aggregates', class: Migration20261206020000_dashboard_aggregates },
   { name: 'Migration20261206190000_web_push', class: Migration20261206190000_web_push },
   { name: 'Migration20261206190000_imports', class: Migration20261206190000_imports },
+  { name: 'Migration20261206190000_extension_requests', class: Migration20261206190000_extension_requests },
 ];

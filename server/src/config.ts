@@ -22,6 +22,8 @@ export interface WarningThresholds {
   staleDays: number;
   /** Reports waiting longer than this many days make a review bottleneck. */
   reviewWaitDays: number;
+  /** A deadline-extension request waiting longer than this many days for a decision is a bottleneck. */
+  extensionWaitDays: number;
 }
 
 export interface RateLimits {
@@ -332,6 +334,11 @@ export const configSpec = {
     read: integer(1, 365),
     fallback: () => 7,
   },
+  WARN_EXTENSION_DAYS: {
+    description: 'Warning: a deadline-extension request waiting for a decision longer than N days',
+    read: integer(1, 365),
+    fallback: () => 5,
+  },
   METRICS_PORT: {
     description: 'Port of a separate listener serving only /metrics (unset: none; 0: any free port)',
     read: integer(0, 65535),
@@ -449,6 +456,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       behindSchedulePoints: get('WARN_BEHIND_POINTS'),
       staleDays: get('WARN_STALE_DAYS'),
       reviewWaitDays: get('WARN_REVIEW_DAYS'),
+      extensionWaitDays: get('WARN_EXTENSION_DAYS'),
     },
     metrics: { port: get('METRICS_PORT'), token: get('METRICS_TOKEN') },
     push: {

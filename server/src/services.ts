@@ -27,6 +27,7 @@ import { ImportService } from './modules/imports/import.service.js';
 import { PublicationService } from './modules/publication/publication.service.js';
 import { PushService } from './modules/push/push.service.js';
 import type { VapidKeys } from './db/secret.js';
+import { ExtensionService } from './modules/extensions/extension.service.js';
 
 /** The stateless services, made once per app; each method takes the request's EntityManager. */
 export function createServices(config: Config, secret: string, logger?: Logger, vapid: VapidKeys | null = null) {
@@ -70,6 +71,7 @@ export function createServices(config: Config, secret: string, logger?: Logger, 
     exports: new ExportService(analytics),
     publications: new PublicationService(analytics, audit),
     push: new PushService(audit, config, vapid),
+    extensions: new ExtensionService(audit),
   };
   return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }

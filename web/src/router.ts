@@ -45,6 +45,12 @@ export const committeeRoutes: RouteRecordRaw[] = [
         meta: { title: 'reviewQueue.title' },
       },
       {
+        path: 'extensions',
+        name: 'committee-extensions',
+        component: () => import('./pages/committee/ExtensionQueuePage.vue'),
+        meta: { title: 'extension.queue.title' },
+      },
+      {
         path: 'tasks/:id',
         name: 'committee-task',
         component: () => import('./pages/committee/CommitteeTaskPage.vue'),

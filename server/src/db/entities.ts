@@ -15,6 +15,7 @@ import { SyncClientRecord } from '../modules/sync/sync-client.entity.js';
 import { TaskEvaluation } from '../modules/evaluations/task-evaluation.entity.js';
 import { Publication } from '../modules/publication/publication.entity.js';
 import { PushSubscription } from '../modules/push/push-subscription.entity.js';
+import { ExtensionRequest } from '../modules/extensions/extension-request.entity.js';
 
 /** Every entity, listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -36,4 +37,5 @@ export const entities = [
   TaskEvaluation,
   Publication,
   PushSubscription,
+  ExtensionRequest,
 ];

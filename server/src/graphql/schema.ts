@@ -20,6 +20,11 @@ import { TaskEvaluationResolver } from '../modules/evaluations/task-evaluation.r
 import { PublicationResolver } from '../modules/publication/publication.resolver.js';
 import { PushResolver } from '../modules/push/push.resolver.js';
 import { ImportResolver } from '../modules/imports/import.resolver.js';
+import {
+  ExtensionResolver,
+  PlanOnTimeRuleResolver,
+  TaskExtensionFieldsResolver,
+} from '../modules/extensions/extension.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -41,6 +46,9 @@ export const resolvers = [
   DerivedResolver,
   PushResolver,
   ImportResolver,
+  ExtensionResolver,
+  TaskExtensionFieldsResolver,
+  PlanOnTimeRuleResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -6,6 +6,7 @@ import { describeWarning } from '../../src/modules/warnings/warning-messages.js'
 import {
   behindSchedule,
   dueSoon,
+  extensionBottleneck,
   forecastMiss,
   obstacle,
   overdue,
@@ -23,6 +24,7 @@ const th: WarningThresholds = {
   dueSoonProgress: 50,
   behindSchedulePoints: 20,
   staleDays: 30,
+  extensionWaitDays: 5,
   reviewWaitDays: 7,
 };
 const today = '2026-06-15';
@@ -195,6 +197,25 @@ describe('taskWarnings', () => {
     const kinds = taskWarnings(task({ dueOn: '2026-06-01', lastReportAt: null, progress: 0 }), today, th).map((f) => f.kind);
     expect(kinds[0]).toBe(WarningKind.OVERDUE);
     expect(kinds).toContain(WarningKind.STALE);
+  });
+});
+
+describe('extensionBottleneck', () => {
+  const pending = (requestedAt: string) => ({ requestedAt: new Date(requestedAt), requestedDueOn: '2026-09-30' });
+  it('flags a request waiting longer than the threshold, naming the date asked for', () => {
+    // Asked on 2026-06-09 in Vietnam: six days before today, above the five-day threshold.
+    const f = extensionBottleneck(task({ dueOn: '2026-07-01', pendingExtension: pending('2026-06-09T03:00:00Z') }), today, th);
+    expect(f?.kind).toBe(WarningKind.EXTENSION_BOTTLENECK);
+    expect(f?.params).toMatchObject({ requestedDueOn: '2026-09-30', waitingDays: 6 });
+    expect(describeWarning(f!, 'vi')).toContain('30/09/2026');
+    expect(describeWarning(f!, 'en')).toContain('waited 6 days');
+  });
+  it('waits the threshold out, and says nothing without a pending request or on a closed task', () => {
+    expect(extensionBottleneck(task({ pendingExtension: pending('2026-06-10T03:00:00Z') }), today, th)).toBeNull();
+    expect(extensionBottleneck(task({ pendingExtension: null }), today, th)).toBeNull();
+    expect(
+      extensionBottleneck(task({ state: TaskState.COMPLETED, pendingExtension: pending('2026-06-01T03:00:00Z') }), today, th),
+    ).toBeNull();
   });
 });
 

@@ -28,6 +28,14 @@ const TASK_FIELDS: Record<string, string> = {
   expectedResult: 'refusal.expectedResult',
 };
 
+/** What the server's BAD_USER_INPUT field means for a request for more time. */
+const EXTENSION_FIELDS: Record<string, string> = {
+  requestedDueOn: 'refusal.extensionDate',
+  reason: 'refusal.extensionReason',
+  taskId: 'refusal.extensionTask',
+  writtenAt: 'refusal.writtenAt',
+};
+
 /**
  * The message for a refused entry, chosen from the server's code, the field it named and the kind
  * of entry; never from the server's words, except to tell a cancelled task from a reused entry id,
@@ -44,16 +52,24 @@ export function refusalMessage(
     case 'BAD_USER_INPUT': {
       if (f === 'id') return { key: /cancel/i.test(reason ?? '') ? 'refusal.cancelled' : 'refusal.duplicateId' };
       const key =
-        kind === 'UPDATE_TASK' ? TASK_FIELDS[f] : kind === 'CREATE_REPORT' ? REPORT_FIELDS[f.split(/[.[]/)[0]!] : undefined;
+        kind === 'UPDATE_TASK'
+          ? TASK_FIELDS[f]
+          : kind === 'CREATE_REPORT'
+            ? REPORT_FIELDS[f.split(/[.[]/)[0]!]
+            : kind === 'REQUEST_EXTENSION'
+              ? EXTENSION_FIELDS[f]
+              : undefined;
       return { key: key ?? 'refusal.badInput' };
     }
     case 'FORBIDDEN':
       if (kind === 'UPDATE_TASK') return { key: 'refusal.forbiddenEdit' };
       if (kind === 'CREATE_REPORT') return { key: 'refusal.forbiddenReport' };
+      if (kind === 'REQUEST_EXTENSION') return { key: 'refusal.forbiddenExtension' };
       return { key: 'refusal.forbidden' };
     case 'NOT_FOUND':
       return { key: kind === 'MARK_NOTIFICATION_READ' ? 'refusal.notFoundNotification' : 'refusal.notFoundTask' };
     case 'CONFLICT':
+      if (kind === 'REQUEST_EXTENSION') return { key: 'refusal.conflictExtension' };
       return { key: kind === 'UPDATE_TASK' ? 'refusal.conflictEdit' : 'refusal.conflict' };
     case 'INVALID_LOCAL_ENTRY':
       return { key: 'refusal.damaged' };

@@ -56,7 +56,10 @@ const STATUSES = new Set<string>([
  * The status the person sees, derived on the device as the server derives it: sync sends the
  * lifecycle state (OPEN, COMPLETED, CANCELLED), and lateness changes with the calendar.
  */
-export function statusOf(task: Pick<LocalTask, 'state' | 'dueOn' | 'progress' | 'completedAt'>, now: Date): TaskStatus {
+export function statusOf(
+  task: Pick<LocalTask, 'state' | 'dueOn' | 'progress' | 'completedAt'> & { onTimeDueOn?: string | null },
+  now: Date,
+): TaskStatus {
   if (task.state === 'CANCELLED') return 'CANCELLED';
   if (task.state === 'COMPLETED') {
     // Rows stored before sync protocol 2 have no completion time until the next pull.
@@ -92,9 +95,11 @@ export function dayInVietnam(at: string | Date): string {
 }
 
 /** Days a completed task was finished after its due date (0 when on time or without a due date). */
-export function daysLate(task: Pick<LocalTask, 'dueOn' | 'completedAt'>): number {
-  if (!task.completedAt || !task.dueOn) return 0;
-  return Math.max(0, dayNumber(dayInVietnam(task.completedAt)) - dayNumber(task.dueOn));
+export function daysLate(task: Pick<LocalTask, 'dueOn' | 'completedAt'> & { onTimeDueOn?: string | null }): number {
+  // The plan's on-time rule may measure against the original due date (protocol 3).
+  const due = task.onTimeDueOn ?? task.dueOn;
+  if (!task.completedAt || !due) return 0;
+  return Math.max(0, dayNumber(dayInVietnam(task.completedAt)) - dayNumber(due));
 }
 
 function dayNumber(localDate: string): number {

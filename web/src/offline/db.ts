@@ -2,6 +2,7 @@ import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type {
   ConflictRecord,
   DeferredRemoval,
+  LocalExtensionRequest,
   LocalNotification,
   LocalReport,
   LocalTask,
@@ -30,6 +31,7 @@ export class OfflineDatabase extends Dexie {
   photos!: EntityTable<PhotoRow, 'id'>;
   deferredRemovals!: EntityTable<DeferredRemoval, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  extensionRequests!: EntityTable<LocalExtensionRequest, 'id'>;
 
   constructor(name = 'resolute', options?: DexieOptions) {
     super(name, options);
@@ -74,6 +76,25 @@ export class OfflineDatabase extends Dexie {
           .toCollection()
           .modify((r: LocalReport) => {
             r.reviewerName = r.reviewerName ?? null;
+          });
+        await tx.table('meta').delete('cursor');
+      });
+    // 3 (sync protocol 3): deadline-extension requests, and the tasks' original and measured due
+    // dates. Old task rows get explicit nulls; the cursor goes so the next pull brings them.
+    this.version(3)
+      .stores({ extensionRequests: 'id, taskId, syncState' })
+      .upgrade(async (tx) => {
+        const withV3 = (t: Partial<ServerTask>) => ({
+          ...t,
+          originalDueOn: t.originalDueOn ?? null,
+          onTimeDueOn: t.onTimeDueOn ?? null,
+        });
+        await tx
+          .table('tasks')
+          .toCollection()
+          .modify((t: LocalTask) => {
+            Object.assign(t, withV3(t));
+            if (t.server) t.server = withV3(t.server) as ServerTask;
           });
         await tx.table('meta').delete('cursor');
       });

@@ -6,6 +6,7 @@ import {
   type AttachmentRef,
   type ConflictRecord,
   type IndicatorValue,
+  type LocalExtensionRequest,
   type LocalReport,
   type OutboxEntry,
   type PhotoRow,
@@ -162,6 +163,71 @@ export async function editTask(
   });
 }
 
+export interface RequestExtensionInput {
+  /** Made here when absent. */
+  id?: string;
+  taskId: string;
+  /** YYYY-MM-DD, after the task's current due date. */
+  requestedDueOn: string;
+  reason: string;
+}
+
+/**
+ * Asks for a later due date on this device: the local request and its REQUEST_EXTENSION entry,
+ * based on the task version the server last sent, in one IndexedDB transaction. Throws when the
+ * task is not here, the reason is empty or the date is not after the current due date.
+ */
+export async function requestExtension(
+  db: OfflineDatabase,
+  input: RequestExtensionInput,
+  options: LocalActionOptions = {},
+): Promise<LocalExtensionRequest> {
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const reason = input.reason.trim();
+  if (!reason) throw new RangeError('reason');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.requestedDueOn)) throw new RangeError('requestedDueOn');
+  const id = input.id ?? crypto.randomUUID();
+  return db.transaction('rw', [db.tasks, db.outbox, db.extensionRequests], async () => {
+    const task = await db.tasks.get(input.taskId);
+    if (!task) throw new Error(`task ${input.taskId} is not on this device`);
+    if (task.dueOn && input.requestedDueOn <= task.dueOn) throw new RangeError('requestedDueOn');
+    const existing = await db.extensionRequests.get(id);
+    if (existing) return existing; // the same save, retried
+    const request: LocalExtensionRequest = {
+      id,
+      taskId: task.id,
+      previousDueOn: task.dueOn,
+      requestedDueOn: input.requestedDueOn,
+      reason,
+      writtenAt: now,
+      requestedAt: null,
+      state: 'PENDING',
+      decidedAt: null,
+      decisionComment: null,
+      decidedByName: null,
+      syncState: 'PENDING',
+    };
+    await db.extensionRequests.put(request);
+    await db.outbox.add({
+      id: crypto.randomUUID(),
+      kind: 'REQUEST_EXTENSION',
+      createdAt: now,
+      refs: [task.id, id],
+      attempts: 0,
+      lastError: null,
+      requestExtension: {
+        requestId: id,
+        taskId: task.id,
+        baseVersion: task.serverVersion,
+        requestedDueOn: input.requestedDueOn,
+        reason,
+        writtenAt: now,
+      },
+    });
+    return request;
+  });
+}
+
 /** Marks a notification read here and queues the same for the server; a no-op when already read. */
 export async function markNotificationRead(
   db: OfflineDatabase,
@@ -204,10 +270,29 @@ export async function resolveConflict(
   options: LocalActionOptions = {},
 ): Promise<void> {
   const now = (options.now ?? (() => new Date()))().toISOString();
-  await db.transaction('rw', [db.conflicts, db.tasks, db.outbox], async () => {
+  await db.transaction('rw', [db.conflicts, db.tasks, db.outbox, db.extensionRequests], async () => {
     const conflict: ConflictRecord | undefined = await db.conflicts.get(conflictId);
     if (!conflict) return;
     await db.conflicts.delete(conflictId);
+    if (conflict.extension) {
+      // A request made on an older copy of the task: withdrawn, or sent again on the copy shown.
+      const ext = conflict.extension;
+      if (choice === 'SERVER') {
+        await db.extensionRequests.delete(ext.requestId);
+        return;
+      }
+      await db.extensionRequests.update(ext.requestId, { syncState: 'PENDING', rejectedReason: null });
+      await db.outbox.add({
+        id: crypto.randomUUID(),
+        kind: 'REQUEST_EXTENSION',
+        createdAt: now,
+        refs: [conflict.taskId, ext.requestId],
+        attempts: 0,
+        lastError: null,
+        requestExtension: { ...ext, baseVersion: conflict.server.version },
+      });
+      return;
+    }
     if (choice === 'SERVER') return;
     const fields: TaskEdit = {};
     for (const f of EDITABLE_TASK_FIELDS) if (conflict.local[f] !== undefined) fields[f] = conflict.local[f];
@@ -227,7 +312,7 @@ export async function resolveConflict(
 
 /** Puts a rejected entry back in the outbox (after the cause was fixed on the server). */
 export async function retryRejected(db: OfflineDatabase, rejectedId: string): Promise<boolean> {
-  return db.transaction('rw', [db.rejected, db.outbox, db.reports], async () => {
+  return db.transaction('rw', [db.rejected, db.outbox, db.reports, db.extensionRequests], async () => {
     const r = await db.rejected.get(rejectedId);
     if (!r) return false;
     const entry = r.entry as OutboxEntry;
@@ -236,6 +321,9 @@ export async function retryRejected(db: OfflineDatabase, rejectedId: string): Pr
     await db.outbox.add({ ...rest, attempts: 0, lastError: null } as OutboxEntry);
     if (entry.kind === 'CREATE_REPORT') {
       await db.reports.update(entry.createReport.reportId, { syncState: 'PENDING', rejectedReason: null });
+    }
+    if (entry.kind === 'REQUEST_EXTENSION') {
+      await db.extensionRequests.update(entry.requestExtension.requestId, { syncState: 'PENDING', rejectedReason: null });
     }
     return true;
   });

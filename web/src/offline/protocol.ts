@@ -25,6 +25,8 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
     updatedAt
     lastReportAt
     completedAt
+    originalDueOn
+    onTimeDueOn
     resolution {
       id
       code
@@ -85,6 +87,19 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         reportId
         createdAt
         readAt
+      }
+      extensionRequests {
+        id
+        taskId
+        previousDueOn
+        requestedDueOn
+        reason
+        writtenAt
+        requestedAt
+        state
+        decidedAt
+        decisionComment
+        decidedByName
       }
       removals {
         entity

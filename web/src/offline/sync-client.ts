@@ -168,6 +168,19 @@ export function entryProblem(e: unknown): string | null {
     if (!p || typeof p.taskId !== 'string' || typeof p.baseVersion !== 'number') return 'bad task edit';
     return null;
   }
+  if (x.kind === 'REQUEST_EXTENSION') {
+    const p = x.requestExtension as Record<string, unknown> | undefined;
+    if (
+      !p ||
+      typeof p.requestId !== 'string' ||
+      typeof p.taskId !== 'string' ||
+      typeof p.baseVersion !== 'number' ||
+      typeof p.requestedDueOn !== 'string' ||
+      typeof p.reason !== 'string'
+    )
+      return 'bad extension request';
+    return null;
+  }
   if (x.kind === 'MARK_NOTIFICATION_READ') {
     const p = x.markNotificationRead as Record<string, unknown> | undefined;
     if (!p || typeof p.notificationId !== 'string') return 'bad notification';
@@ -181,6 +194,7 @@ function toWire(e: OutboxEntry): OutboxEntryInput {
   const base = { id: e.id, kind: e.kind, createdAt: e.createdAt };
   if (e.kind === 'CREATE_REPORT') return { ...base, createReport: e.createReport };
   if (e.kind === 'UPDATE_TASK') return { ...base, updateTask: e.updateTask };
+  if (e.kind === 'REQUEST_EXTENSION') return { ...base, requestExtension: e.requestExtension };
   return { ...base, markNotificationRead: e.markNotificationRead };
 }
 
@@ -476,11 +490,14 @@ export class SyncClient {
 
   private async setAside(e: OutboxEntry, code: string, field: string | null, reason: string): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.outbox, db.rejected, db.reports, db.tasks], async () => {
+    await db.transaction('rw', [db.outbox, db.rejected, db.reports, db.tasks, db.extensionRequests], async () => {
       if (e.seq !== undefined) await db.outbox.delete(e.seq);
       await db.rejected.put({ id: e.id, entry: e, code, field, reason, rejectedAt: new Date().toISOString() });
       if (e.kind === 'CREATE_REPORT' && e.createReport?.reportId) {
         await db.reports.update(e.createReport.reportId, { syncState: 'REJECTED', rejectedReason: reason });
+      }
+      if (e.kind === 'REQUEST_EXTENSION' && e.requestExtension?.requestId) {
+        await db.extensionRequests.update(e.requestExtension.requestId, { syncState: 'REJECTED', rejectedReason: reason });
       }
       if (e.kind === 'UPDATE_TASK' && e.updateTask?.taskId) await rebuildTask(db, e.updateTask.taskId);
     });
@@ -497,10 +514,13 @@ export class SyncClient {
       if (!r) continue; // unanswered: stays for the next round
       if (r.status === 'APPLIED' || r.status === 'ALREADY_APPLIED') {
         confirmed++;
-        await db.transaction('rw', [db.outbox, db.reports, db.tasks], async () => {
+        await db.transaction('rw', [db.outbox, db.reports, db.tasks, db.extensionRequests], async () => {
           await db.outbox.delete(e.seq!);
           if (e.kind === 'CREATE_REPORT') {
             await db.reports.update(e.createReport.reportId, { syncState: 'SYNCED', rejectedReason: null });
+          }
+          if (e.kind === 'REQUEST_EXTENSION') {
+            await db.extensionRequests.update(e.requestExtension.requestId, { syncState: 'SYNCED', rejectedReason: null });
           }
           if (e.kind === 'UPDATE_TASK') {
             const { taskId, baseVersion } = e.updateTask;
@@ -532,6 +552,27 @@ export class SyncClient {
       } else if (r.status === 'REJECTED') {
         confirmed++;
         await this.setAside(e, r.code ?? 'REJECTED', r.field, r.reason ?? 'refused by the server');
+      } else if (r.status === 'CONFLICT' && e.kind === 'REQUEST_EXTENSION' && r.serverTask) {
+        // Asked on an older copy of the task: kept with both copies, for the person to decide.
+        confirmed++;
+        const server = r.serverTask;
+        const ext = e.requestExtension;
+        await db.transaction('rw', [db.outbox, db.conflicts, db.tasks, db.extensionRequests], async () => {
+          await db.outbox.delete(e.seq!);
+          await db.conflicts.put({
+            id: e.id,
+            entryId: e.id,
+            taskId: ext.taskId,
+            local: { taskId: ext.taskId, baseVersion: ext.baseVersion },
+            extension: ext,
+            server,
+            createdAt: new Date().toISOString(),
+          });
+          await db.extensionRequests.update(ext.requestId, { syncState: 'CONFLICT' });
+          const task = await db.tasks.get(ext.taskId);
+          if (!task || task.server.version <= server.version) await rebuildTask(db, server.id, server);
+        });
+        this.emit('conflict', { entryId: e.id, taskId: ext.taskId });
       } else if (r.status === 'CONFLICT' && e.kind === 'UPDATE_TASK') {
         confirmed++;
         const server = r.serverTask;
@@ -635,20 +676,26 @@ export class SyncClient {
   /** Drops the view data (never the outbox, pending reports, conflicts or photos) for a fresh pull. */
   private async resetView(): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.tasks, db.reports, db.notifications, db.deferredRemovals, db.meta, db.outbox], async () => {
-      const referenced = new Set((await db.outbox.toArray()).flatMap((e) => e.refs));
-      await db.tasks.filter((t) => !referenced.has(t.id)).delete();
-      await db.reports.filter((r) => r.syncState === 'SYNCED' && !referenced.has(r.id)).delete();
-      await db.notifications.filter((n) => !referenced.has(n.id)).delete();
-      await db.deferredRemovals.clear();
-      await db.meta.delete('cursor');
-    });
+    await db.transaction(
+      'rw',
+      [db.tasks, db.reports, db.notifications, db.deferredRemovals, db.meta, db.outbox, db.extensionRequests],
+      async () => {
+        const referenced = new Set((await db.outbox.toArray()).flatMap((e) => e.refs));
+        await db.tasks.filter((t) => !referenced.has(t.id)).delete();
+        await db.extensionRequests.filter((x) => x.syncState === 'SYNCED' && !referenced.has(x.id)).delete();
+        await db.reports.filter((r) => r.syncState === 'SYNCED' && !referenced.has(r.id)).delete();
+        await db.notifications.filter((n) => !referenced.has(n.id)).delete();
+        await db.deferredRemovals.clear();
+        await db.meta.delete('cursor');
+      },
+    );
   }
 
   /** One page, applied whole with its cursor in one transaction: a cut leaves the old cursor. */
   private async applyPage(page: SyncPullResult): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.tasks, db.reports, db.notifications, db.outbox, db.deferredRemovals, db.meta], async () => {
+    const tables = [db.tasks, db.reports, db.notifications, db.outbox, db.deferredRemovals, db.meta, db.extensionRequests];
+    await db.transaction('rw', tables, async () => {
       for (const t of page.tasks) {
         const existing = await db.tasks.get(t.id);
         if (existing && existing.server.version > t.version) continue;
@@ -661,6 +708,8 @@ export class SyncClient {
         await db.deferredRemovals.delete(n.id);
         await db.notifications.put({ ...n, readAt: n.readAt ?? local?.readAt ?? null });
       }
+      for (const x of page.extensionRequests ?? [])
+        await db.extensionRequests.put({ ...x, syncState: 'SYNCED', rejectedReason: null });
       for (const r of page.removals) await removeOrDefer(db, r.entity, r.id);
       await db.meta.put({ key: 'cursor', value: page.cursor });
     });
@@ -669,13 +718,17 @@ export class SyncClient {
   /** Removals that waited for an entry: applied once no unsent entry refers to the record. */
   private async applyDeferredRemovals(): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.tasks, db.reports, db.notifications, db.outbox, db.deferredRemovals], async () => {
-      for (const d of await db.deferredRemovals.toArray()) {
-        if (await db.outbox.where('refs').equals(d.id).count()) continue;
-        await db.deferredRemovals.delete(d.id);
-        await removeNow(db, d.entity, d.id);
-      }
-    });
+    await db.transaction(
+      'rw',
+      [db.tasks, db.reports, db.notifications, db.outbox, db.deferredRemovals, db.extensionRequests],
+      async () => {
+        for (const d of await db.deferredRemovals.toArray()) {
+          if (await db.outbox.where('refs').equals(d.id).count()) continue;
+          await db.deferredRemovals.delete(d.id);
+          await removeNow(db, d.entity, d.id);
+        }
+      },
+    );
   }
 }
 
@@ -690,8 +743,11 @@ function mergeReport(local: LocalReport | undefined, w: WireReport): LocalReport
 }
 
 async function removeNow(db: OfflineDatabase, entity: RemovalEntity, id: string): Promise<void> {
-  if (entity === 'TASK') await db.tasks.delete(id);
-  else if (entity === 'REPORT') await db.reports.delete(id);
+  if (entity === 'TASK') {
+    await db.tasks.delete(id);
+    // The task's requests leave with it (none is unsent: the removal waited for its entries).
+    await db.extensionRequests.where('taskId').equals(id).delete();
+  } else if (entity === 'REPORT') await db.reports.delete(id);
   else await db.notifications.delete(id);
 }
 

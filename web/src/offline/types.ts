@@ -10,8 +10,12 @@ import type {
   TaskPriority as SchemaTaskPriority,
 } from '../graphql/generated/graphql.js';
 
-/** 2: tasks carry their resolution and completedAt, reports their reviewer's name (docs/SYNC.md). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 2: tasks carry their resolution and completedAt, reports their reviewer's name; 3: deadline-
+ * extension requests (pulled with their decisions, pushed as REQUEST_EXTENSION) and the tasks'
+ * originalDueOn and onTimeDueOn (docs/SYNC.md).
+ */
+export const PROTOCOL_VERSION = 3;
 
 export type TaskPriority = SchemaTaskPriority;
 export type ReportState = SchemaReportState;
@@ -65,6 +69,10 @@ export interface ServerTask {
   completedAt: string | null;
   /** null only on rows stored before protocol 2, until the next pull brings it. */
   resolution: TaskResolution | null;
+  /** The due date before the first approved extension; null when never extended (protocol 3). */
+  originalDueOn: string | null;
+  /** The date a completion is measured against under the plan's on-time rule (protocol 3). */
+  onTimeDueOn: string | null;
   /** Titles of the tasks above, root first, for context. */
   ancestorTitles: string[];
   indicators: LocalIndicator[];
@@ -130,7 +138,28 @@ export interface LocalNotification {
   readAt: string | null;
 }
 
-export type OutboxKind = 'CREATE_REPORT' | 'UPDATE_TASK' | 'MARK_NOTIFICATION_READ';
+export type ExtensionState = 'PENDING' | 'APPROVED' | 'REFUSED';
+
+/** A deadline-extension request of this unit (protocol 3): made here or pulled with its decision. */
+export interface LocalExtensionRequest {
+  id: string;
+  taskId: string;
+  previousDueOn: string | null;
+  requestedDueOn: string;
+  reason: string;
+  writtenAt: string;
+  /** Set by the server; null while the request waits in the outbox. */
+  requestedAt: string | null;
+  state: ExtensionState;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  decidedByName: string | null;
+  /** PENDING while unsent; REJECTED (with the reason) or CONFLICT when the server did not take it. */
+  syncState: ReportSyncState | 'CONFLICT';
+  rejectedReason?: string | null;
+}
+
+export type OutboxKind = 'CREATE_REPORT' | 'UPDATE_TASK' | 'MARK_NOTIFICATION_READ' | 'REQUEST_EXTENSION';
 
 export interface CreateReportPayload {
   reportId: string;
@@ -154,6 +183,16 @@ export interface MarkNotificationReadPayload {
   notificationId: string;
 }
 
+export interface RequestExtensionPayload {
+  requestId: string;
+  taskId: string;
+  /** The task version the request was made on: a stale one comes back as a conflict. */
+  baseVersion: number;
+  requestedDueOn: string;
+  reason: string;
+  writtenAt: string;
+}
+
 interface OutboxBase {
   /** Auto-increment: the order entries were made in, and the order they are pushed in. */
   seq?: number;
@@ -170,7 +209,8 @@ interface OutboxBase {
 export type OutboxEntry =
   | (OutboxBase & { kind: 'CREATE_REPORT'; createReport: CreateReportPayload })
   | (OutboxBase & { kind: 'UPDATE_TASK'; updateTask: UpdateTaskPayload })
-  | (OutboxBase & { kind: 'MARK_NOTIFICATION_READ'; markNotificationRead: MarkNotificationReadPayload });
+  | (OutboxBase & { kind: 'MARK_NOTIFICATION_READ'; markNotificationRead: MarkNotificationReadPayload })
+  | (OutboxBase & { kind: 'REQUEST_EXTENSION'; requestExtension: RequestExtensionPayload });
 
 /** An entry the server refused (or that failed validation on the device), set aside with its reason. */
 export interface RejectedEntry {
@@ -187,8 +227,10 @@ export interface ConflictRecord {
   id: string;
   entryId: string;
   taskId: string;
-  /** What this device wanted, and the version it was based on. */
+  /** What this device wanted, and the version it was based on (for an extension request: its task and version). */
   local: UpdateTaskPayload;
+  /** Set when the conflicting entry was a deadline-extension request rather than an edit. */
+  extension?: RequestExtensionPayload;
   server: ServerTask;
   createdAt: string;
 }

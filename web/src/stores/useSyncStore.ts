@@ -45,6 +45,7 @@ function taskIdOf(entry: OutboxEntry | undefined): string | null {
   if (!entry) return null;
   if (entry.kind === 'CREATE_REPORT') return entry.createReport.taskId;
   if (entry.kind === 'UPDATE_TASK') return entry.updateTask.taskId;
+  if (entry.kind === 'REQUEST_EXTENSION') return entry.requestExtension.taskId;
   return null;
 }
 
@@ -76,7 +77,7 @@ export function entryViews(
     views.push({
       id: c.entryId,
       state: 'conflict',
-      kind: 'UPDATE_TASK',
+      kind: c.extension ? 'REQUEST_EXTENSION' : 'UPDATE_TASK',
       createdAt: c.createdAt,
       taskId: c.taskId,
       reason: null,

@@ -33,6 +33,8 @@ function serverTask(over: Partial<WireTask> = {}): WireTask {
     updatedAt: new Date().toISOString(),
     lastReportAt: null,
     completedAt: null,
+    originalDueOn: null,
+    onTimeDueOn: null,
     resolution: { id: 'res-1', code: '1-NQ/TW', titleVi: 'Nghị quyết 1', titleEn: 'Resolution 1' },
     ancestorTitles: [],
     indicators: [],
@@ -50,6 +52,7 @@ function page(over: Partial<SyncPullResult> = {}): SyncPullResult {
     tasks: [],
     reports: [],
     notifications: [],
+    extensionRequests: [],
     removals: [],
     ...over,
   };
@@ -304,7 +307,7 @@ describe('database version 2', () => {
       return { syncPull: page({ tasks: [t] }) } as T;
     };
     await new SyncClient({ db, transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
-    expect(cursors).toEqual([[null, 2]]);
+    expect(cursors).toEqual([[null, 3]]);
     expect(await db.tasks.where('resolution.id').equals('res-57').primaryKeys()).toEqual([task.id]);
     expect((await db.tasks.get(task.id))!.completedAt).toBe('2026-06-30T03:00:00.000Z');
   });

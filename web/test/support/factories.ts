@@ -37,6 +37,8 @@ export function buildServerTask(overrides: Partial<ServerTask> = {}): ServerTask
     updatedAt: '2026-11-01T00:00:00.000Z',
     lastReportAt: null,
     completedAt: null,
+    originalDueOn: null,
+    onTimeDueOn: null,
     resolution: {
       id: '5a7e0000-0000-4000-8000-000000000057',
       code: '57-NQ/TW',

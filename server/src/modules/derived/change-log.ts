@@ -9,7 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  *   up the tree when approved, the reporting unit's notice);
  * - PROGRESS: a task's structure changed (a child added or cancelled, a weight changed): its
  *   progress and its ancestors' are recomputed;
- * - TASK: a task row that feeds its warnings changed (by trigger);
+ * - TASK: a task's warning facts are due again (a trigger on task writes it; an extension
+ *   request written or refused, which changes no task column, writes it by hand);
  * - EVALUATION: a leader's rating changed (by trigger): its rollup delta is folded.
  */
 export type ChangeKind = 'REPORT' | 'REVIEW' | 'PROGRESS' | 'TASK' | 'EVALUATION';

@@ -24,7 +24,7 @@ const TASK_ROLLUP_EXPECTED = `
   select p as unit_path, resolution_id, kind, due_month, started, done_week, count(*)::int as n, ${sig('sum(progress)')} as progress_sum
     from (select unnest(rollup_paths(lead_unit_path)) p, resolution_id, progress,
             case when state = 'CANCELLED' then 'CANCELLED'
-                 when state = 'COMPLETED' then case when due_on is not null and (completed_at at time zone 'Asia/Ho_Chi_Minh')::date > due_on then 'LATE' else 'ON_TIME' end
+                 when state = 'COMPLETED' then case when on_time_due_on is not null and (completed_at at time zone 'Asia/Ho_Chi_Minh')::date > on_time_due_on then 'LATE' else 'ON_TIME' end
                  else 'OPEN' end kind,
             case when state = 'OPEN' then date_trunc('month', due_on)::date end due_month,
             state = 'OPEN' and (progress > 0 or last_report_at is not null) started,

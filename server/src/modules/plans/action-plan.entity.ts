@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, type Opt, type Ref } from '@mikro-orm/core';
 import { BaseEntity } from '../../common/base.entity.js';
 import { Unit } from '../organisations/unit.entity.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
@@ -21,4 +21,8 @@ export class ActionPlan extends BaseEntity {
 
   @Property({ type: 'date' })
   periodEnd!: string;
+
+  /** ORIGINAL or EXTENDED: what a completion of the plan's tasks is measured against (docs/WORKFLOW.md). */
+  @Property({ type: 'string', length: 16, default: 'EXTENDED' })
+  onTimeRule: string & Opt = 'EXTENDED';
 }

@@ -177,3 +177,25 @@ export function assertCanEvaluate<T extends Pick<Task, 'id' | 'leadUnitPath' | '
 export function canPublish(viewer: Viewer, unitPath: string): boolean {
   return hasRole(viewer, Role.LEADER) && isWithin(unitPath, viewer.unitPath);
 }
+
+/** The path of the unit that decides a task's deadline extensions: its assigner, or the unit above when a unit assigned itself. */
+export function extensionDeciderPath(task: Pick<Task, 'leadUnitPath' | 'assignerUnitPath'>): string {
+  if (task.assignerUnitPath !== task.leadUnitPath) return task.assignerUnitPath;
+  const parent = task.leadUnitPath.replace(/[^/]+\/$/, '');
+  return parent.length > 1 ? parent : task.assignerUnitPath;
+}
+
+/** Deadline extensions are asked for by the lead unit's reporters and focal officers. */
+export function canRequestExtension(viewer: Viewer, task: Pick<Task, 'leadUnitPath'>): boolean {
+  return canReportOn(viewer, task);
+}
+
+/** The deciding unit's leaders and focal officers approve or refuse a deadline extension. */
+export function canDecideExtension(viewer: Viewer, task: Pick<Task, 'leadUnitPath' | 'assignerUnitPath'>): boolean {
+  return viewer.unitPath === extensionDeciderPath(task) && hasRole(viewer, Role.LEADER, Role.FOCAL);
+}
+
+/** The plan's owner unit's focal officers set its on-time rule. */
+export function canSetOnTimeRule(viewer: Viewer, ownerUnitPath: string): boolean {
+  return viewer.unitPath === ownerUnitPath && hasRole(viewer, Role.FOCAL);
+}

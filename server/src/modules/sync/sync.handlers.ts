@@ -1,3 +1,4 @@
+import type { ExtensionService } from '../extensions/extension.service.js';
 import type { NotificationService } from '../notifications/notification.service.js';
 import type { ReportService } from '../reports/report.service.js';
 import type { TaskService } from '../tasks/task.service.js';
@@ -11,6 +12,7 @@ export function syncHandlers(services: {
   reports: ReportService;
   tasks: TaskService;
   notifications: NotificationService;
+  extensions: ExtensionService;
 }): SyncHandlers {
   return {
     checkReports(em, entries) {
@@ -44,6 +46,14 @@ export function syncHandlers(services: {
     },
     async markNotificationRead(em, viewer, e) {
       await services.notifications.markRead(em, viewer, e.notificationId);
+    },
+    async requestExtension(em, viewer, e) {
+      await services.extensions.request(
+        em,
+        viewer,
+        { id: e.requestId, taskId: e.taskId, baseVersion: e.baseVersion, requestedDueOn: e.requestedDueOn, reason: e.reason },
+        new Date(e.writtenAt),
+      );
     },
   };
 }

@@ -27,6 +27,8 @@ import {
   type SyncPushResultType,
   type SyncReportType,
   type SyncTaskType,
+  type SyncExtensionRequestType,
+  type RequestExtensionEntry,
   type CreateReportEntry,
   type UpdateTaskEntry,
   type MarkNotificationReadEntry,
@@ -37,8 +39,10 @@ import {
  * 2: SyncTask carries its resolution and completedAt, SyncReport its reviewer's name (fields
  * added only, so a protocol-1 client still works); a cursor made for an older protocol starts
  * the round again from the beginning, so an updated app receives the new fields for every row.
+ * 3: deadline-extension requests — pulled as `extensionRequests`, pushed as REQUEST_EXTENSION
+ * entries — and SyncTask's originalDueOn and onTimeDueOn.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
@@ -56,6 +60,8 @@ export interface SyncHandlers {
   /** Returns the task version the edit produced; throws ConflictError on a stale base version. */
   updateTask(em: EntityManager, viewer: Viewer, entry: UpdateTaskEntry): Promise<{ version: number }>;
   markNotificationRead(em: EntityManager, viewer: Viewer, entry: MarkNotificationReadEntry): Promise<void>;
+  /** Records a deadline-extension request; throws ConflictError on a stale base version. */
+  requestExtension(em: EntityManager, viewer: Viewer, entry: RequestExtensionEntry): Promise<void>;
 }
 
 interface KeyRow {
@@ -109,7 +115,15 @@ export class SyncService {
     userAgent: string | null = null,
     primary: EntityManager = em,
   ): Promise<SyncPullResultType> {
-    const empty = { tasks: [], reports: [], notifications: [], removals: [], hasMore: false, reset: false };
+    const empty = {
+      tasks: [],
+      reports: [],
+      notifications: [],
+      extensionRequests: [],
+      removals: [],
+      hasMore: false,
+      reset: false,
+    };
     if (this.versionTooOld(input.protocolVersion)) {
       return { ...empty, updateRequired: true, cursor: input.cursor ?? '', serverTime: new Date() };
     }
@@ -156,6 +170,7 @@ export class SyncService {
         const tasks = await this.loadTasks(tx, ids('T'));
         const reports = await this.loadReports(tx, ids('R'));
         const notifications = await this.loadNotifications(tx, viewer, ids('N'));
+        const extensionRequests = await this.loadExtensionRequests(tx, ids('E'));
         const removals = this.loadRemovals(ids('X'), ids('Y'));
         return {
           updateRequired: false,
@@ -166,6 +181,7 @@ export class SyncService {
           tasks,
           reports,
           notifications,
+          extensionRequests,
           removals,
         };
       },
@@ -234,8 +250,10 @@ export class SyncService {
       `select s.change_xid, 'X', s.entity_id from sync_tombstone s
          where s.change_xid >= ?::xid8 and s.unit_path = ? and s.entity = 'TASK'
            and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)`,
+      `select e.change_xid, 'E', e.id from task_extension_request e join task t on t.id = e.task_id
+         where e.change_xid >= ?::xid8 and t.lead_unit_path = ?`,
     ];
-    const params: unknown[] = [since, p, since, p, since, p, since, p];
+    const params: unknown[] = [since, p, since, p, since, p, since, p, since, p];
     parts.push(
       `select n.change_xid, 'N', n.id from notification n where n.change_xid >= ?::xid8 and n.account_id = ?`,
       `select s.change_xid, 'Y', s.entity_id from sync_tombstone s
@@ -349,6 +367,28 @@ export class SyncService {
       reportId: (n.report_id as string | null) ?? null,
       createdAt: iso(n.created_at)!,
       readAt: iso(n.read_at),
+    }));
+  }
+
+  private async loadExtensionRequests(tx: EntityManager, ids: string[]): Promise<SyncExtensionRequestType[]> {
+    if (!ids.length) return [];
+    const rows = await tx.execute<Row[]>(
+      `select e.*, a.display_name as decided_by_name from task_extension_request e
+         left join account a on a.id = e.decided_by_id where e.id = any(?::uuid[]) order by e.requested_at, e.id`,
+      [pgArray(ids)],
+    );
+    return rows.map((e) => ({
+      id: e.id as string,
+      taskId: e.task_id as string,
+      previousDueOn: dateOnly(e.previous_due_on),
+      requestedDueOn: dateOnly(e.requested_due_on)!,
+      reason: e.reason as string,
+      writtenAt: iso(e.written_at)!,
+      requestedAt: iso(e.requested_at)!,
+      state: e.state as SyncExtensionRequestType['state'],
+      decidedAt: iso(e.decided_at),
+      decisionComment: (e.decision_comment as string | null) ?? null,
+      decidedByName: (e.decided_by_name as string | null) ?? null,
     }));
   }
 
@@ -551,13 +591,18 @@ export class SyncService {
     return result(entry.id, OutboxEntryStatus.ALREADY_APPLIED, { version: prior.result?.version ?? null });
   }
 
-  /** A task edit or a notification read, in its own savepoint. */
+  /** A task edit, a notification read or an extension request, in its own savepoint. */
   private async applyOne(tx: EntityManager, r: PushRequest, entry: OutboxEntryInput): Promise<OutboxEntryResultType> {
     const { viewer } = r;
     const fresh = await this.recordApplied(tx, [{ r, entry }]);
     if (!fresh.has(entry.id)) return this.replay(tx, viewer, entry);
     let version: number | null = null;
     if (entry.kind === OutboxKind.UPDATE_TASK) version = (await this.handlers.updateTask(tx, viewer, entry.updateTask!)).version;
+    else if (entry.kind === OutboxKind.REQUEST_EXTENSION)
+      await this.handlers.requestExtension(tx, viewer, {
+        ...entry.requestExtension!,
+        writtenAt: deviceTime(entry.requestExtension!.writtenAt, r.skewMs),
+      });
     else await this.handlers.markNotificationRead(tx, viewer, entry.markNotificationRead!);
     await tx.flush();
     // A replay answers the version an edit produced; '{}' says there is none.
@@ -574,8 +619,9 @@ export class SyncService {
 
   private async failure(em: EntityManager, entry: OutboxEntryInput, error: unknown): Promise<OutboxEntryResultType> {
     if (error instanceof ConflictError || error instanceof OptimisticLockError) {
-      const taskId = entry.updateTask?.taskId;
-      if (entry.kind === OutboxKind.UPDATE_TASK && taskId) {
+      // A request made on a stale copy of the task is a conflict exactly as an edit is.
+      const taskId = entry.updateTask?.taskId ?? entry.requestExtension?.taskId;
+      if ((entry.kind === OutboxKind.UPDATE_TASK || entry.kind === OutboxKind.REQUEST_EXTENSION) && taskId) {
         const serverTask = await this.syncTask(em, taskId);
         if (serverTask) {
           return result(entry.id, OutboxEntryStatus.CONFLICT, {
@@ -758,11 +804,13 @@ function checkPayload(e: OutboxEntryInput): string | null {
     [OutboxKind.CREATE_REPORT]: !!e.createReport,
     [OutboxKind.UPDATE_TASK]: !!e.updateTask,
     [OutboxKind.MARK_NOTIFICATION_READ]: !!e.markNotificationRead,
+    [OutboxKind.REQUEST_EXTENSION]: !!e.requestExtension,
   };
   const field = {
     CREATE_REPORT: 'createReport',
     UPDATE_TASK: 'updateTask',
     MARK_NOTIFICATION_READ: 'markNotificationRead',
+    REQUEST_EXTENSION: 'requestExtension',
   } as const;
   if (!present[e.kind]) return field[e.kind];
   for (const k of Object.values(OutboxKind)) if (k !== e.kind && present[k]) return field[k];
@@ -793,6 +841,8 @@ function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitl
     updatedAt: iso(t.updated_at)!,
     lastReportAt: iso(t.last_report_at),
     completedAt: iso(t.completed_at),
+    originalDueOn: dateOnly(t.original_due_on),
+    onTimeDueOn: dateOnly(t.on_time_due_on),
     resolution: {
       id: t.resolution_id as string,
       code: t.resolution_code as string,

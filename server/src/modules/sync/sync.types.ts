@@ -4,6 +4,9 @@ import { IndicatorDirection } from '../indicators/indicator.entity.js';
 import { ReportState } from '../reports/report.enums.js';
 import { IndicatorValueType } from '../reports/progress-report.type.js';
 import { TaskPriority } from '../tasks/task.enums.js';
+import { ExtensionState } from '../extensions/extension-request.entity.js';
+// Registers ExtensionState with the schema.
+import '../extensions/extension.type.js';
 
 export enum SyncEntity {
   TASK = 'TASK',
@@ -16,6 +19,7 @@ export enum OutboxKind {
   CREATE_REPORT = 'CREATE_REPORT',
   UPDATE_TASK = 'UPDATE_TASK',
   MARK_NOTIFICATION_READ = 'MARK_NOTIFICATION_READ',
+  REQUEST_EXTENSION = 'REQUEST_EXTENSION',
 }
 registerEnumType(OutboxKind, { name: 'OutboxKind' });
 
@@ -78,6 +82,16 @@ export class SyncTaskType {
     description: 'When the task was completed (protocol 2): on time when its day in Vietnam is not after dueOn',
   })
   completedAt!: Date | null;
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'The due date before the first approved extension; null when never extended (protocol 3)',
+  })
+  originalDueOn!: string | null;
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'The date a completion is measured against: dueOn, or originalDueOn under the plan’s ORIGINAL rule (protocol 3)',
+  })
+  onTimeDueOn!: string | null;
   @Field(() => SyncResolutionType, { description: 'Protocol 2' }) resolution!: SyncResolutionType;
   @Field(() => [String], { description: 'Titles of the tasks above, root first' }) ancestorTitles!: string[];
   @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
@@ -101,6 +115,24 @@ export class SyncReportType {
   @Field(() => String, { nullable: true }) reviewComment!: string | null;
   @Field(() => String, { nullable: true, description: 'Display name of the reviewer (protocol 2)' })
   reviewerName!: string | null;
+}
+
+@ObjectType('SyncExtensionRequest', {
+  description: 'A deadline-extension request on a task of the account’s unit, with its decision (protocol 3)',
+  simpleResolvers: true,
+})
+export class SyncExtensionRequestType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) taskId!: string;
+  @Field(() => LocalDateResolver, { nullable: true }) previousDueOn!: string | null;
+  @Field(() => LocalDateResolver) requestedDueOn!: string;
+  @Field(() => String) reason!: string;
+  @Field(() => Date) writtenAt!: Date;
+  @Field(() => Date) requestedAt!: Date;
+  @Field(() => ExtensionState) state!: ExtensionState;
+  @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => String, { nullable: true }) decisionComment!: string | null;
+  @Field(() => String, { nullable: true }) decidedByName!: string | null;
 }
 
 @ObjectType('SyncNotification', { simpleResolvers: true })
@@ -134,6 +166,7 @@ export class SyncPullResultType {
   @Field(() => [SyncTaskType]) tasks!: SyncTaskType[];
   @Field(() => [SyncReportType]) reports!: SyncReportType[];
   @Field(() => [SyncNotificationType]) notifications!: SyncNotificationType[];
+  @Field(() => [SyncExtensionRequestType], { description: 'Protocol 3' }) extensionRequests!: SyncExtensionRequestType[];
   @Field(() => [SyncRemovalType]) removals!: SyncRemovalType[];
 }
 
@@ -183,6 +216,17 @@ export class UpdateTaskEntry {
   @Field(() => String, { nullable: true }) description?: string | null;
 }
 
+@InputType('RequestExtensionEntry')
+export class RequestExtensionEntry {
+  @Field(() => ID, { description: 'Made on the device: the request’s id' }) requestId!: string;
+  @Field(() => ID) taskId!: string;
+  @Field(() => Int, { description: 'The task version the request was made on; a stale one answers CONFLICT' })
+  baseVersion!: number;
+  @Field(() => LocalDateResolver) requestedDueOn!: string;
+  @Field(() => String) reason!: string;
+  @Field(() => Date) writtenAt!: Date;
+}
+
 @InputType('MarkNotificationReadEntry')
 export class MarkNotificationReadEntry {
   @Field(() => ID) notificationId!: string;
@@ -196,6 +240,8 @@ export class OutboxEntryInput {
   @Field(() => CreateReportEntry, { nullable: true }) createReport?: CreateReportEntry | null;
   @Field(() => UpdateTaskEntry, { nullable: true }) updateTask?: UpdateTaskEntry | null;
   @Field(() => MarkNotificationReadEntry, { nullable: true }) markNotificationRead?: MarkNotificationReadEntry | null;
+  @Field(() => RequestExtensionEntry, { nullable: true, description: 'Protocol 3' })
+  requestExtension?: RequestExtensionEntry | null;
 }
 
 @InputType('SyncPushInput')

@@ -7,6 +7,15 @@ export interface StatusInput {
   progress: number;
   completedAt?: Date | null;
   lastReportAt?: Date | null;
+  /** The due date before the first approved extension (null: never extended). */
+  originalDueOn?: string | null;
+  /** The plan measures completions against the original due date. */
+  onTimeOriginal?: boolean;
+}
+
+/** The date a completion is measured against (SQL: the generated `task.on_time_due_on`). */
+export function onTimeDueOn(task: Pick<StatusInput, 'dueOn' | 'originalDueOn' | 'onTimeOriginal'>): string | null {
+  return (task.onTimeOriginal ? (task.originalDueOn ?? task.dueOn) : task.dueOn) ?? null;
 }
 
 /** The status people see, derived from the lifecycle, the due date and progress on `today`. */
@@ -14,7 +23,8 @@ export function deriveStatus(task: StatusInput, today: string): TaskStatus {
   if (task.state === TaskState.CANCELLED) return TaskStatus.CANCELLED;
   if (task.state === TaskState.COMPLETED) {
     const doneOn = task.completedAt ? localDay(task.completedAt) : today;
-    return task.dueOn && doneOn > task.dueOn ? TaskStatus.COMPLETED_LATE : TaskStatus.COMPLETED_ON_TIME;
+    const measured = onTimeDueOn(task);
+    return measured && doneOn > measured ? TaskStatus.COMPLETED_LATE : TaskStatus.COMPLETED_ON_TIME;
   }
   if (task.dueOn && today > task.dueOn) return TaskStatus.OVERDUE;
   return task.progress > 0 || task.lastReportAt ? TaskStatus.IN_PROGRESS : TaskStatus.NOT_STARTED;
@@ -28,9 +38,12 @@ export function statusSql(status: TaskStatus, today: string, t = 't'): { sql: st
     case TaskStatus.CANCELLED:
       return { sql: `${t}.state = 'CANCELLED'`, params: [] };
     case TaskStatus.COMPLETED_ON_TIME:
-      return { sql: `${t}.state = 'COMPLETED' and (${t}.due_on is null or ${completedOn} <= ${t}.due_on)`, params: [] };
+      return {
+        sql: `${t}.state = 'COMPLETED' and (${t}.on_time_due_on is null or ${completedOn} <= ${t}.on_time_due_on)`,
+        params: [],
+      };
     case TaskStatus.COMPLETED_LATE:
-      return { sql: `${t}.state = 'COMPLETED' and ${completedOn} > ${t}.due_on`, params: [] };
+      return { sql: `${t}.state = 'COMPLETED' and ${completedOn} > ${t}.on_time_due_on`, params: [] };
     case TaskStatus.OVERDUE:
       return { sql: `${t}.state = 'OPEN' and ${t}.due_on < ?::date`, params: [today] };
     case TaskStatus.IN_PROGRESS:

@@ -76,6 +76,17 @@ export class Task extends BaseEntity {
   @Property({ type: 'date', nullable: true })
   dueOn?: string | null;
 
+  /** The due date before the first approved deadline extension; null when never extended. */
+  @Property({ type: 'date', nullable: true })
+  originalDueOn?: string | null;
+
+  /**
+   * Set from the plan's on-time rule (a trigger fills it on insert): completion is measured
+   * against the original due date rather than the extended one (`task.on_time_due_on`).
+   */
+  @Property({ type: 'boolean', default: false })
+  onTimeOriginal: boolean & Opt = false;
+
   @Enum({ items: () => TaskPriority, nativeEnumName: 'task_priority', default: TaskPriority.NORMAL })
   priority: TaskPriority & Opt = TaskPriority.NORMAL;
 

@@ -55,5 +55,9 @@ export function describeWarning(f: Finding, lang: Lang): string {
       return vi
         ? `${p.waitingReports} báo cáo đang chờ duyệt, lâu nhất ${p.oldestWaitingDays} ngày.`
         : `${p.waitingReports} reports waiting for review, the oldest for ${p.oldestWaitingDays} days.`;
+    case WarningKind.EXTENSION_BOTTLENECK:
+      return vi
+        ? `Đề nghị gia hạn đến ${viDate(p.requestedDueOn)} đã chờ đơn vị giao quyết định ${p.waitingDays} ngày (hạn hiện tại ${viDate(p.dueOn)}).`
+        : `A request to extend the due date to ${p.requestedDueOn} has waited ${p.waitingDays} days for the assigning unit’s decision (due ${p.dueOn}).`;
   }
 }

@@ -17,6 +17,7 @@ export enum WarningKind {
   RETURNED = 'RETURNED',
   FORECAST_MISS = 'FORECAST_MISS',
   REVIEW_BOTTLENECK = 'REVIEW_BOTTLENECK',
+  EXTENSION_BOTTLENECK = 'EXTENSION_BOTTLENECK',
 }
 
 /** How urgent each kind is, 3 highest; the list sorts by it first. */
@@ -28,6 +29,7 @@ export const SEVERITY: Record<WarningKind, number> = {
   [WarningKind.RETURNED]: 2,
   [WarningKind.OBSTACLE]: 2,
   [WarningKind.REVIEW_BOTTLENECK]: 2,
+  [WarningKind.EXTENSION_BOTTLENECK]: 2,
   [WarningKind.STALE]: 1,
 };
 
@@ -47,6 +49,9 @@ export interface WarningParams {
   projectedOn?: string | null;
   waitingReports?: number;
   oldestWaitingDays?: number;
+  /** EXTENSION_BOTTLENECK: the date asked for and how long the request has waited. */
+  requestedDueOn?: string;
+  waitingDays?: number;
 }
 
 export interface Finding {
@@ -79,6 +84,13 @@ export interface TaskFacts {
   latestReport?: LatestReportFacts | null;
   /** Every report's (writtenAt, percent), for the forecast. */
   trend?: TrendPoint[];
+  /** The deadline-extension request waiting for a decision, if any. */
+  pendingExtension?: PendingExtensionFacts | null;
+}
+
+export interface PendingExtensionFacts {
+  requestedAt: Date;
+  requestedDueOn: string;
 }
 
 const finding = (kind: WarningKind, params: WarningParams): Finding => ({ kind, severity: SEVERITY[kind], params });
@@ -182,6 +194,19 @@ export function forecastMiss(t: TaskFacts, today: string): Finding | null {
   return finding(WarningKind.FORECAST_MISS, { dueOn: t.dueOn, projectedOn: projected, progress: t.progress });
 }
 
+/** A deadline-extension request on an open task waiting longer than the threshold for the assigning unit's decision. */
+export function extensionBottleneck(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
+  const e = t.pendingExtension;
+  if (!isOpen(t) || !e) return null;
+  const days = daysBetween(localDay(e.requestedAt), today);
+  if (days <= th.extensionWaitDays) return null;
+  return finding(WarningKind.EXTENSION_BOTTLENECK, {
+    requestedDueOn: e.requestedDueOn,
+    waitingDays: days,
+    dueOn: t.dueOn ?? null,
+  });
+}
+
 /** Every task-level warning of a task, most severe first. */
 export function taskWarnings(t: TaskFacts, today: string, th: WarningThresholds): Finding[] {
   return [
@@ -192,6 +217,7 @@ export function taskWarnings(t: TaskFacts, today: string, th: WarningThresholds)
     obstacle(t),
     returnedNotResubmitted(t),
     forecastMiss(t, today),
+    extensionBottleneck(t, today, th),
   ]
     .filter((f): f is Finding => f !== null)
     .sort((a, b) => b.severity - a.severity);

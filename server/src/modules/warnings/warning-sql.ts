@@ -31,6 +31,12 @@ export function taskConditions(today: string, th: WarningThresholds): [WarningKi
                  >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
       [MIN_TREND_SPAN_DAYS, today],
     ],
+    [
+      WarningKind.EXTENSION_BOTTLENECK,
+      `exists (select 1 from task_extension_request e where e.task_id = t.id and e.state = 'PENDING'
+                 and e.requested_at < (?::date::timestamp at time zone ${TZ}))`,
+      [addDays(today, -th.extensionWaitDays)],
+    ],
   ];
 }
 
@@ -71,7 +77,9 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
                 t.start_on + 1,
                 case when t.start_on < t.due_on and t.due_on > ?::date and not (${behind}) then
                   greatest(t.start_on + floor((? + t.progress) * (t.due_on - t.start_on) / 100.0)::int + 1, ?::date + 1) end,
-                ${lastActivityDay} + ?::int
+                ${lastActivityDay} + ?::int,
+                (select min((e.requested_at at time zone ${TZ})::date) + ?::int + 1 from task_extension_request e
+                  where e.task_id = t.id and e.state = 'PENDING')
               ]) c where c > ?::date), 'infinity'::date) end as next_on
             from task t where (${where})`,
     params: [
@@ -82,6 +90,7 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
       th.behindSchedulePoints,
       today,
       th.staleDays,
+      th.extensionWaitDays,
       today,
       ...whereParams,
     ],

@@ -20,6 +20,7 @@ import {
   WarningKind,
   type Finding,
   type LatestReportFacts,
+  type PendingExtensionFacts,
   type TrendPoint,
 } from './warning-rules.js';
 
@@ -163,14 +164,19 @@ export class WarningService {
     const today = localDay();
     const open = tasks.filter((t) => t.state === TaskState.OPEN);
     const ids = open.map((t) => t.id);
-    const [{ latestByTask, trendByTask }, units] = await Promise.all([
+    const [{ latestByTask, trendByTask, pendingByTask }, units] = await Promise.all([
       this.reportFacts(em, ids),
       open.length ? em.find(Unit, { id: { $in: [...new Set(open.map((t) => t.leadUnit.id))] } }) : Promise.resolve([]),
     ]);
     const unitById = new Map(units.map((u) => [u.id, u]));
     return tasks.map((task) => {
       if (task.state !== TaskState.OPEN) return [];
-      const facts = { ...task, latestReport: latestByTask.get(task.id) ?? null, trend: trendByTask.get(task.id) ?? [] };
+      const facts = {
+        ...task,
+        latestReport: latestByTask.get(task.id) ?? null,
+        trend: trendByTask.get(task.id) ?? [],
+        pendingExtension: pendingByTask.get(task.id) ?? null,
+      };
       return taskWarnings(facts, today, this.thresholds).map((f) => ({
         ...f,
         id: `${f.kind}:${task.id}`,
@@ -182,12 +188,13 @@ export class WarningService {
     });
   }
 
-  /** Each task's latest report and its reporting trend, in two queries. */
+  /** Each task's latest report, its reporting trend and its pending extension request, in three queries. */
   private async reportFacts(em: EntityManager, taskIds: string[]) {
     const latestByTask = new Map<string, LatestReportFacts>();
     const trendByTask = new Map<string, TrendPoint[]>();
-    if (!taskIds.length) return { latestByTask, trendByTask };
-    const [latest, trend] = await Promise.all([
+    const pendingByTask = new Map<string, PendingExtensionFacts>();
+    if (!taskIds.length) return { latestByTask, trendByTask, pendingByTask };
+    const [latest, trend, pending] = await Promise.all([
       em.getConnection().execute<(LatestReportFacts & { task_id: string })[]>(
         `select distinct on (r.task_id) r.task_id, r.state, r.has_obstacles "hasObstacles", r.obstacles, r.received_at "receivedAt",
                 r.reviewed_at "reviewedAt", r.review_comment "reviewComment"
@@ -200,7 +207,14 @@ export class WarningService {
           `select r.task_id, r.written_at, r.percent from progress_report r where r.task_id = any(?::uuid[])`,
           [`{${taskIds.join(',')}}`],
         ),
+      em.getConnection().execute<{ task_id: string; requested_at: Date; requested_due_on: string }[]>(
+        `select e.task_id, e.requested_at, to_char(e.requested_due_on, 'YYYY-MM-DD') as requested_due_on
+             from task_extension_request e where e.state = 'PENDING' and e.task_id = any(?::uuid[])`,
+        [`{${taskIds.join(',')}}`],
+      ),
     ]);
+    for (const e of pending)
+      pendingByTask.set(e.task_id, { requestedAt: new Date(e.requested_at), requestedDueOn: e.requested_due_on });
     for (const l of latest)
       latestByTask.set(l.task_id, {
         ...l,
@@ -213,7 +227,7 @@ export class WarningService {
       list.push({ writtenAt: new Date(p.written_at), percent: p.percent });
       trendByTask.set(p.task_id, list);
     }
-    return { latestByTask, trendByTask };
+    return { latestByTask, trendByTask, pendingByTask };
   }
 
   /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
@@ -221,7 +235,7 @@ export class WarningService {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, units, { latestByTask, trendByTask }] = await Promise.all([
+    const [tasks, units, { latestByTask, trendByTask, pendingByTask }] = await Promise.all([
       em.find(Task, { id: { $in: taskIds } }),
       em.find(Unit, { id: { $in: unitIds } }),
       this.reportFacts(em, taskIds),
@@ -242,6 +256,7 @@ export class WarningService {
           ...task,
           latestReport: latestByTask.get(task.id) ?? null,
           trend: trendByTask.get(task.id) ?? [],
+          pendingExtension: pendingByTask.get(task.id) ?? null,
         };
         f = taskWarnings(facts, today, this.thresholds).find((x) => x.kind === r.kind);
       }
