@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, type Opt, type Ref } from '@mikro-orm/core';
 import { BaseEntity } from '../../common/base.entity.js';
 import { Unit } from '../organisations/unit.entity.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
@@ -21,4 +21,8 @@ export class ActionPlan extends BaseEntity {
 
   @Property({ type: 'date' })
   periodEnd!: string;
+
+  /** Levels of units that approve a report of this plan's tasks, from the first reviewer up (1–5). */
+  @Property({ type: 'smallint', default: 1 })
+  approvalLevels: number & Opt = 1;
 }

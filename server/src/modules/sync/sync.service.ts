@@ -295,8 +295,10 @@ export class SyncService {
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
-      `select p.*, a.display_name as reviewer_name from progress_report p
-         left join account a on a.id = p.reviewed_by_id where p.id = any(?::uuid[]) order by p.id`,
+      `select p.*, a.display_name as reviewer_name, w.kind as awaiting_unit_kind from progress_report p
+         left join account a on a.id = p.reviewed_by_id
+         left join unit w on w.id = p.awaiting_unit_id and p.state = 'SUBMITTED'
+        where p.id = any(?::uuid[]) order by p.id`,
       [pgArray(ids)],
     );
     const values = await tx.execute<Row[]>(`select * from report_indicator_value where report_id = any(?::uuid[])`, [
@@ -324,6 +326,9 @@ export class SyncService {
       reviewedAt: iso(r.reviewed_at),
       reviewComment: (r.review_comment as string | null) ?? null,
       reviewerName: (r.reviewer_name as string | null) ?? null,
+      approvalLevels: Number(r.approval_levels ?? 1),
+      approvedLevels: Number(r.approved_levels ?? 0),
+      awaitingUnitKind: (r.awaiting_unit_kind as string | null) ?? null,
     }));
   }
 

@@ -99,6 +99,13 @@ export class Task extends BaseEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastReportAt?: Date | null;
 
+  /**
+   * Approval levels for reports of this task and every task below it that sets none; null takes
+   * the nearest task above's, else the plan's (`task_approval_levels` in SQL).
+   */
+  @Property({ type: 'smallint', nullable: true })
+  approvalLevels?: number | null;
+
   /** Optimistic concurrency: every edit must name the version it was based on. */
   @Property({ type: 'integer', version: true, default: 1 })
   version: number & Opt = 1;
