@@ -195,7 +195,6 @@ describe('ReviewQueuePage', () => {
       awaitingUnitKind: 'PROVINCE',
       approvals: [
         {
-          __typename: 'ReportApproval',
           level: 1,
           decision: 'APPROVED',
           comment: 'Số liệu khớp',
