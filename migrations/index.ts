@@ -15,6 +15,7 @@ import { Migration20261206010000_viewer_position } from './Migration202612060100
 import { Migration20261206020000_dashboard_aggregates } from './Migration20261206020000_dashboard_aggregates.js';
 import { Migration20261206190000_web_push } from './Migration20261206190000_web_push.js';
 import { Migration20261206190000_extension_requests } from './Migration20261206190000_extension_requests.js';
+import { Migration20261206190000_approval_levels } from './Migration20261206190000_approval_levels.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -38,4 +39,5 @@ export const migrationsList = [
   { name: 'Migration20261206190000_web_push', class: Migration20261206190000_web_push },
   { name: 'Migration20261206190000_imports', class: Migration20261206190000_imports },
   { name: 'Migration20261206190000_extension_requests', class: Migration20261206190000_extension_requests },
+  { name: 'Migration20261206190000_approval_levels', class: Migration20261206190000_approval_levels },
 ];

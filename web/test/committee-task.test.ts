@@ -31,6 +31,9 @@ const report = (over: Record<string, unknown>) => ({
   reviewComment: null,
   answersReportId: null,
   flaggedReassigned: false,
+  approvalLevels: 1,
+  approvedLevels: 1,
+  awaitingUnitKind: null,
   unit: { __typename: 'Unit', id: 'c1', name: 'Phường Xuân Hương' },
   ...over,
 });

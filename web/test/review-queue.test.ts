@@ -23,6 +23,10 @@ const report = (n: number, over: Partial<ReviewItem> = {}) => ({
   receivedAt: `2026-11-2${n}T03:00:00.000Z`,
   flaggedReassigned: false,
   authorName: 'Bùi Thị Mai',
+  approvalLevels: 1,
+  approvedLevels: 0,
+  awaitingUnitKind: 'COMMUNE',
+  approvals: [] as ReviewItem['approvals'],
   unit: { __typename: 'Unit', id: 'cell1', name: 'Chi bộ Tổ dân phố 1', kind: 'CELL' },
   values: n === 1 ? [{ __typename: 'IndicatorValue', indicatorId: 'i1', value: 12 }] : [],
   attachments:
@@ -77,7 +81,14 @@ const queueAnswer = (items: ReturnType<typeof report>[]) => ({
 });
 
 const decided = (name: 'approveReport' | 'returnReport', state: string) => (v: Record<string, unknown>) => ({
-  data: { [name]: { __typename: 'ProgressReport', id: v.id, state } },
+  data: {
+    [name]: {
+      __typename: 'ProgressReport',
+      id: v.id,
+      state,
+      ...(name === 'approveReport' ? { approvedLevels: state === 'APPROVED' ? 1 : 0, awaitingUnitKind: null } : {}),
+    },
+  },
 });
 
 async function mountQueue(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi', path?: string) {
@@ -145,6 +156,60 @@ describe('ReviewQueuePage', () => {
     expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 3');
     expect(wrapper.find('[role="status"]').text()).toBe('Đã duyệt báo cáo «Số hoá hồ sơ tổ 2».');
     expect(document.activeElement).toBe(wrapper.find('[role="listbox"]').element);
+  });
+
+  it('shows where a two-level report stands, and says it moved up when the commune approves it', async () => {
+    const twoLevel = report(1, {
+      approvalLevels: 2,
+      approvedLevels: 0,
+      awaitingUnitKind: 'COMMUNE',
+    });
+    const { wrapper } = await mountQueue({
+      ReviewQueue: queueAnswer([twoLevel, report(2)]),
+      ApproveReport: (v: Record<string, unknown>) => ({
+        data: {
+          approveReport: {
+            __typename: 'ProgressReport',
+            id: v.id,
+            state: 'SUBMITTED',
+            approvedLevels: 1,
+            awaitingUnitKind: 'PROVINCE',
+          },
+        },
+      }),
+    });
+    expect(wrapper.find('#review-item-r1').text()).toContain('Chờ xã duyệt');
+    expect(wrapper.find('#review-item-r2').text()).not.toContain('Chờ xã duyệt');
+    expect(wrapper.find('[data-test="approval-levels"]').text()).toContain('Cấp 1/2');
+    await wrapper.find('[role="listbox"]').trigger('keydown', { key: 'a' });
+    await settle();
+    expect(wrapper.find('[role="status"]').text()).toBe(
+      'Đã duyệt báo cáo «Số hoá hồ sơ tổ 1» ở cấp 1; báo cáo chuyển lên cấp trên (Chờ tỉnh duyệt).',
+    );
+  });
+
+  it('lists each level’s decision on a report waiting at the province, in English too', async () => {
+    const atProvince = report(1, {
+      approvalLevels: 2,
+      approvedLevels: 1,
+      awaitingUnitKind: 'PROVINCE',
+      approvals: [
+        {
+          level: 1,
+          decision: 'APPROVED',
+          comment: 'Số liệu khớp',
+          decidedAt: '2026-11-22T03:00:00.000Z',
+          reviewerUnitKind: 'COMMUNE',
+          reviewerUnitName: 'Phường Xuân Hương',
+        },
+      ],
+    });
+    const { wrapper } = await mountQueue({ ReviewQueue: queueAnswer([atProvince]) }, 'en');
+    const levels = wrapper.find('[data-test="approval-levels"]').text();
+    expect(levels).toContain('Level 2 of 2');
+    expect(levels).toContain('Awaiting province');
+    expect(levels).toContain('Level 1 (Phường Xuân Hương): approved');
+    expect(levels).toContain('Số liệu khớp');
   });
 
   it('opens the return comment box focused with r, requires a comment, cancels with Esc, and returns with it', async () => {

@@ -51,13 +51,34 @@ describe('database constraints', () => {
         report.id,
       ]),
     ).rejects.toThrow(/returned_has_comment/);
-    await sql(`update progress_report set state = 'APPROVED', reviewed_at = now(), reviewed_by_id = ? where id = ?`, [
-      reporter.id,
-      report.id,
-    ]);
+    // Final approval means every level has approved it.
+    await expect(
+      sql(`update progress_report set state = 'APPROVED', reviewed_at = now(), reviewed_by_id = ? where id = ?`, [
+        reporter.id,
+        report.id,
+      ]),
+    ).rejects.toThrow(/progress_report_approved_levels/);
+    await sql(
+      `update progress_report set state = 'APPROVED', approved_levels = approval_levels, reviewed_at = now(), reviewed_by_id = ?
+        where id = ?`,
+      [reporter.id, report.id],
+    );
     await expect(
       sql(`update progress_report set state = 'RETURNED', review_comment = 'x' where id = ?`, [report.id]),
     ).rejects.toThrow(/already reviewed/);
+    await expect(sql(`update progress_report set approved_levels = 0 where id = ?`, [report.id])).rejects.toThrow(
+      /already reviewed/,
+    );
+  });
+
+  it('keeps a report’s approval levels as submitted, and the level reached only grows', async () => {
+    const { report } = await fixture();
+    const [row] = await sql('select approval_levels, approved_levels from progress_report where id = ?', [report.id]);
+    expect(row).toEqual({ approval_levels: 1, approved_levels: 0 });
+    await expect(sql('update progress_report set approval_levels = 2 where id = ?', [report.id])).rejects.toThrow(/append-only/);
+    await expect(
+      sql(`update action_plan set approval_levels = 6 where id = (select plan_id from task where id = ?)`, [report.task.id]),
+    ).rejects.toThrow(/action_plan_approval_levels/);
   });
 
   it('refuses a task whose lead unit does not exist', async () => {

@@ -92,7 +92,7 @@ export async function buildResolution(em: EntityManager, over: Partial<Resolutio
 export async function buildPlan(
   em: EntityManager,
   ownerUnit: Unit,
-  over: Partial<{ resolution: Resolution; title: string }> = {},
+  over: Partial<{ resolution: Resolution; title: string; approvalLevels: number }> = {},
 ): Promise<ActionPlan> {
   const resolution = over.resolution ?? (await buildResolution(em));
   const plan = em.create(ActionPlan, {
@@ -101,6 +101,7 @@ export async function buildPlan(
     title: over.title ?? 'Kế hoạch',
     periodStart: '2025-01-01',
     periodEnd: '2030-12-31',
+    approvalLevels: over.approvalLevels ?? 1,
   });
   await em.flush();
   return plan;

@@ -18,6 +18,8 @@ export function useReviewQueue() {
   const busy = ref(false);
   const loadError = shallowRef<ApiError | null>(null);
   const selectedIndex = ref(0);
+  /** The last approval's answer: still SUBMITTED when it moved up to the next level. */
+  const lastApproval = shallowRef<{ state: string; approvedLevels: number; awaitingUnitKind?: string | null } | null>(null);
   const selected = computed<ReviewItem | null>(() => items.value[selectedIndex.value] ?? null);
 
   async function client() {
@@ -67,9 +69,14 @@ export function useReviewQueue() {
     busy.value = true;
     try {
       const apollo = await client();
-      if (decision === 'approve')
-        await apollo.mutate({ mutation: APPROVE_REPORT, variables: { id: item.id, comment: comment?.trim() || null } });
-      else await apollo.mutate({ mutation: RETURN_REPORT, variables: { id: item.id, comment: comment ?? '' } });
+      lastApproval.value = null;
+      if (decision === 'approve') {
+        const { data } = await apollo.mutate({
+          mutation: APPROVE_REPORT,
+          variables: { id: item.id, comment: comment?.trim() || null },
+        });
+        lastApproval.value = data?.approveReport ?? null;
+      } else await apollo.mutate({ mutation: RETURN_REPORT, variables: { id: item.id, comment: comment ?? '' } });
       remove(item.id);
       return null;
     } catch (error) {
@@ -81,5 +88,19 @@ export function useReviewQueue() {
     }
   }
 
-  return { items, resolutions, total, after, loading, busy, loadError, selectedIndex, selected, load, select, decide };
+  return {
+    items,
+    resolutions,
+    total,
+    after,
+    loading,
+    busy,
+    loadError,
+    selectedIndex,
+    selected,
+    lastApproval,
+    load,
+    select,
+    decide,
+  };
 }

@@ -84,6 +84,9 @@ export const COMMITTEE_TASK = graphql(`
           reviewComment
           answersReportId
           flaggedReassigned
+          approvalLevels
+          approvedLevels
+          awaitingUnitKind
           unit {
             id
             name

@@ -77,6 +77,17 @@ export const DASHBOARD = graphql(`
     analyticsByChild(unitId: $unitId, resolutionId: $resolutionId) {
       ...UnitRowFields
     }
+    approvalPipeline(unitId: $unitId, resolutionId: $resolutionId) {
+      awaitingFirstLevel
+      approvedNotFinal
+      levels {
+        level
+        waiting
+        decided
+        returned
+        averageLagHours
+      }
+    }
     analyticsTrend(unitId: $unitId, resolutionId: $resolutionId, weeks: 12) {
       weekStart
       reportsReceived
@@ -88,6 +99,8 @@ export const DASHBOARD = graphql(`
     }
   }
 `);
+
+export type ApprovalPipeline = CommitteeDashboardQuery['approvalPipeline'];
 
 export type WarningKind = SchemaWarningKind;
 export const WARNING_KINDS: WarningKind[] = [

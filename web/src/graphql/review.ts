@@ -27,6 +27,17 @@ export const REVIEW_QUEUE = graphql(`
         receivedAt
         flaggedReassigned
         authorName
+        approvalLevels
+        approvedLevels
+        awaitingUnitKind
+        approvals {
+          level
+          decision
+          comment
+          decidedAt
+          reviewerUnitKind
+          reviewerUnitName
+        }
         unit {
           id
           name
@@ -73,6 +84,8 @@ export const APPROVE_REPORT = graphql(`
     approveReport(id: $id, comment: $comment) {
       id
       state
+      approvedLevels
+      awaitingUnitKind
     }
   }
 `);

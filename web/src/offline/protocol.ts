@@ -78,6 +78,9 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         reviewedAt
         reviewComment
         reviewerName
+        approvalLevels
+        approvedLevels
+        awaitingUnitKind
       }
       notifications {
         id

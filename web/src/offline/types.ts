@@ -122,6 +122,13 @@ export interface LocalReport {
   reviewComment: string | null;
   /** Who reviewed it (protocol 2); null before review. */
   reviewerName: string | null;
+  /**
+   * Approval levels (docs/WORKFLOW.md): how many levels approve it, how many have, and the kind
+   * of the unit it waits on. Absent on rows stored before the server sent them: one level.
+   */
+  approvalLevels?: number;
+  approvedLevels?: number;
+  awaitingUnitKind?: string | null;
   attachments: AttachmentRef[];
   syncState: ReportSyncState;
   /** Why the server refused it, when syncState is REJECTED. */

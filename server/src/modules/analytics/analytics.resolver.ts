@@ -4,7 +4,14 @@ import { requireViewer } from '../../graphql/auth-checker.js';
 import { TaskStatus } from '../tasks/task.enums.js';
 import type { Summary, IndicatorSummary } from './rollup-math.js';
 import type { UnitSummary } from './analytics.service.js';
-import { AnalyticsSummaryType, RankedUnitType, TrendPointType, UnitAnalyticsType, UnitSyncHealthType } from './analytics.type.js';
+import {
+  AnalyticsSummaryType,
+  ApprovalPipelineType,
+  RankedUnitType,
+  TrendPointType,
+  UnitAnalyticsType,
+  UnitSyncHealthType,
+} from './analytics.type.js';
 
 /** The GraphQL shape of a summary: every status listed, zeros included. */
 export function toSummaryType(s: Summary, indicators: IndicatorSummary): AnalyticsSummaryType {
@@ -41,6 +48,18 @@ export class AnalyticsResolver {
     @Arg('resolutionId', () => ID, resolutionArg) resolutionId: string | null,
   ) {
     return (await ctx.services.analytics.byChild(ctx.em, requireViewer(ctx), unitId, resolutionId)).map(toUnitAnalytics);
+  }
+
+  @Authorized()
+  @Query(() => ApprovalPipelineType, {
+    description: 'Reports of a unit’s subtree by approval level: waiting, approved at a lower level (not final), lag per level',
+  })
+  approvalPipeline(
+    @Ctx() ctx: Context,
+    @Arg('unitId', () => ID, unitArg) unitId: string | null,
+    @Arg('resolutionId', () => ID, resolutionArg) resolutionId: string | null,
+  ) {
+    return ctx.services.analytics.approvalPipeline(ctx.em, requireViewer(ctx), unitId, resolutionId);
   }
 
   @Authorized()

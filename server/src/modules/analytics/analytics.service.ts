@@ -66,6 +66,21 @@ export interface SyncHealthRow {
   lastSyncAt: Date | null;
 }
 
+export interface ApprovalLevelFigures {
+  level: number;
+  waiting: number;
+  decided: number;
+  returned: number;
+  averageLagHours: number | null;
+  maxLagHours: number | null;
+}
+
+export interface ApprovalPipeline {
+  awaitingFirstLevel: number;
+  approvedNotFinal: number;
+  levels: ApprovalLevelFigures[];
+}
+
 /** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
 interface Target {
   unit: UnitRow;
@@ -299,6 +314,60 @@ export class AnalyticsService {
       }
     }
     return out;
+  }
+
+  /**
+   * Where the reports of a subtree (the unit and below) stand in their approval chains: waiting
+   * at each level, approved at a lower level but not yet final, and each level's lag over the
+   * decisions of the last 90 days. Read from the reports themselves, which carry their level.
+   */
+  async approvalPipeline(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+  ): Promise<ApprovalPipeline> {
+    const target = await this.target(em, viewer, unitId, resolutionId);
+    const pattern = subtreePattern(target.unit.path);
+    const byResolution = target.resolutionId
+      ? 'and exists (select 1 from task t where t.id = r.task_id and t.resolution_id = ?)'
+      : '';
+    const res = target.resolutionId ? [target.resolutionId] : [];
+    const conn = em.getConnection();
+    const [waiting, decided] = await Promise.all([
+      conn.execute<{ level: number; n: number }[]>(
+        `select r.approved_levels + 1 as level, count(*)::int as n from progress_report r
+          where r.state = 'SUBMITTED' and r.unit_path like ? ${byResolution} group by 1`,
+        [pattern, ...res],
+      ),
+      conn.execute<{ level: number; n: number; returned: number; avg_h: number | null; max_h: number | null }[]>(
+        `select a.level, count(*)::int as n, count(*) filter (where a.decision = 'RETURNED')::int as returned,
+                avg(extract(epoch from a.decided_at - a.waited_from))::float8 / 3600 as avg_h,
+                max(extract(epoch from a.decided_at - a.waited_from))::float8 / 3600 as max_h
+           from report_approval a join progress_report r on r.id = a.report_id
+          where a.decided_at >= now() - interval '90 days' and r.unit_path like ? ${byResolution} group by 1`,
+        [pattern, ...res],
+      ),
+    ]);
+    const levels = new Map<number, ApprovalLevelFigures>();
+    const at = (level: number) => {
+      let l = levels.get(level);
+      if (!l) levels.set(level, (l = { level, waiting: 0, decided: 0, returned: 0, averageLagHours: null, maxLagHours: null }));
+      return l;
+    };
+    for (const w of waiting) at(Number(w.level)).waiting = Number(w.n);
+    for (const d of decided) {
+      const l = at(Number(d.level));
+      l.decided = Number(d.n);
+      l.returned = Number(d.returned);
+      l.averageLagHours = d.avg_h === null ? null : Math.max(0, Number(d.avg_h));
+      l.maxLagHours = d.max_h === null ? null : Math.max(0, Number(d.max_h));
+    }
+    return {
+      awaitingFirstLevel: levels.get(1)?.waiting ?? 0,
+      approvedNotFinal: waiting.filter((w) => Number(w.level) > 1).reduce((s, w) => s + Number(w.n), 0),
+      levels: [...levels.values()].sort((a, b) => a.level - b.level),
+    };
   }
 
   // --- internals -------------------------------------------------------------------------------

@@ -155,3 +155,38 @@ export class UnitSyncHealthType {
   @Field(() => Date, { nullable: true, description: 'The last time any of those devices synced' })
   lastSyncAt!: Date | null;
 }
+
+@ObjectType('ApprovalLevelFigures', { description: 'One approval level of the reports of a subtree' })
+export class ApprovalLevelFiguresType {
+  @Field(() => Int, { description: '1 is the first level above the reporting unit' })
+  level!: number;
+
+  @Field(() => Int, { description: 'Reports waiting at this level now' })
+  waiting!: number;
+
+  @Field(() => Int, { description: 'Decisions taken at this level in the last 90 days' })
+  decided!: number;
+
+  @Field(() => Int, { description: 'Of those, returns' })
+  returned!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean hours a report waited at this level before its decision' })
+  averageLagHours!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  maxLagHours!: number | null;
+}
+
+@ObjectType('ApprovalPipeline', {
+  description: 'Where the reports of a subtree stand in their approval chain; only final approvals count in progress',
+})
+export class ApprovalPipelineType {
+  @Field(() => Int, { description: 'Submitted, no level has approved them yet' })
+  awaitingFirstLevel!: number;
+
+  @Field(() => Int, { description: 'Approved at a lower level, not yet final: not counted in progress' })
+  approvedNotFinal!: number;
+
+  @Field(() => [ApprovalLevelFiguresType], { description: 'Level by level, first level first' })
+  levels!: ApprovalLevelFiguresType[];
+}

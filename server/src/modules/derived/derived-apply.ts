@@ -61,6 +61,14 @@ export async function applyBatch(tx: EntityManager, limit: number, options: Batc
   const reviews = of('REVIEW').map((c) => c.report_id!);
   if (reports.length) await applyReports(tx, reports);
   if (reviews.length) await applyReviews(tx, reviews);
+  // The levels a reviewed report waited at, and waits at now: their bottlenecks move.
+  const reviewUnits = reviews.length
+    ? await tx.execute<{ unit_id: string }[]>(
+        `select awaiting_unit_id as unit_id from progress_report where id = any(?::uuid[]) and awaiting_unit_id is not null
+         union select level_unit_id from report_approval where report_id = any(?::uuid[]) and level_unit_id is not null`,
+        [uuids(reviews), uuids(reviews)],
+      )
+    : [];
   const progress = new Set([...of('PROGRESS').map((c) => c.task_id), ...(await approvedTasks(tx, reviews))]);
   // Deepest first would save work when a batch holds a task and its parent; the tree is shallow.
   for (const taskId of progress) await recomputeProgress(tx, taskId);
@@ -76,6 +84,7 @@ export async function applyBatch(tx: EntityManager, limit: number, options: Batc
     options.today ?? localDay(),
     options.warnings ?? (defaultThresholds ??= loadConfig({}).warnings),
     limit,
+    reviewUnits.map((r) => r.unit_id),
   );
   const sealed = await sealAuditEvents(tx, Math.max(limit * 4, 2000));
   return { changes: changes.length + ownTaskChanges.length, sealed, lags: changes.map((c) => c.lag), swept };
@@ -152,7 +161,10 @@ async function applyReports(tx: EntityManager, ids: string[]): Promise<void> {
   );
 }
 
-/** A batch of review decisions: the latest state in the tasks' facts, and the reporting units' notices. */
+/**
+ * A batch of review decisions: the latest state in the tasks' facts, the reporting units' notices
+ * of final decisions, and the next level's reviewers' notice of a report approved below them.
+ */
 async function applyReviews(tx: EntityManager, ids: string[]): Promise<void> {
   const list = uuids(ids);
   await tx.execute(
@@ -183,6 +195,19 @@ async function applyReviews(tx: EntityManager, ids: string[]): Promise<void> {
       `{${RECIPIENT_ROLES[NotificationKind.REPORT_RETURNED].join(',')}}`,
       list,
     ],
+  );
+  await tx.execute(
+    `insert into notification (id, account_id, kind, task_id, report_id, message, dedupe_key)
+     select gen_random_uuid(), a.id, 'REPORT_SUBMITTED', r.task_id, r.id,
+            'Báo cáo (' || r.percent::text || '%) cho nhiệm vụ «' || t.title || '» đã được duyệt ở cấp '
+              || r.approved_levels::text || '/' || r.approval_levels::text || ', chờ cấp trên duyệt',
+            'submitted:' || r.id || ':' || r.approved_levels::text
+       from progress_report r
+       join task t on t.id = r.task_id
+       join account a on a.unit_id = r.awaiting_unit_id and a.roles && ?::text[] and a.disabled_at is null
+      where r.id = any(?::uuid[]) and r.state = 'SUBMITTED' and r.approved_levels > 0
+     on conflict do nothing`,
+    [`{${RECIPIENT_ROLES[NotificationKind.REPORT_SUBMITTED].join(',')}}`, list],
   );
 }
 

@@ -182,7 +182,7 @@ export async function verifyDerived(
   const today = options.today ?? localDay();
   const th = options.warnings ?? loadConfig({}).warnings;
   const tasks = taskWarningRows('true', [], today, th);
-  const reviews = reviewWarningRows('true', [], today, th);
+  const reviews = reviewWarningRows(null, today, th);
   const facts = `${tasks.sql} union all ${reviews.sql}`;
   const factParams = [...tasks.params, ...reviews.params];
   await compare(

@@ -44,6 +44,7 @@ export async function refreshWarningFacts(
   today: string,
   th: WarningThresholds,
   sweepLimit: number,
+  changedReviewUnits: string[] = [],
 ): Promise<number> {
   // Facts computed with other thresholds (the configuration changed) are all due again.
   const [state] = await tx.execute<{ same: boolean }[]>(`select thresholds = ?::jsonb as same from warning_fact_state`, [
@@ -68,7 +69,7 @@ export async function refreshWarningFacts(
         uuids(changedTasks),
       ])
     : [];
-  const units = uuids([...changedUnits, ...dueUnits].map((r) => r.unit_id));
+  const units = uuids([...[...changedUnits, ...dueUnits].map((r) => r.unit_id), ...changedReviewUnits]);
 
   if (tasks !== '{}') {
     await replaceFacts(
@@ -85,12 +86,7 @@ export async function refreshWarningFacts(
     );
   }
   if (units !== '{}') {
-    await replaceFacts(
-      tx,
-      `unit_id = any(?::uuid[]) and kind = '${RB}'`,
-      [units],
-      reviewWarningRows(`t.assigner_unit_id = any(?::uuid[])`, [units], today, th),
-    );
+    await replaceFacts(tx, `unit_id = any(?::uuid[]) and kind = '${RB}'`, [units], reviewWarningRows(units, today, th));
     const clock = reviewClockRows(units, today, th);
     await tx.execute(
       `insert into review_clock as c (unit_id, next_on) ${clock.sql}

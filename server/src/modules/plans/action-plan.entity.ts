@@ -25,4 +25,7 @@ export class ActionPlan extends BaseEntity {
   /** ORIGINAL or EXTENDED: what a completion of the plan's tasks is measured against (docs/WORKFLOW.md). */
   @Property({ type: 'string', length: 16, default: 'EXTENDED' })
   onTimeRule: string & Opt = 'EXTENDED';
+  /** Levels of units that approve a report of this plan's tasks, from the first reviewer up (1–5). */
+  @Property({ type: 'smallint', default: 1 })
+  approvalLevels: number & Opt = 1;
 }

@@ -1,5 +1,5 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 
 @InputType({ description: "Your unit's plan for carrying out one resolution" })
 export class CreateActionPlanInput {
@@ -14,6 +14,9 @@ export class CreateActionPlanInput {
 
   @Field(() => LocalDateResolver)
   periodEnd!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Levels that approve a report before it counts, 1–5; 1 when omitted' })
+  approvalLevels?: number | null;
 }
 
 @InputType({ description: 'Changed fields only' })
@@ -29,4 +32,10 @@ export class UpdateActionPlanInput {
 
   @Field(() => LocalDateResolver, { nullable: true })
   periodEnd?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Levels that approve a report before it counts, 1–5; reports already submitted keep theirs',
+  })
+  approvalLevels?: number | null;
 }

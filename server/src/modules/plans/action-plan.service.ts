@@ -28,7 +28,19 @@ function day(field: string, value: string): string {
   return value;
 }
 
-const planFields = (p: ActionPlan) => ({ title: p.title, periodStart: p.periodStart, periodEnd: p.periodEnd });
+/** Levels of approval a plan or a task asks for: 1–5. */
+export function approvalLevels(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 5)
+    throw new BadInputError('approvalLevels', 'approvalLevels must be a whole number from 1 to 5');
+  return value;
+}
+
+const planFields = (p: ActionPlan) => ({
+  title: p.title,
+  periodStart: p.periodStart,
+  periodEnd: p.periodEnd,
+  approvalLevels: p.approvalLevels,
+});
 
 export class ActionPlanService {
   constructor(private readonly audit: AuditService) {}
@@ -41,6 +53,7 @@ export class ActionPlanService {
       title: title(input.title),
       periodStart: day('periodStart', input.periodStart),
       periodEnd: day('periodEnd', input.periodEnd),
+      approvalLevels: approvalLevels(input.approvalLevels ?? 1),
     };
     if (data.periodStart > data.periodEnd) throw new BadInputError('periodEnd', 'The period ends before it starts');
     return em.transactional(async (tx) => {
@@ -69,6 +82,7 @@ export class ActionPlanService {
       if (input.title != null) plan.title = title(input.title);
       if (input.periodStart != null) plan.periodStart = day('periodStart', input.periodStart);
       if (input.periodEnd != null) plan.periodEnd = day('periodEnd', input.periodEnd);
+      if (input.approvalLevels != null) plan.approvalLevels = approvalLevels(input.approvalLevels);
       if (plan.periodStart > plan.periodEnd) throw new BadInputError('periodEnd', 'The period ends before it starts');
       await tx.flush();
       await this.audit.record(tx, actorOf(viewer), {

@@ -1,5 +1,5 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination.js';
 
 @ObjectType('ActionPlan', { description: "One unit's plan for carrying out one resolution" })
@@ -15,6 +15,9 @@ export class ActionPlanType {
 
   @Field(() => LocalDateResolver)
   periodEnd!: string;
+
+  @Field(() => Int, { description: 'Levels of units that approve a report of its tasks, from the first reviewer up' })
+  approvalLevels!: number;
 }
 
 export const ActionPlanConnection = ConnectionType('ActionPlan', ActionPlanType);

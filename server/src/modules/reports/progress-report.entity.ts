@@ -68,6 +68,25 @@ export class ProgressReport {
   @Property({ type: 'text', nullable: true })
   reviewComment?: string | null;
 
+  /**
+   * How many levels of units approve it before it counts (docs/WORKFLOW.md, "Approval levels"):
+   * set on insert by trigger from the task's setting, so it never changes under a report.
+   */
+  @Property({ type: 'smallint', nullable: true })
+  approvalLevels?: number | null;
+
+  /** Levels that have approved it so far; equal to `approvalLevels` exactly when APPROVED. */
+  @Property({ type: 'smallint', default: 0 })
+  approvedLevels: number & Opt = 0;
+
+  /** While SUBMITTED: the unit whose level it waits on (its leaders, or leaders above them, act). */
+  @ManyToOne(() => Unit, { ref: true, nullable: true, deleteRule: 'restrict' })
+  awaitingUnit?: Ref<Unit> | null;
+
+  /** When it reached the level it waits on: the approval lag of that level runs from here. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  awaitingSince?: Date | null;
+
   @OneToMany(() => ReportIndicatorValue, (v) => v.report)
   values = new Collection<ReportIndicatorValue>(this);
 }

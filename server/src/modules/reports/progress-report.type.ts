@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination.js';
 import { ReportState } from './report.enums.js';
 
@@ -45,6 +45,36 @@ export class ProgressReportType {
 
   @Field(() => String, { nullable: true })
   reviewComment?: string | null;
+
+  @Field(() => Int, {
+    description:
+      'Levels that have approved it; below approvalLevels while SUBMITTED means approved at a lower level, not yet final',
+  })
+  approvedLevels!: number;
+}
+
+@ObjectType('ReportApproval', { description: 'One level’s decision on a report' })
+export class ReportApprovalType {
+  @Field(() => Int, { description: '1 is the first level above the reporting unit' })
+  level!: number;
+
+  @Field(() => ReportState, { description: 'APPROVED or RETURNED' })
+  decision!: ReportState;
+
+  @Field(() => Date)
+  decidedAt!: Date;
+
+  @Field(() => Float, { description: 'Hours the report waited at this level' })
+  waitedHours!: number;
+
+  @Field(() => String, { nullable: true })
+  comment!: string | null;
+
+  @Field(() => String, { description: 'Kind of the reviewing unit (data, e.g. COMMUNE, PROVINCE)' })
+  reviewerUnitKind!: string;
+
+  @Field(() => String, { nullable: true, description: 'The reviewing unit’s name, when within your subtree' })
+  reviewerUnitName!: string | null;
 }
 
 export const ProgressReportConnection = ConnectionType('ProgressReport', ProgressReportType);

@@ -2,6 +2,19 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
 import { reportColumns, toReportRow, type ReportRow } from './report.row.js';
+import type { ReportState } from './report.enums.js';
+
+export interface ApprovalRow {
+  report_id: string;
+  level: number;
+  decision: ReportState;
+  decided_at: Date;
+  comment: string | null;
+  unit_kind: string;
+  unit_path: string;
+  unit_name: string;
+  waited_hours: number;
+}
 
 /** An evidence file of a report, as the `Attachment` type shows it. */
 export interface AttachmentRow {
@@ -41,6 +54,17 @@ export function reportLoaders(em: EntityManager) {
       );
       const byId = new Map(rows.map((r) => [r.id, r.percent === null ? null : Number(r.percent)]));
       return reportIds.map((id) => byId.get(id) ?? null);
+    }),
+    /** Every level's decision on each report, first level first. */
+    approvals: new DataLoader<string, ApprovalRow[]>(async (reportIds) => {
+      const rows = await conn().execute<ApprovalRow[]>(
+        `select a.report_id, a.level, a.decision, a.decided_at, a.comment, u.kind as unit_kind, u.path as unit_path,
+                u.name as unit_name, extract(epoch from a.decided_at - a.waited_from)::float8 / 3600 as waited_hours
+           from report_approval a join unit u on u.id = a.reviewer_unit_id
+          where a.report_id = any(?::uuid[]) order by a.report_id, a.level`,
+        [uuidArray(reportIds)],
+      );
+      return groupBy(reportIds, rows, (a) => a.report_id);
     }),
     attachments: new DataLoader<string, AttachmentRow[]>(async (reportIds) => {
       const rows = await conn().execute<Record<string, unknown>[]>(

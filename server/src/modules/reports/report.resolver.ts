@@ -7,6 +7,7 @@ import {
   FieldResolver,
   Float,
   ID,
+  Int,
   Mutation,
   ObjectType,
   Query,
@@ -21,7 +22,8 @@ import { UnitType } from '../organisations/unit.type.js';
 import { assertVisibleTask, canSeeUnit } from '../scope/scope.js';
 import { TaskType } from '../tasks/task.type.js';
 import { ProgressReport } from './progress-report.entity.js';
-import { IndicatorValueType, ProgressReportConnection, ProgressReportType } from './progress-report.type.js';
+import { IndicatorValueType, ProgressReportConnection, ProgressReportType, ReportApprovalType } from './progress-report.type.js';
+import { ReportState } from './report.enums.js';
 import { SubmitReportInput } from './report.inputs.js';
 import type { ReportRow } from './report.row.js';
 
@@ -111,6 +113,42 @@ export class ReportResolver {
     const unit = await ctx.loaders.unit.load(reviewer.unit.id);
     // A reviewer above the viewer's unit is named by role only, never by person.
     return unit && canSeeUnit(requireViewer(ctx), unit.path) ? reviewer.displayName : null;
+  }
+
+  @FieldResolver(() => Int, { description: 'Levels of units that approve it before it counts (1 by default)' })
+  approvalLevels(@Root() report: ProgressReport) {
+    return report.approvalLevels ?? 1;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'While SUBMITTED: the kind of the unit whose level it waits on (e.g. PROVINCE), for “awaiting province”',
+  })
+  async awaitingUnitKind(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    if (report.state !== ReportState.SUBMITTED || !report.awaitingUnit) return null;
+    return (await ctx.loaders.unit.load(report.awaitingUnit.id))?.kind ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The name of that unit, when within your subtree' })
+  async awaitingUnitName(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    if (report.state !== ReportState.SUBMITTED || !report.awaitingUnit) return null;
+    const unit = await ctx.loaders.unit.load(report.awaitingUnit.id);
+    return unit && canSeeUnit(requireViewer(ctx), unit.path) ? unit.name : null;
+  }
+
+  @FieldResolver(() => [ReportApprovalType], { description: 'Each level’s decision so far, first level first' })
+  async approvals(@Root() report: ProgressReport, @Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    const rows = await ctx.loaders.report.approvals.load(report.id);
+    return rows.map((a) => ({
+      level: a.level,
+      decision: a.decision,
+      decidedAt: a.decided_at,
+      waitedHours: Math.max(0, Number(a.waited_hours)),
+      comment: a.comment,
+      reviewerUnitKind: a.unit_kind,
+      reviewerUnitName: canSeeUnit(viewer, a.unit_path) ? a.unit_name : null,
+    }));
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'The returned report this one answers' })

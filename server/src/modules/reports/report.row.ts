@@ -24,6 +24,9 @@ export interface ReportRow {
   reviewedBy?: IdRef | null;
   reviewedAt?: Date | null;
   reviewComment?: string | null;
+  approvalLevels?: number | null;
+  approvedLevels: number;
+  awaitingUnit?: IdRef | null;
 }
 
 /** The columns of `progress_report` (aliased `alias`) a ReportRow is made of. */
@@ -46,6 +49,9 @@ export function reportColumns(alias = 'r'): string {
     'reviewed_by_id',
     'reviewed_at',
     'review_comment',
+    'approval_levels',
+    'approved_levels',
+    'awaiting_unit_id',
   ]
     .map((c) => `${alias}.${c}`)
     .join(', ');
@@ -73,5 +79,8 @@ export function toReportRow(r: Record<string, unknown>): ReportRow {
     reviewedBy: ref(r.reviewed_by_id),
     reviewedAt: toDate(r.reviewed_at),
     reviewComment: (r.review_comment as string | null) ?? null,
+    approvalLevels: r.approval_levels === null || r.approval_levels === undefined ? null : Number(r.approval_levels),
+    approvedLevels: Number(r.approved_levels ?? 0),
+    awaitingUnit: ref(r.awaiting_unit_id),
   };
 }

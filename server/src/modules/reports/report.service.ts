@@ -5,12 +5,13 @@ import { decodeCursor, toConnection, type Connection, type PageArgs } from '../.
 import { Account } from '../accounts/account.entity.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, chainKeyFor, type AuditService } from '../audit/audit.service.js';
+import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { isWithin } from '../organisations/unit-path.js';
 import {
   assertReviewer,
   canReportOn,
-  canReview,
+  canReviewAtLevel,
   canSeeTask,
   canSeeUnit,
   reportScope,
@@ -393,26 +394,62 @@ export class ReportService {
       const task = report ? await tx.findOne(Task, { id: report.task.id }) : null;
       if (!report || !task || !(isWithin(report.unitPath, viewer.unitPath) || canSeeTask(viewer, task)))
         throw new NotFoundError('ProgressReport', id);
-      if (!canReview(viewer, report)) throw new ForbiddenError('Only leaders of a unit above the reporting unit review it');
+      const level = report.approvedLevels + 1;
+      const levelUnit = report.awaitingUnit ? await tx.findOne(Unit, { id: report.awaitingUnit.id }) : null;
+      const [previous] =
+        level > 1
+          ? await tx.execute<{ path: string }[]>(
+              `select u.path from report_approval a join unit u on u.id = a.reviewer_unit_id where a.report_id = ? and a.level = ?`,
+              [report.id, level - 1],
+            )
+          : [];
+      if (!canReviewAtLevel(viewer, report, level, levelUnit?.path ?? null, previous?.path ?? null))
+        throw new ForbiddenError(
+          level === 1
+            ? 'Only leaders of a unit above the reporting unit review it'
+            : `The report waits for level ${level}: only leaders of that unit or above, and above the unit that approved level ${level - 1}, review it now`,
+        );
       if (report.state !== ReportState.SUBMITTED)
         throw new ConflictError(`The report was already ${report.state === ReportState.APPROVED ? 'approved' : 'returned'}`, {
           state: report.state,
         });
-      report.state = state;
-      report.reviewedAt = new Date();
-      report.reviewedBy = tx.getReference(Account, viewer.accountId) as never;
-      report.reviewComment = comment;
+      const now = new Date();
+      const required = report.approvalLevels ?? 1;
+      const final = state === ReportState.RETURNED || level >= required;
+      const waitedFrom = report.awaitingSince ?? report.receivedAt;
+      const before = { state: ReportState.SUBMITTED, approvedLevels: report.approvedLevels, approvalLevels: required };
+      if (final) {
+        report.state = state;
+        report.reviewedAt = now;
+        report.reviewedBy = tx.getReference(Account, viewer.accountId) as never;
+        report.reviewComment = comment;
+        if (state === ReportState.APPROVED) report.approvedLevels = required;
+      } else {
+        // Approved below the last level: it moves to the next level's queue and stays SUBMITTED,
+        // so nothing counts it yet.
+        report.approvedLevels = level;
+        const next = levelUnit?.parent ? levelUnit.parent.id : null;
+        report.awaitingUnit = next ? (tx.getReference(Unit, next) as never) : null;
+        report.awaitingSince = now;
+      }
       await tx.flush();
+      await tx.execute(
+        `insert into report_approval (report_id, level, decision, level_unit_id, reviewer_id, reviewer_unit_id, comment,
+                                      waited_from, decided_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [report.id, level, state, levelUnit?.id ?? null, viewer.accountId, viewer.unitId, comment, waitedFrom, now],
+      );
       await this.audit.record(tx, actorOf(viewer), {
         action: state === ReportState.APPROVED ? 'report.approve' : 'report.return',
         entityType: 'ProgressReport',
         entityId: report.id,
-        before: { state: ReportState.SUBMITTED },
-        after: { state, comment },
+        before,
+        after: { state: report.state, comment, level, approvedLevels: report.approvedLevels, final },
         unitPath: report.unitPath,
       });
-      // The task's progress up the tree and the reporting unit's notice follow in the derived
-      // worker: the state change appends its REVIEW change by trigger.
+      // The task's progress up the tree and the notices (the reporting unit's, or the next
+      // level's reviewers') follow in the derived worker: the change appends its REVIEW change
+      // by trigger.
       return report;
     });
   }

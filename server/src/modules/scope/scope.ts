@@ -79,13 +79,44 @@ export function canReview(viewer: Viewer, report: Pick<ProgressReport, 'unitPath
 }
 
 /**
- * The SQL condition for reports the viewer may review (alias `alias`): written by a unit strictly
- * below its own. Only leaders review; others get FORBIDDEN from `assertReviewer` first.
+ * Who acts on a report waiting at `level` (1 = the first): at the first level any leader above
+ * the reporting unit, as with one level; at a higher level a leader of the unit that level waits
+ * on (`levelUnitPath`) or of a unit above it, and strictly above the unit that approved the level
+ * below (`previousApproverPath`): one unit never signs two levels.
+ */
+export function canReviewAtLevel(
+  viewer: Viewer,
+  report: Pick<ProgressReport, 'unitPath'>,
+  level: number,
+  levelUnitPath: string | null,
+  previousApproverPath: string | null,
+): boolean {
+  if (level <= 1) return canReview(viewer, report);
+  return (
+    hasRole(viewer, Role.LEADER) &&
+    levelUnitPath !== null &&
+    isWithin(levelUnitPath, viewer.unitPath) &&
+    previousApproverPath !== null &&
+    previousApproverPath !== viewer.unitPath &&
+    isWithin(previousApproverPath, viewer.unitPath)
+  );
+}
+
+/**
+ * The SQL condition for reports the viewer may review now (alias `alias`): at the first level
+ * written by a unit strictly below its own; at a higher level waiting on its unit or one below,
+ * and approved at the level below by a unit strictly below its own.
+ * Only leaders review; others get FORBIDDEN from `assertReviewer` first.
  */
 export function reviewableReportSql(viewer: Viewer, alias = 'r'): { sql: string; params: string[] } {
+  const pattern = subtreePattern(viewer.unitPath);
   return {
-    sql: `(${alias}.unit_path like ? and ${alias}.unit_path <> ?)`,
-    params: [subtreePattern(viewer.unitPath), viewer.unitPath],
+    sql: `(${alias}.unit_path like ? and ${alias}.unit_path <> ? and (${alias}.approved_levels = 0
+           or (exists (select 1 from unit au where au.id = ${alias}.awaiting_unit_id and au.path like ?)
+               and exists (select 1 from report_approval pa join unit pu on pu.id = pa.reviewer_unit_id
+                            where pa.report_id = ${alias}.id and pa.level = ${alias}.approved_levels
+                              and pu.path like ? and pu.path <> ?))))`,
+    params: [pattern, viewer.unitPath, pattern, pattern, viewer.unitPath],
   };
 }
 

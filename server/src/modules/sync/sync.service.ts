@@ -318,9 +318,12 @@ export class SyncService {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
       `select p.id, p.task_id, p.percent, p.narrative, p.has_obstacles, p.obstacles, p.written_at, p.received_at, p.answers_report_id,
-              p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, a.display_name as reviewer_name
+              p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, p.approval_levels, p.approved_levels,
+              a.display_name as reviewer_name, w.kind as awaiting_unit_kind
          from progress_report p
-         left join account a on a.id = p.reviewed_by_id where p.id = any(?::uuid[]) order by p.id`,
+         left join account a on a.id = p.reviewed_by_id
+         left join unit w on w.id = p.awaiting_unit_id and p.state = 'SUBMITTED'
+        where p.id = any(?::uuid[]) order by p.id`,
       [pgArray(ids)],
     );
     const values = await tx.execute<Row[]>(
@@ -349,6 +352,9 @@ export class SyncService {
       reviewedAt: iso(r.reviewed_at),
       reviewComment: (r.review_comment as string | null) ?? null,
       reviewerName: (r.reviewer_name as string | null) ?? null,
+      approvalLevels: Number(r.approval_levels ?? 1),
+      approvedLevels: Number(r.approved_levels ?? 0),
+      awaitingUnitKind: (r.awaiting_unit_kind as string | null) ?? null,
     }));
   }
 

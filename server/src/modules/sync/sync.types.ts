@@ -115,6 +115,15 @@ export class SyncReportType {
   @Field(() => String, { nullable: true }) reviewComment!: string | null;
   @Field(() => String, { nullable: true, description: 'Display name of the reviewer (protocol 2)' })
   reviewerName!: string | null;
+  @Field(() => Int, { description: 'Levels of units that approve it before it counts' })
+  approvalLevels!: number;
+  @Field(() => Int, { description: 'Levels that have approved it so far' })
+  approvedLevels!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'While SUBMITTED: the kind of the unit whose level it waits on (COMMUNE, PROVINCE, …)',
+  })
+  awaitingUnitKind!: string | null;
 }
 
 @ObjectType('SyncExtensionRequest', {

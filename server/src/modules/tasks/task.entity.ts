@@ -113,6 +113,12 @@ export class Task extends BaseEntity {
   /** The row's reference in the spreadsheet it was imported from; a re-import finds the task by it. */
   @Property({ type: 'string', length: 100, nullable: true })
   externalRef?: string | null;
+  /**
+   * Approval levels for reports of this task and every task below it that sets none; null takes
+   * the nearest task above's, else the plan's (`task_approval_levels` in SQL).
+   */
+  @Property({ type: 'smallint', nullable: true })
+  approvalLevels?: number | null;
 
   /** Optimistic concurrency: every edit must name the version it was based on. */
   @Property({ type: 'integer', version: true, default: 1 })

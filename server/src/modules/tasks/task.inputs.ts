@@ -139,6 +139,21 @@ export class ReassignTaskInput {
   reason!: string;
 }
 
+@InputType({ description: 'Approval levels for reports of the task and its subtree' })
+export class SetTaskApprovalLevelsInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  baseVersion!: number;
+
+  @Field(() => Int, { nullable: true, description: '1–5; null takes the task above’s, else the plan’s' })
+  approvalLevels!: number | null;
+
+  @Field(() => String)
+  reason!: string;
+}
+
 @InputType()
 export class RescheduleTaskInput {
   @Field(() => ID)

@@ -17,6 +17,7 @@ import {
   CreateTaskInput,
   ReassignTaskInput,
   RescheduleTaskInput,
+  SetTaskApprovalLevelsInput,
   TaskFilter,
   TaskOrder,
   UpdateTaskInput,
@@ -65,6 +66,12 @@ export class TaskResolver {
   @Mutation(() => TaskType)
   rescheduleTask(@Ctx() ctx: Context, @Arg('input', () => RescheduleTaskInput) input: RescheduleTaskInput) {
     return ctx.services.tasks.reschedule(ctx.em, requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => TaskType, { description: 'How many levels approve reports of the task and its subtree' })
+  setTaskApprovalLevels(@Ctx() ctx: Context, @Arg('input', () => SetTaskApprovalLevelsInput) input: SetTaskApprovalLevelsInput) {
+    return ctx.services.tasks.setApprovalLevels(ctx.em, requireViewer(ctx), input);
   }
 
   @Authorized()

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors.js';
+import { approvalLevels } from '../plans/action-plan.service.js';
 import { assertUuid } from '../../common/ids.js';
 import { localDay } from '../../common/dates.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
@@ -32,6 +33,7 @@ import {
   type CreateTaskInput,
   type ReassignTaskInput,
   type RescheduleTaskInput,
+  type SetTaskApprovalLevelsInput,
   type TaskFilter,
   type UpdateTaskInput,
 } from './task.inputs.js';
@@ -300,6 +302,34 @@ export class TaskService {
         entityId: task.id,
         before,
         after: { ...after, reason, version: task.version },
+      });
+      return task;
+    });
+  }
+
+  /**
+   * Sets how many levels approve the reports of a task and of the tasks below it that set none
+   * (null: as the task above, else the plan). Reports already submitted keep their levels.
+   */
+  async setApprovalLevels(em: EntityManager, viewer: Viewer, input: SetTaskApprovalLevelsInput): Promise<Task> {
+    assertUuid('id', input.id);
+    const reason = reasonOf(input.reason);
+    const levels = input.approvalLevels === null ? null : approvalLevels(input.approvalLevels);
+    return em.transactional(async (tx) => {
+      const task = await this.lockVisible(tx, viewer, input.id);
+      if (!canManageTask(viewer, task))
+        throw new ForbiddenError('Only the assigning unit’s focal officers set a task’s approval levels');
+      this.assertVersion(task, input.baseVersion);
+      const before = { approvalLevels: task.approvalLevels ?? null };
+      task.approvalLevels = levels;
+      this.history(tx, viewer, task, 'UPDATED', reason, before, { approvalLevels: levels });
+      await tx.flush();
+      await this.audit.record(tx, actorOf(viewer), {
+        action: 'task.approval_levels',
+        entityType: 'Task',
+        entityId: task.id,
+        before,
+        after: { approvalLevels: levels, reason, version: task.version },
       });
       return task;
     });

@@ -44,6 +44,12 @@ export class TaskType {
   @Field(() => Float, { description: 'Relative weight in the parent task’s progress' })
   weight!: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Approval levels set on this task for its subtree; null takes the task above’s, else the plan’s',
+  })
+  approvalLevels?: number | null;
+
   @Field(() => Float, { description: 'Latest approved progress or the weighted rollup of sub-tasks, 0–100' })
   progress!: number;
 

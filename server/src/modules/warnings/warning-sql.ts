@@ -98,37 +98,61 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
 }
 
 /**
- * Review bottlenecks of the reviewing units matching `where` (over task `t`, the assigner being
- * the reviewer): reports waiting longer than the threshold, one row over every resolution and one
- * per resolution.
+ * What waits at each reviewing unit, as `w(task_id, report_id, since, unit_id, unit_path,
+ * resolution_id)`: at the first level a report waits on its task's assigner from when it arrived;
+ * at a higher level on the unit of that level from when the level below approved it. `units` (a
+ * uuid[] literal) narrows to those reviewing units; null takes them all.
  */
-export function reviewWarningRows(where: string, whereParams: unknown[], today: string, th: WarningThresholds) {
-  const kind = WarningKind.REVIEW_BOTTLENECK;
+function waitingSql(units: string | null) {
+  const first = units ? `and t.assigner_unit_id = any(?::uuid[])` : '';
+  const higher = units ? `and r.awaiting_unit_id = any(?::uuid[])` : '';
   return {
-    sql: `select '${kind}:' || t.assigner_unit_id as wid, '${kind}'::text as kind, ${SEVERITY[kind]} as severity,
-                 (array_agg(r.task_id order by r.received_at, r.id))[1] as task_id, t.assigner_unit_id as unit_id,
-                 t.assigner_unit_path as unit_path, t.resolution_id as res_key, grouping(t.resolution_id) = 1 as all_res,
-                 '9999-12-31'::date as due_key, count(*)::int as n, min(r.received_at) as oldest
+    sql: `select r.task_id, r.id as report_id, r.received_at as since, t.assigner_unit_id as unit_id,
+                 t.assigner_unit_path as unit_path, t.resolution_id
             from progress_report r join task t on t.id = r.task_id
-           where r.state = 'SUBMITTED' and r.received_at < (?::date::timestamp at time zone ${TZ}) and (${where})
-           group by grouping sets ((t.assigner_unit_id, t.assigner_unit_path), (t.assigner_unit_id, t.assigner_unit_path, t.resolution_id))`,
-    params: [addDays(today, -th.reviewWaitDays), ...whereParams],
+           where r.state = 'SUBMITTED' and r.approved_levels = 0 ${first}
+          union all
+          select r.task_id, r.id, r.awaiting_since, u.id, u.path, t.resolution_id
+            from progress_report r join task t on t.id = r.task_id join unit u on u.id = r.awaiting_unit_id
+           where r.state = 'SUBMITTED' and r.approved_levels > 0 ${higher}`,
+    params: units ? [units, units] : [],
   };
 }
 
 /**
- * For each reviewing unit in `unitIds`: the first day on which a report waiting now, not yet
- * counted, crosses the threshold ('infinity' when none waits).
+ * Review bottlenecks of the reviewing units in `units` (a uuid[] literal; null: every unit):
+ * reports waiting at that unit's level longer than the threshold, one row over every resolution
+ * and one per resolution. A report approved at a lower level waits on the next level's unit from
+ * that approval, so each level's lag is its own.
+ */
+export function reviewWarningRows(units: string | null, today: string, th: WarningThresholds) {
+  const kind = WarningKind.REVIEW_BOTTLENECK;
+  const waiting = waitingSql(units);
+  return {
+    sql: `select '${kind}:' || w.unit_id as wid, '${kind}'::text as kind, ${SEVERITY[kind]} as severity,
+                 (array_agg(w.task_id order by w.since, w.report_id))[1] as task_id, w.unit_id,
+                 w.unit_path, w.resolution_id as res_key, grouping(w.resolution_id) = 1 as all_res,
+                 '9999-12-31'::date as due_key, count(*)::int as n, min(w.since) as oldest
+            from (${waiting.sql}) w
+           where w.since < (?::date::timestamp at time zone ${TZ})
+           group by grouping sets ((w.unit_id, w.unit_path), (w.unit_id, w.unit_path, w.resolution_id))`,
+    params: [...waiting.params, addDays(today, -th.reviewWaitDays)],
+  };
+}
+
+/**
+ * For each reviewing unit in `unitIds`: the first day on which a report waiting there now, not
+ * yet counted, crosses the threshold ('infinity' when none waits).
  */
 export function reviewClockRows(unitIds: string, today: string, th: WarningThresholds) {
+  const waiting = waitingSql(unitIds);
   return {
     sql: `select u.id as unit_id, coalesce((
-              select min((r.received_at at time zone ${TZ})::date) + ?::int + 1
-                from task t join progress_report r on r.task_id = t.id
-               where t.assigner_unit_id = u.id and r.state = 'SUBMITTED'
-                 and r.received_at >= (?::date::timestamp at time zone ${TZ})), 'infinity'::date) as next_on
+              select min((w.since at time zone ${TZ})::date) + ?::int + 1
+                from (${waiting.sql}) w
+               where w.unit_id = u.id and w.since >= (?::date::timestamp at time zone ${TZ})), 'infinity'::date) as next_on
             from unnest(?::uuid[]) u(id)`,
-    params: [th.reviewWaitDays, addDays(today, -th.reviewWaitDays), unitIds],
+    params: [th.reviewWaitDays, ...waiting.params, addDays(today, -th.reviewWaitDays), unitIds],
   };
 }
 
