@@ -19,6 +19,7 @@ import { TaskService } from './modules/tasks/task.service.js';
 import { syncHandlers } from './modules/sync/sync.handlers.js';
 import { SyncService } from './modules/sync/sync.service.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { ComplianceService } from './modules/analytics/compliance.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
@@ -35,6 +36,7 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
   );
   const notifications = new NotificationService(audit);
   const analytics = new AnalyticsService();
+  const compliance = new ComplianceService(analytics);
   const services = {
     tokens,
     viewers: new ViewerLoader(tokens),
@@ -55,9 +57,10 @@ export function createServices(config: Config, secret: string, logger?: Logger) 
     indicators: new IndicatorService(audit),
     attachments: new AttachmentService(audit, new LocalDiskStorage(path.join(config.dataDir, 'files')), config.maxUploadBytes),
     analytics,
+    compliance,
     warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
-    exports: new ExportService(analytics),
+    exports: new ExportService(analytics, compliance),
     publications: new PublicationService(analytics, audit),
   };
   return { ...services, sync: new SyncService(syncHandlers(services), logger) };

@@ -57,7 +57,7 @@ export interface SyncHealthRow {
 }
 
 /** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
-interface Target {
+export interface Target {
   unit: Unit;
   resolutionId: string | null;
   children: Unit[];
@@ -275,7 +275,8 @@ export class AnalyticsService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
+  /** The unit (visible to the viewer; NOT_FOUND otherwise), resolution and child units a dashboard reads. */
+  async target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
     let unit: Unit | null;
     if (unitId) {
       assertUuid('unitId', unitId);

@@ -12,6 +12,8 @@ import type { Logger } from '../../common/logger.js';
 import type { CheckedReport, ReadyReport, StoredReport } from '../reports/report.service.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../../common/ids.js';
+import { localDay } from '../../common/dates.js';
+import type { ReportFrequency } from '../tasks/report-schedule.js';
 import { Coalescer } from '../../common/coalescer.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
 import {
@@ -319,6 +321,7 @@ export class SyncService {
       writtenAt: iso(r.written_at)!,
       receivedAt: iso(r.received_at)!,
       answersReportId: (r.answers_report_id as string | null) ?? null,
+      periodKey: (r.period_key as string | null) ?? null,
       flaggedReassigned: Boolean(r.flagged_reassigned),
       state: r.state as SyncReportType['state'],
       reviewedAt: iso(r.reviewed_at),
@@ -793,5 +796,12 @@ function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitl
     },
     ancestorTitles,
     indicators,
+    reportSchedule: t.report_frequency
+      ? {
+          frequency: t.report_frequency as ReportFrequency,
+          dueDays: Number(t.report_due_days),
+          fromOn: dateOnly(t.start_on) ?? localDay(new Date(t.created_at as string)),
+        }
+      : null,
   };
 }

@@ -31,8 +31,19 @@ export function taskConditions(today: string, th: WarningThresholds): [WarningKi
                  >= report_x((t.due_on + 1)::timestamp at time zone ${TZ}))`,
       [MIN_TREND_SPAN_DAYS, today],
     ],
+    [
+      WarningKind.MISSED_REPORT,
+      `t.report_frequency is not null and exists (
+         select 1 from report_periods(t.report_frequency, ${scheduleStart}, least(coalesce(t.due_on, ?::date), ?::date)) p
+          where p.end_on + t.report_due_days < ?::date
+            and not exists (select 1 from progress_report r where r.task_id = t.id and r.period_key = p.period_key))`,
+      [today, today, today],
+    ],
   ];
 }
+
+/** The first day a reporting schedule covers (tasks/report-schedule.ts `spanStart`). */
+const scheduleStart = `coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)`;
 
 /** The day the stale count starts from: the last report, else the later of creation and start. */
 const lastActivityDay = `case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
@@ -71,7 +82,11 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
                 t.start_on + 1,
                 case when t.start_on < t.due_on and t.due_on > ?::date and not (${behind}) then
                   greatest(t.start_on + floor((? + t.progress) * (t.due_on - t.start_on) / 100.0)::int + 1, ?::date + 1) end,
-                ${lastActivityDay} + ?::int
+                ${lastActivityDay} + ?::int,
+                case when t.report_frequency is not null then (
+                  select min(p.end_on + t.report_due_days + 1)
+                    from report_periods(t.report_frequency, ${scheduleStart}, coalesce(t.due_on, ?::date + 400)) p
+                   where p.end_on + t.report_due_days + 1 > ?::date) end
               ]) c where c > ?::date), 'infinity'::date) end as next_on
             from task t where (${where})`,
     params: [
@@ -82,6 +97,8 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
       th.behindSchedulePoints,
       today,
       th.staleDays,
+      today,
+      today,
       today,
       ...whereParams,
     ],

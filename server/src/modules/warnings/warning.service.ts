@@ -162,14 +162,19 @@ export class WarningService {
     const today = localDay();
     const open = tasks.filter((t) => t.state === TaskState.OPEN);
     const ids = open.map((t) => t.id);
-    const [{ latestByTask, trendByTask }, units] = await Promise.all([
+    const [{ latestByTask, trendByTask, periodsByTask }, units] = await Promise.all([
       this.reportFacts(em, ids),
       open.length ? em.find(Unit, { id: { $in: [...new Set(open.map((t) => t.leadUnit.id))] } }) : Promise.resolve([]),
     ]);
     const unitById = new Map(units.map((u) => [u.id, u]));
     return tasks.map((task) => {
       if (task.state !== TaskState.OPEN) return [];
-      const facts = { ...task, latestReport: latestByTask.get(task.id) ?? null, trend: trendByTask.get(task.id) ?? [] };
+      const facts = {
+        ...task,
+        latestReport: latestByTask.get(task.id) ?? null,
+        trend: trendByTask.get(task.id) ?? [],
+        reportedPeriods: periodsByTask.get(task.id),
+      };
       return taskWarnings(facts, today, this.thresholds).map((f) => ({
         ...f,
         id: `${f.kind}:${task.id}`,
@@ -181,11 +186,12 @@ export class WarningService {
     });
   }
 
-  /** Each task's latest report and its reporting trend, in two queries. */
+  /** Each task's latest report, its reporting trend and the periods reported on, in two queries. */
   private async reportFacts(em: EntityManager, taskIds: string[]) {
     const latestByTask = new Map<string, LatestReportFacts>();
     const trendByTask = new Map<string, TrendPoint[]>();
-    if (!taskIds.length) return { latestByTask, trendByTask };
+    const periodsByTask = new Map<string, Set<string>>();
+    if (!taskIds.length) return { latestByTask, trendByTask, periodsByTask };
     const [latest, trend] = await Promise.all([
       em.getConnection().execute<(LatestReportFacts & { task_id: string })[]>(
         `select distinct on (r.task_id) r.task_id, r.state, r.has_obstacles "hasObstacles", r.obstacles, r.received_at "receivedAt",
@@ -195,8 +201,8 @@ export class WarningService {
       ),
       em
         .getConnection()
-        .execute<{ task_id: string; written_at: Date; percent: number }[]>(
-          `select r.task_id, r.written_at, r.percent from progress_report r where r.task_id = any(?::uuid[])`,
+        .execute<{ task_id: string; written_at: Date; percent: number; period_key: string | null }[]>(
+          `select r.task_id, r.written_at, r.percent, r.period_key from progress_report r where r.task_id = any(?::uuid[])`,
           [`{${taskIds.join(',')}}`],
         ),
     ]);
@@ -211,8 +217,13 @@ export class WarningService {
       const list = trendByTask.get(p.task_id) ?? [];
       list.push({ writtenAt: new Date(p.written_at), percent: p.percent });
       trendByTask.set(p.task_id, list);
+      if (p.period_key) {
+        const periods = periodsByTask.get(p.task_id) ?? new Set<string>();
+        periods.add(p.period_key);
+        periodsByTask.set(p.task_id, periods);
+      }
     }
-    return { latestByTask, trendByTask };
+    return { latestByTask, trendByTask, periodsByTask };
   }
 
   /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
@@ -220,7 +231,7 @@ export class WarningService {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, units, { latestByTask, trendByTask }] = await Promise.all([
+    const [tasks, units, { latestByTask, trendByTask, periodsByTask }] = await Promise.all([
       em.find(Task, { id: { $in: taskIds } }),
       em.find(Unit, { id: { $in: unitIds } }),
       this.reportFacts(em, taskIds),
@@ -241,6 +252,7 @@ export class WarningService {
           ...task,
           latestReport: latestByTask.get(task.id) ?? null,
           trend: trendByTask.get(task.id) ?? [],
+          reportedPeriods: periodsByTask.get(task.id),
         };
         f = taskWarnings(facts, today, this.thresholds).find((x) => x.kind === r.kind);
       }
