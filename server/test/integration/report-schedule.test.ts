@@ -125,7 +125,7 @@ describe('periodic reporting', () => {
       .execute<{ n: number }[]>(`select count(*)::int n from task_history where task_id = ? and jsonb_exists(after, 'reportFrequency')`, [
         task.id,
       ]);
-    expect(history!.n).toBe(2);
+    expect(history!.n).toBe(3); // created with it, changed, cleared
   });
 
   it('gives each report its period, checks it, and fills it in when left out', async () => {
