@@ -32,6 +32,11 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
       titleEn
     }
     ancestorTitles
+    reportSchedule {
+      frequency
+      dueDays
+      fromOn
+    }
     indicators {
       id
       name
@@ -71,6 +76,7 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         writtenAt
         receivedAt
         answersReportId
+        periodKey
         flaggedReassigned
         state
         reviewedAt
