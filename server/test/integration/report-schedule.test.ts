@@ -122,9 +122,10 @@ describe('periodic reporting', () => {
     const [history] = await t
       .em()
       .getConnection()
-      .execute<{ n: number }[]>(`select count(*)::int n from task_history where task_id = ? and jsonb_exists(after, 'reportFrequency')`, [
-        task.id,
-      ]);
+      .execute<{ n: number }[]>(
+        `select count(*)::int n from task_history where task_id = ? and jsonb_exists(after, 'reportFrequency')`,
+        [task.id],
+      );
     expect(history!.n).toBe(3); // created with it, changed, cleared
   });
 
@@ -154,11 +155,11 @@ describe('periodic reporting', () => {
     await t.drain();
 
     const list = ok(
-      await t.gql<{ warnings: { nodes: { kind: string; task: { id: string }; messageVi: string; messageEn: string; params: Record<string, unknown> }[] } }>(
-        WARNINGS,
-        { unitId: tree.province.id, kinds: ['MISSED_REPORT'] },
-        leader.token,
-      ),
+      await t.gql<{
+        warnings: {
+          nodes: { kind: string; task: { id: string }; messageVi: string; messageEn: string; params: Record<string, unknown> }[];
+        };
+      }>(WARNINGS, { unitId: tree.province.id, kinds: ['MISSED_REPORT'] }, leader.token),
     ).warnings.nodes.filter((w) => w.task.id === task.id);
     expect(list).toHaveLength(1);
     expect(list[0]!.params).toEqual({ periodKey: p1.key, periodDueOn: p1.endOn, missedPeriods: 1 });
@@ -174,8 +175,9 @@ describe('periodic reporting', () => {
         problems: { taskId: string; periodKey: string; status: string; receivedOn: string | null }[];
       };
     };
-    const c = ok(await t.gql<C>(COMPLIANCE, { unitId: tree.province.id, resolutionId: resolution.id }, leader.token))
-      .reportingCompliance;
+    const c = ok(
+      await t.gql<C>(COMPLIANCE, { unitId: tree.province.id, resolutionId: resolution.id }, leader.token),
+    ).reportingCompliance;
     expect(c.total).toEqual({ onTime: 1, late: 1, missing: 1, due: 3, onTimeRate: 1 / 3 });
     const communeLine = c.byUnit.find((u) => u.unit.id === tree.commune.id)!;
     expect(communeLine.figures).toEqual({ onTime: 1, late: 1, missing: 1, due: 3 });
@@ -199,15 +201,24 @@ describe('periodic reporting', () => {
         reporter.token,
       ),
     );
-    const after = ok(await t.gql<{ warnings: { nodes: { task: { id: string } }[] } }>(WARNINGS, { unitId: tree.province.id, kinds: ['MISSED_REPORT'] }, leader.token));
+    const after = ok(
+      await t.gql<{ warnings: { nodes: { task: { id: string } }[] } }>(
+        WARNINGS,
+        { unitId: tree.province.id, kinds: ['MISSED_REPORT'] },
+        leader.token,
+      ),
+    );
     expect(after.warnings.nodes.filter((w) => w.task.id === task.id)).toEqual([]);
     const again = ok(await t.gql<C>(COMPLIANCE, { unitId: tree.province.id, resolutionId: resolution.id }, leader.token));
     expect(again.reportingCompliance.total).toMatchObject({ onTime: 1, late: 2, missing: 0 });
 
     // The export carries the figures and the late periods.
-    const res = await fetch(`${t.url}/api/exports/compliance.csv?unitId=${tree.province.id}&resolutionId=${resolution.id}&lang=en`, {
-      headers: { authorization: `Bearer ${leader.token}` },
-    });
+    const res = await fetch(
+      `${t.url}/api/exports/compliance.csv?unitId=${tree.province.id}&resolutionId=${resolution.id}&lang=en`,
+      {
+        headers: { authorization: `Bearer ${leader.token}` },
+      },
+    );
     expect(res.status).toBe(200);
     const csv = await res.text();
     expect(csv).toContain('Periods due');
@@ -222,7 +233,9 @@ describe('periodic reporting', () => {
     await t.drain();
     const conn = t.em().getConnection();
     const facts = () =>
-      conn.execute<{ n: number }[]>(`select count(*)::int n from warning_fact where task_id = ? and kind = 'MISSED_REPORT'`, [task.id]);
+      conn.execute<{ n: number }[]>(`select count(*)::int n from warning_fact where task_id = ? and kind = 'MISSED_REPORT'`, [
+        task.id,
+      ]);
     expect((await facts())[0]!.n).toBe(0);
     const [clock] = await conn.execute<{ next_on: string }[]>(
       `select to_char(next_on, 'YYYY-MM-DD') next_on from warning_clock where task_id = ?`,
@@ -231,11 +244,17 @@ describe('periodic reporting', () => {
     expect(clock!.next_on <= addDays(current.endOn, 1)).toBe(true);
     // The calendar moves past the current period's due day: only the clock brings the task in.
     const tomorrow = addDays(current.endOn, 1);
-    await t.em().fork().transactional((tx) => applyBatch(tx, 5000, { warnings: t.config.warnings, today: tomorrow }));
+    await t
+      .em()
+      .fork()
+      .transactional((tx) => applyBatch(tx, 5000, { warnings: t.config.warnings, today: tomorrow }));
     expect((await facts())[0]!.n).toBeGreaterThan(0);
     // Back to today's facts for the other checks.
     await conn.execute(`update warning_clock set next_on = '-infinity' where task_id = ?`, [task.id]);
-    await t.em().fork().transactional((tx) => applyBatch(tx, 5000, { warnings: t.config.warnings }));
+    await t
+      .em()
+      .fork()
+      .transactional((tx) => applyBatch(tx, 5000, { warnings: t.config.warnings }));
     expect((await facts())[0]!.n).toBe(0);
   });
 
@@ -249,7 +268,9 @@ describe('periodic reporting', () => {
       ),
     );
     const pull = ok(
-      await t.gql<{ syncPull: { tasks: { id: string; reportSchedule: unknown }[]; reports: { taskId: string; periodKey: string }[] } }>(
+      await t.gql<{
+        syncPull: { tasks: { id: string; reportSchedule: unknown }[]; reports: { taskId: string; periodKey: string }[] };
+      }>(
         `query($input: SyncPullInput!) { syncPull(input: $input) {
            tasks { id reportSchedule { frequency dueDays fromOn } } reports { taskId periodKey } } }`,
         { input: { protocolVersion: 2, clientId: randomUUID(), cursor: null } },

@@ -73,10 +73,7 @@ describe('report schedules', () => {
 
     it('counts a period missed only once its due day has passed without a report', () => {
       expect(missedPeriods(monthly, span, new Set(['2026-10']), '2026-12-05').map((p) => p.key)).toEqual(['2026-09']);
-      expect(missedPeriods(monthly, span, new Set(['2026-10']), '2026-12-06').map((p) => p.key)).toEqual([
-        '2026-09',
-        '2026-11',
-      ]);
+      expect(missedPeriods(monthly, span, new Set(['2026-10']), '2026-12-06').map((p) => p.key)).toEqual(['2026-09', '2026-11']);
     });
 
     it('starts from the day the task was made when it has no start date', () => {

@@ -75,7 +75,11 @@ export function taskPeriods(
 ): TaskPeriod[] {
   const until = task.dueOn && task.dueOn < today ? task.dueOn : today;
   const out: TaskPeriod[] = [];
-  for (let p = periodContaining(s, s.fromOn); p.startOn <= until && out.length < MAX_PERIODS; p = periodContaining(s, addDays(p.endOn, 1))) {
+  for (
+    let p = periodContaining(s, s.fromOn);
+    p.startOn <= until && out.length < MAX_PERIODS;
+    p = periodContaining(s, addDays(p.endOn, 1))
+  ) {
     const reported = reportedKeys.has(p.key);
     out.push({ ...p, reported, missed: !reported && p.dueOn < today });
   }

@@ -107,7 +107,17 @@ export class ComplianceService {
            from (${judged}) j group by 1`,
         [childOf, today, ...params],
       ),
-      conn.execute<{ task_id: string; title: string; lead_unit_id: string; period_key: string; due_on: string; first_on: string | null; status: PeriodReportStatus }[]>(
+      conn.execute<
+        {
+          task_id: string;
+          title: string;
+          lead_unit_id: string;
+          period_key: string;
+          due_on: string;
+          first_on: string | null;
+          status: PeriodReportStatus;
+        }[]
+      >(
         `select j.task_id, j.title, j.lead_unit_id, j.period_key, to_char(j.due_on, 'YYYY-MM-DD') as due_on,
                 to_char(j.first_on, 'YYYY-MM-DD') as first_on, ${status} as status
            from (${judged}) j

@@ -43,7 +43,8 @@ export class SubmitReportInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The period reported on (2026-11, 2026-Q4, 2026-H2, 2026), on a task with a reporting schedule; when left out the last period ended by writtenAt',
+    description:
+      'The period reported on (2026-11, 2026-Q4, 2026-H2, 2026), on a task with a reporting schedule; when left out the last period ended by writtenAt',
   })
   periodKey?: string | null;
 

@@ -20,8 +20,10 @@ export class ReportScheduleResolver {
   })
   reportingCompliance(
     @Ctx() ctx: Context,
-    @Arg('unitId', () => ID, { nullable: true, description: 'A unit in your subtree; your own when omitted' }) unitId: string | null,
-    @Arg('resolutionId', () => ID, { nullable: true, description: 'One resolution; all when omitted' }) resolutionId: string | null,
+    @Arg('unitId', () => ID, { nullable: true, description: 'A unit in your subtree; your own when omitted' })
+    unitId: string | null,
+    @Arg('resolutionId', () => ID, { nullable: true, description: 'One resolution; all when omitted' })
+    resolutionId: string | null,
   ) {
     return ctx.services.compliance.compliance(ctx.em, requireViewer(ctx), unitId, resolutionId);
   }

@@ -51,14 +51,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Fields the lead unit's focal officers may change; the assigner's may change every field. */
 const LEAD_FIELDS = ['description', 'responsiblePerson', 'expectedResult'] as const;
 type EditableField =
-  | (typeof LEAD_FIELDS)[number]
-  | 'title'
-  | 'startOn'
-  | 'dueOn'
-  | 'priority'
-  | 'weight'
-  | 'reportFrequency'
-  | 'reportDueDays';
+  (typeof LEAD_FIELDS)[number] | 'title' | 'startOn' | 'dueOn' | 'priority' | 'weight' | 'reportFrequency' | 'reportDueDays';
 
 /** A schedule as given (null: none), checked; the two task columns it fills. */
 function scheduleOf(value: ReportScheduleInput | null | undefined) {

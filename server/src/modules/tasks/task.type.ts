@@ -55,7 +55,10 @@ export class TaskType {
   @Field(() => Date, { nullable: true })
   lastReportAt?: Date | null;
 
-  @Field(() => ReportScheduleType, { nullable: true, description: 'The periodic reporting schedule; null when reports come at will' })
+  @Field(() => ReportScheduleType, {
+    nullable: true,
+    description: 'The periodic reporting schedule; null when reports come at will',
+  })
   reportSchedule?: ReportScheduleType | null;
 
   @Field(() => Int, { description: 'Send back with every edit; a stale one answers CONFLICT' })
