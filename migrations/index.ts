@@ -16,6 +16,7 @@ import { Migration20261206020000_dashboard_aggregates } from './Migration2026120
 import { Migration20261206190000_web_push } from './Migration20261206190000_web_push.js';
 import { Migration20261206190000_extension_requests } from './Migration20261206190000_extension_requests.js';
 import { Migration20261206190000_approval_levels } from './Migration20261206190000_approval_levels.js';
+import { Migration20261206190000_report_schedule } from './Migration20261206190000_report_schedule.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -40,4 +41,5 @@ export const migrationsList = [
   { name: 'Migration20261206190000_imports', class: Migration20261206190000_imports },
   { name: 'Migration20261206190000_extension_requests', class: Migration20261206190000_extension_requests },
   { name: 'Migration20261206190000_approval_levels', class: Migration20261206190000_approval_levels },
+  { name: 'Migration20261206190000_report_schedule', class: Migration20261206190000_report_schedule },
 ];

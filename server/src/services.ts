@@ -19,6 +19,7 @@ import { TaskService } from './modules/tasks/task.service.js';
 import { syncHandlers } from './modules/sync/sync.handlers.js';
 import { SyncService } from './modules/sync/sync.service.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { ComplianceService } from './modules/analytics/compliance.service.js';
 import { WarningService } from './modules/warnings/warning.service.js';
 import { TaskEvaluationService } from './modules/evaluations/task-evaluation.service.js';
 import { ExportService } from './modules/exports/export.service.js';
@@ -45,6 +46,7 @@ export function createServices(config: Config, secret: string, logger?: Logger, 
     refreshMaxDays: config.refreshTokenMaxDays,
     limits: config.rateLimits,
   });
+  const compliance = new ComplianceService(analytics);
   const services = {
     tokens,
     viewers: new ViewerLoader(tokens),
@@ -66,9 +68,10 @@ export function createServices(config: Config, secret: string, logger?: Logger, 
     indicators: new IndicatorService(audit),
     attachments: new AttachmentService(audit, new LocalDiskStorage(path.join(config.dataDir, 'files')), config.maxUploadBytes),
     analytics,
+    compliance,
     warnings: new WarningService(config.warnings),
     evaluations: new TaskEvaluationService(audit),
-    exports: new ExportService(analytics),
+    exports: new ExportService(analytics, compliance),
     publications: new PublicationService(analytics, audit),
     push: new PushService(audit, config, vapid),
     extensions: new ExtensionService(audit),

@@ -4,6 +4,19 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** How often a scheduled task is reported on */
+export type ReportFrequency =
+  | 'HALF_YEARLY'
+  | 'MONTHLY'
+  | 'QUARTERLY'
+  | 'YEARLY';
+
+export type ReportScheduleInput = {
+  /** 0–366 days after the period ends */
+  dueDays: number;
+  frequency: ReportFrequency;
+};
+
 export type TaskPriority =
   | 'HIGH'
   | 'LOW'
@@ -20,6 +33,8 @@ export type UpdateTaskInput = {
   expectedResult?: string | null | undefined;
   id: string | number;
   priority?: TaskPriority | null | undefined;
+  /** Periodic reporting; null removes the schedule */
+  reportSchedule?: ReportScheduleInput | null | undefined;
   responsiblePerson?: string | null | undefined;
   startOn?: string | null | undefined;
   title?: string | null | undefined;

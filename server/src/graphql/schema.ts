@@ -13,6 +13,7 @@ import { ActionPlanResolver } from '../modules/plans/action-plan.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ResolutionResolver } from '../modules/resolutions/resolution.resolver.js';
 import { TaskResolver } from '../modules/tasks/task.resolver.js';
+import { ReportScheduleResolver } from '../modules/tasks/report-schedule.resolver.js';
 import { SyncResolver } from '../modules/sync/sync.resolver.js';
 import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { WarningResolver } from '../modules/warnings/warning.resolver.js';
@@ -34,6 +35,7 @@ export const resolvers = [
   ResolutionResolver,
   ActionPlanResolver,
   TaskResolver,
+  ReportScheduleResolver,
   ReportResolver,
   NotificationResolver,
   IndicatorResolver,

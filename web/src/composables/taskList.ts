@@ -1,6 +1,7 @@
 // What the "my tasks" screen shows, as pure functions over local rows: warnings, urgency,
 // search, filters and sorting. Kept free of Vue so the rules are tested directly.
 import type { LocalReport, LocalTask, TaskResolution } from '../offline/types';
+import { nextPeriodToReport, taskPeriods, type TaskPeriod } from '../offline/report-periods';
 
 export type WarningKind = 'overdue' | 'dueSoon' | 'behind' | 'stale' | 'obstacle' | 'returned' | 'rejected' | 'fiveClears';
 
@@ -25,6 +26,22 @@ export interface TaskRow {
   resolution: TaskResolution | null;
   /** For a completed task whose completion time is known: when, its day in Vietnam, and days after the due date. */
   completion: { at: string; day: string; daysLate: number } | null;
+  /** Periodic reporting, for a task with a schedule: its periods so far and the one to report next. */
+  reporting: TaskReporting | null;
+}
+
+export interface TaskReporting {
+  periods: TaskPeriod[];
+  next: TaskPeriod | null;
+  missed: number;
+}
+
+/** A scheduled open task's periods, worked out on the device from the synced schedule and the local reports. */
+export function reportingOf(task: LocalTask, reportedKeys: ReadonlySet<string>, now: Date): TaskReporting | null {
+  if (!task.reportSchedule || task.state !== 'OPEN') return null;
+  const today = dayInVietnam(now);
+  const periods = taskPeriods(task.reportSchedule, task, reportedKeys, today);
+  return { periods, next: nextPeriodToReport(periods, today), missed: periods.filter((p) => p.missed).length };
 }
 
 export interface WarningRules {
@@ -180,7 +197,13 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
   const latestByTask = new Map<string, LocalReport>();
   const unsentByTask = new Map<string, number>();
   const rejectedTasks = new Set<string>();
+  const periodsByTask = new Map<string, Set<string>>();
   for (const report of reports) {
+    if (report.periodKey && report.syncState !== 'REJECTED') {
+      const keys = periodsByTask.get(report.taskId) ?? new Set<string>();
+      keys.add(report.periodKey);
+      periodsByTask.set(report.taskId, keys);
+    }
     const seen = latestByTask.get(report.taskId);
     if (!seen || report.writtenAt > seen.writtenAt) latestByTask.set(report.taskId, report);
     if (report.syncState === 'PENDING') unsentByTask.set(report.taskId, (unsentByTask.get(report.taskId) ?? 0) + 1);
@@ -212,6 +235,7 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
         task.state === 'COMPLETED' && task.completedAt
           ? { at: task.completedAt, day: dayInVietnam(task.completedAt), daysLate: daysLate(task) }
           : null,
+      reporting: reportingOf(task, periodsByTask.get(task.id) ?? new Set(), now),
     };
   });
 }

@@ -112,6 +112,7 @@ export const WARNING_KINDS: WarningKind[] = [
   'RETURNED',
   'FORECAST_MISS',
   'REVIEW_BOTTLENECK',
+  'MISSED_REPORT',
 ];
 
 export type WarningItem = WarningItemFieldsFragment;

@@ -24,6 +24,8 @@ export interface RecordReportInput {
   hasObstacles?: boolean;
   obstacles?: string | null;
   answersReportId?: string | null;
+  /** The period reported on, for a task with a schedule. */
+  periodKey?: string | null;
   photos?: PhotoInput[];
 }
 
@@ -86,6 +88,7 @@ export async function recordReport(
       writtenAt: now,
       receivedAt: null,
       answersReportId: input.answersReportId ?? null,
+      periodKey: input.periodKey ?? null,
       flaggedReassigned: false,
       state: 'SUBMITTED',
       reviewedAt: null,
@@ -114,6 +117,7 @@ export async function recordReport(
           obstacles: report.obstacles,
           writtenAt: now,
           answersReportId: report.answersReportId,
+          periodKey: report.periodKey ?? null,
           attachments,
         },
       });

@@ -34,6 +34,11 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
       titleEn
     }
     ancestorTitles
+    reportSchedule {
+      frequency
+      dueDays
+      fromOn
+    }
     indicators {
       id
       name
@@ -73,6 +78,7 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         writtenAt
         receivedAt
         answersReportId
+        periodKey
         flaggedReassigned
         state
         reviewedAt

@@ -9,6 +9,7 @@ import type {
   SyncPushMutation,
   TaskPriority as SchemaTaskPriority,
 } from '../graphql/generated/graphql.js';
+import type { LocalReportSchedule } from './report-periods.js';
 
 /**
  * 2: tasks carry their resolution and completedAt, reports their reviewer's name; 3: deadline-
@@ -76,6 +77,8 @@ export interface ServerTask {
   /** Titles of the tasks above, root first, for context. */
   ancestorTitles: string[];
   indicators: LocalIndicator[];
+  /** Periodic reporting (report-periods.ts); absent on rows stored before it, null when none. */
+  reportSchedule?: LocalReportSchedule | null;
 }
 
 /** A task in the local database: the server's copy with any unsent local edits laid over it. */
@@ -116,6 +119,8 @@ export interface LocalReport {
   /** Set by the server; null while the report waits in the outbox. */
   receivedAt: string | null;
   answersReportId: string | null;
+  /** The reporting period on a scheduled task (2026-11…); absent on rows stored before it. */
+  periodKey?: string | null;
   flaggedReassigned: boolean;
   state: ReportState;
   reviewedAt: string | null;
@@ -178,6 +183,7 @@ export interface CreateReportPayload {
   obstacles: string | null;
   writtenAt: string;
   answersReportId: string | null;
+  periodKey?: string | null;
   attachments: AttachmentRef[];
 }
 

@@ -37,6 +37,7 @@ function serverTask(over: Partial<WireTask> = {}): WireTask {
     onTimeDueOn: null,
     resolution: { id: 'res-1', code: '1-NQ/TW', titleVi: 'Nghị quyết 1', titleEn: 'Resolution 1' },
     ancestorTitles: [],
+    reportSchedule: null,
     indicators: [],
     ...over,
   };

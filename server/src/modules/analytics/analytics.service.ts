@@ -82,7 +82,7 @@ export interface ApprovalPipeline {
 }
 
 /** Where a dashboard looks: a unit (the viewer's own by default) and a resolution or all. */
-interface Target {
+export interface Target {
   unit: UnitRow;
   resolutionId: string | null;
   children: UnitRow[];
@@ -372,8 +372,8 @@ export class AnalyticsService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  /** The dashboard's unit and children, looked up once per request however many queries it holds. */
-  private target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
+  /** The dashboard's unit and children (NOT_FOUND outside the viewer's subtree), looked up once per request. */
+  target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
     let perRequest = targets.get(em);
     if (!perRequest) targets.set(em, (perRequest = new Map()));
     const key = `${viewer.accountId}|${unitId ?? ''}|${resolutionId ?? ''}`;

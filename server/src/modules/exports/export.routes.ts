@@ -14,7 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 const one = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 /**
- * GET /api/exports/{tasks,dashboard}.{xlsx,csv}?unitId=&resolutionId=&lang=vi with the bearer
+ * GET /api/exports/{tasks,dashboard,compliance}.{xlsx,csv}?unitId=&resolutionId=&lang=vi with the bearer
  * token: the same scope as the API, never cached by anything in between.
  */
 export function exportRoutes(orm: MikroORM, services: Services): Router {
@@ -23,7 +23,7 @@ export function exportRoutes(orm: MikroORM, services: Services): Router {
     const name = String(req.params.name);
     const format = String(req.params.format);
     try {
-      if (!['tasks', 'dashboard'].includes(name) || !['xlsx', 'csv'].includes(format)) {
+      if (!['tasks', 'dashboard', 'compliance'].includes(name) || !['xlsx', 'csv'].includes(format)) {
         throw new AppError(ErrorCode.NOT_FOUND, 'No such export');
       }
       const header = req.headers.authorization;
@@ -39,7 +39,9 @@ export function exportRoutes(orm: MikroORM, services: Services): Router {
       const table =
         name === 'tasks'
           ? await services.exports.tasksTable(em, viewer, args)
-          : await services.exports.dashboardTable(em, viewer, args);
+          : name === 'compliance'
+            ? await services.exports.complianceTable(em, viewer, args)
+            : await services.exports.dashboardTable(em, viewer, args);
       const file = `${name}-${new Date().toISOString().slice(0, 10)}.${format}`;
       res.setHeader('Cache-Control', 'private, no-store');
       res.setHeader('Content-Disposition', `attachment; filename="${file}"`);

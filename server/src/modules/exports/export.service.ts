@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, NotFoundError } from '../../common/errors.js';
 import { localDay } from '../../common/dates.js';
 import type { AnalyticsService, UnitSummary } from '../analytics/analytics.service.js';
+import type { ComplianceFigures, ComplianceService } from '../analytics/compliance.service.js';
+import { periodLabel } from '../warnings/warning-messages.js';
 import { Unit } from '../organisations/unit.entity.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
@@ -26,7 +28,10 @@ const day = (d: string | null) => (d ? new Date(`${d}T00:00:00Z`) : null);
 
 /** The dashboard tables and task lists as spreadsheets, scoped like every other read. */
 export class ExportService {
-  constructor(private readonly analytics: AnalyticsService) {}
+  constructor(
+    private readonly analytics: AnalyticsService,
+    private readonly compliance: ComplianceService,
+  ) {}
 
   /** Tasks led in a unit's subtree (the viewer's own by default), soonest due first. */
   async tasksTable(em: EntityManager, viewer: Viewer, args: ExportArgs): Promise<Table> {
@@ -144,6 +149,45 @@ export class ExportService {
       rows: [
         ...children.map((c) => line(c.own ? `${c.unit.name} ${label(l, 'ownTasks')}` : c.unit.name, c)),
         line(label(l, 'sum'), total),
+      ],
+    };
+  }
+
+  /** Reporting compliance: one line per child unit (and own tasks), the total, then every missing or late period. */
+  async complianceTable(em: EntityManager, viewer: Viewer, args: ExportArgs): Promise<Table> {
+    const { unit, resolution } = await this.where(em, viewer, args);
+    const c = await this.compliance.compliance(em, viewer, unit.id, resolution?.id ?? null);
+    const l = args.lang;
+    const dayFmt = l === 'vi' ? 'dd/mm/yyyy' : 'yyyy-mm-dd';
+    const columns: Column[] = [
+      { key: 'unit', header: label(l, 'unit'), width: 32 },
+      { key: 'due', header: label(l, 'reportsDue'), width: 12 },
+      { key: 'onTime', header: label(l, 'reportsOnTime'), width: 12 },
+      { key: 'late', header: label(l, 'reportsLate'), width: 12 },
+      { key: 'missing', header: label(l, 'reportsMissing'), width: 12 },
+      { key: 'onTimeRate', header: label(l, 'onTimeRate'), width: 12, numFmt: '0.0%' },
+      { key: 'task', header: label(l, 'title'), width: 40 },
+      { key: 'period', header: label(l, 'period'), width: 16 },
+      { key: 'periodDueOn', header: label(l, 'reportDueOn'), width: 13, numFmt: dayFmt },
+      { key: 'receivedOn', header: label(l, 'receivedOn'), width: 13, numFmt: dayFmt },
+      { key: 'status', header: label(l, 'status'), width: 16 },
+    ];
+    const line = (name: string, f: ComplianceFigures) => ({ unit: name, ...f });
+    return {
+      sheet: label(l, 'complianceSheet'),
+      title: `${label(l, 'complianceTitle')} — ${unit.name} — ${resolution?.code ?? label(l, 'allResolutions')} — ${c.today}`,
+      columns,
+      rows: [
+        ...c.byUnit.map((u) => line(u.own ? `${u.unit.name} ${label(l, 'ownTasks')}` : u.unit.name, u.figures)),
+        line(label(l, 'sum'), c.total),
+        ...c.problems.map((p) => ({
+          unit: p.unit.name,
+          task: p.taskTitle,
+          status: label(l, p.status === 'MISSING' ? 'reportsMissing' : 'reportsLate'),
+          period: periodLabel(p.periodKey, l),
+          periodDueOn: day(p.dueOn),
+          receivedOn: day(p.receivedOn),
+        })),
       ],
     };
   }

@@ -48,6 +48,10 @@ export class ProgressReport {
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   receivedAt: Date & Opt = new Date();
 
+  /** The reporting period (2026-11, 2026-Q4, 2026-H2, 2026) on a task with a schedule; null otherwise. */
+  @Property({ type: 'text', nullable: true })
+  periodKey?: string | null;
+
   /** A new report answering a returned one. */
   @ManyToOne(() => ProgressReport, { ref: true, nullable: true, deleteRule: 'restrict' })
   answersReport?: Ref<ProgressReport> | null;

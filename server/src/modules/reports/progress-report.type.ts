@@ -34,6 +34,12 @@ export class ProgressReportType {
   @Field(() => Date, { description: 'When the server received it' })
   receivedAt!: Date;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The reporting period (2026-11, 2026-Q4, 2026-H2, 2026); null on unscheduled tasks',
+  })
+  periodKey?: string | null;
+
   @Field(() => Boolean, { description: 'The task was reassigned while this report was on its way' })
   flaggedReassigned!: boolean;
 

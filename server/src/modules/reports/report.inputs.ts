@@ -41,6 +41,13 @@ export class SubmitReportInput {
   @Field(() => Date, { description: 'When it was written, by the device clock' })
   writtenAt!: Date;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The period reported on (2026-11, 2026-Q4, 2026-H2, 2026), on a task with a reporting schedule; when left out the last period ended by writtenAt',
+  })
+  periodKey?: string | null;
+
   @Field(() => ID, { nullable: true, description: 'The returned report this one answers' })
   answersReportId?: string | null;
 }

@@ -27,6 +27,7 @@ export interface ReportRow {
   approvalLevels?: number | null;
   approvedLevels: number;
   awaitingUnit?: IdRef | null;
+  periodKey?: string | null;
 }
 
 /** The columns of `progress_report` (aliased `alias`) a ReportRow is made of. */
@@ -52,6 +53,7 @@ export function reportColumns(alias = 'r'): string {
     'approval_levels',
     'approved_levels',
     'awaiting_unit_id',
+    'period_key',
   ]
     .map((c) => `${alias}.${c}`)
     .join(', ');
@@ -82,5 +84,6 @@ export function toReportRow(r: Record<string, unknown>): ReportRow {
     approvalLevels: r.approval_levels === null || r.approval_levels === undefined ? null : Number(r.approval_levels),
     approvedLevels: Number(r.approved_levels ?? 0),
     awaitingUnit: ref(r.awaiting_unit_id),
+    periodKey: (r.period_key as string | null) ?? null,
   };
 }

@@ -21,6 +21,8 @@ import { hasRole, type Viewer } from '../scope/viewer.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
 import { assertUuid } from '../../common/ids.js';
+import { localDay } from '../../common/dates.js';
+import { resolvePeriodKey, type ReportFrequency } from '../tasks/report-schedule.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
@@ -37,6 +39,11 @@ interface SubmitCheckRow {
   indicators: number;
   answered_state: ReportState | null;
   answered_task_id: string | null;
+  start_on: string | null;
+  due_on: string | null;
+  created_at: Date;
+  report_frequency: ReportFrequency | null;
+  report_due_days: number | null;
 }
 
 type CleanSubmission = ReturnType<typeof validateSubmission>;
@@ -56,6 +63,8 @@ export interface ReadyReport {
   input: SubmitReportInput;
   clean: CleanSubmission;
   flaggedReassigned: boolean;
+  /** The reporting period, resolved against the task's schedule (tasks/report-schedule.ts). */
+  periodKey: string | null;
 }
 
 export interface StoredReport {
@@ -225,6 +234,8 @@ export class ReportService {
     if (!valid.length) return out;
     const found = await tx.execute<SubmitCheckRow[]>(
       `select e.idx, t.id, t.title, t.state, t.lead_unit_path, t.assigner_unit_path,
+              to_char(t.start_on, 'YYYY-MM-DD') as start_on, to_char(t.due_on, 'YYYY-MM-DD') as due_on, t.created_at,
+              t.report_frequency, t.report_due_days,
               (p.id is not null) as replay,
               (select count(*) from indicator i where i.task_id = t.id and i.id = any(e.indicator_ids))::int as indicators,
               a.state as answered_state, a.task_id as answered_task_id
@@ -281,7 +292,17 @@ export class ReportService {
       if (found.answered_state !== ReportState.RETURNED)
         throw new BadInputError('answersReportId', 'Only a returned report can be answered');
     }
-    return { viewer, input, clean, flaggedReassigned };
+    const schedule = found.report_frequency
+      ? { frequency: found.report_frequency, dueDays: Number(found.report_due_days ?? 0) }
+      : null;
+    const periodKey = resolvePeriodKey(
+      schedule,
+      { startOn: found.start_on, dueOn: found.due_on, createdAt: new Date(found.created_at) },
+      input.periodKey,
+      localDay(clean.writtenAt),
+      (message) => new BadInputError('periodKey', message),
+    );
+    return { viewer, input, clean, flaggedReassigned, periodKey };
   }
 
   /**
@@ -297,14 +318,14 @@ export class ReportService {
     const rows = await tx.execute<Record<string, unknown>[]>(
       `with input as (
          select * from jsonb_to_recordset(?::jsonb) as e(id uuid, task_id uuid, percent float8, narrative text,
-           has_obstacles boolean, obstacles text, written_at timestamptz, answers_report_id uuid, flagged_reassigned boolean,
+           has_obstacles boolean, obstacles text, written_at timestamptz, answers_report_id uuid, flagged_reassigned boolean, period_key text,
            indicator_ids uuid[], vals float8[], audit jsonb, account_id uuid, username text, unit_id uuid, unit_path text,
            chain_key text)
        ), report as (
          insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
-           obstacles, written_at, answers_report_id, flagged_reassigned)
+           obstacles, written_at, answers_report_id, flagged_reassigned, period_key)
          select id, task_id, unit_id, unit_path, account_id, percent, narrative, has_obstacles, obstacles, written_at,
-                answers_report_id, flagged_reassigned
+                answers_report_id, flagged_reassigned, period_key
            from input order by id
          on conflict (id) do nothing returning *
        ), report_values as (
@@ -321,7 +342,7 @@ export class ReportService {
        select ${entities ? '*' : 'id'} from report`,
       [
         JSON.stringify(
-          ready.map(({ viewer, input, clean, flaggedReassigned }) => ({
+          ready.map(({ viewer, input, clean, flaggedReassigned, periodKey }) => ({
             id: input.id,
             task_id: input.taskId,
             percent: input.percent,
@@ -331,6 +352,7 @@ export class ReportService {
             written_at: clean.writtenAt.toISOString(),
             answers_report_id: input.answersReportId ?? null,
             flagged_reassigned: flaggedReassigned,
+            period_key: periodKey,
             indicator_ids: clean.values.map((v) => v.indicatorId),
             vals: clean.values.map((v) => v.value),
             audit: {
@@ -341,6 +363,7 @@ export class ReportService {
               writtenAt: clean.writtenAt.toISOString(),
               answersReportId: input.answersReportId ?? null,
               flaggedReassigned,
+              periodKey,
             },
             account_id: viewer.accountId,
             username: viewer.username,

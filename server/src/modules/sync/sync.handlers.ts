@@ -30,6 +30,7 @@ export function syncHandlers(services: {
             obstacles: e.obstacles ?? null,
             writtenAt: e.writtenAt,
             answersReportId: e.answersReportId ?? null,
+            periodKey: e.periodKey ?? null,
           },
         })),
       );

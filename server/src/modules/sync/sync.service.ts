@@ -12,6 +12,8 @@ import type { Logger } from '../../common/logger.js';
 import type { CheckedReport, ReadyReport, StoredReport } from '../reports/report.service.js';
 import type { Viewer } from '../scope/viewer.js';
 import { assertUuid } from '../../common/ids.js';
+import { localDay } from '../../common/dates.js';
+import type { ReportFrequency } from '../tasks/report-schedule.js';
 import { Coalescer } from '../../common/coalescer.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
 import {
@@ -275,7 +277,9 @@ export class SyncService {
     const rows = await tx.execute<Row[]>(
       `select t.id, t.parent_id, t.title, t.description, t.responsible_person, t.expected_result, t.start_on::text as start_on,
               t.due_on::text as due_on, t.priority, t.state, t.progress, t.version, t.updated_at, t.last_report_at, t.completed_at,
-              t.resolution_id, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en
+              t.resolution_id, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en,
+              t.original_due_on::text as original_due_on, t.on_time_due_on::text as on_time_due_on,
+              t.report_frequency, t.report_due_days, t.created_at
          from task t join resolution r on r.id = t.resolution_id where t.id = any(?::uuid[]) order by t.id`,
       [pgArray(ids)],
     );
@@ -318,7 +322,7 @@ export class SyncService {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
       `select p.id, p.task_id, p.percent, p.narrative, p.has_obstacles, p.obstacles, p.written_at, p.received_at, p.answers_report_id,
-              p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, p.approval_levels, p.approved_levels,
+              p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, p.approval_levels, p.approved_levels, p.period_key,
               a.display_name as reviewer_name, w.kind as awaiting_unit_kind
          from progress_report p
          left join account a on a.id = p.reviewed_by_id
@@ -347,6 +351,7 @@ export class SyncService {
       writtenAt: iso(r.written_at)!,
       receivedAt: iso(r.received_at)!,
       answersReportId: (r.answers_report_id as string | null) ?? null,
+      periodKey: (r.period_key as string | null) ?? null,
       flaggedReassigned: Boolean(r.flagged_reassigned),
       state: r.state as SyncReportType['state'],
       reviewedAt: iso(r.reviewed_at),
@@ -857,5 +862,12 @@ function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitl
     },
     ancestorTitles,
     indicators,
+    reportSchedule: t.report_frequency
+      ? {
+          frequency: t.report_frequency as ReportFrequency,
+          dueDays: Number(t.report_due_days),
+          fromOn: dateOnly(t.start_on) ?? localDay(new Date(t.created_at as string)),
+        }
+      : null,
   };
 }

@@ -7,6 +7,8 @@ import { TaskPriority } from '../tasks/task.enums.js';
 import { ExtensionState } from '../extensions/extension-request.entity.js';
 // Registers ExtensionState with the schema.
 import '../extensions/extension.type.js';
+import { ReportFrequency } from '../tasks/report-schedule.js';
+import '../tasks/report-schedule.type.js';
 
 export enum SyncEntity {
   TASK = 'TASK',
@@ -61,6 +63,17 @@ export class SyncResolutionType {
   @Field(() => String) titleEn!: string;
 }
 
+@ObjectType('SyncReportSchedule', {
+  description: 'A synced task’s reporting schedule (protocol 2): the phone works out its periods offline',
+  simpleResolvers: true,
+})
+export class SyncReportScheduleType {
+  @Field(() => ReportFrequency) frequency!: ReportFrequency;
+  @Field(() => Int, { description: 'Days after a period ends by which its report is due' }) dueDays!: number;
+  @Field(() => LocalDateResolver, { description: 'The first day the schedule covers: the task’s start, or the day it was made' })
+  fromOn!: string;
+}
+
 @ObjectType('SyncTask', { description: 'A task of the account’s unit as the field app stores it', simpleResolvers: true })
 export class SyncTaskType {
   @Field(() => ID) id!: string;
@@ -95,6 +108,8 @@ export class SyncTaskType {
   @Field(() => SyncResolutionType, { description: 'Protocol 2' }) resolution!: SyncResolutionType;
   @Field(() => [String], { description: 'Titles of the tasks above, root first' }) ancestorTitles!: string[];
   @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
+  @Field(() => SyncReportScheduleType, { nullable: true, description: 'Periodic reporting; null when none' })
+  reportSchedule!: SyncReportScheduleType | null;
 }
 
 @ObjectType('SyncReport', { simpleResolvers: true })
@@ -109,6 +124,7 @@ export class SyncReportType {
   @Field(() => Date) writtenAt!: Date;
   @Field(() => Date) receivedAt!: Date;
   @Field(() => ID, { nullable: true }) answersReportId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The reporting period, on a scheduled task' }) periodKey!: string | null;
   @Field(() => Boolean) flaggedReassigned!: boolean;
   @Field(() => ReportState) state!: ReportState;
   @Field(() => Date, { nullable: true }) reviewedAt!: Date | null;
@@ -213,6 +229,7 @@ export class CreateReportEntry {
   @Field(() => String, { nullable: true }) obstacles?: string | null;
   @Field(() => Date) writtenAt!: Date;
   @Field(() => ID, { nullable: true }) answersReportId?: string | null;
+  @Field(() => String, { nullable: true, description: 'The period reported on, on a scheduled task' }) periodKey?: string | null;
   @Field(() => [AttachmentRefInput], { nullable: true }) attachments?: AttachmentRefInput[] | null;
 }
 

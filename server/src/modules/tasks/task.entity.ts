@@ -5,6 +5,7 @@ import { Unit } from '../organisations/unit.entity.js';
 import { ActionPlan } from '../plans/action-plan.entity.js';
 import { Resolution } from '../resolutions/resolution.entity.js';
 import { TaskPriority, TaskState } from './task.enums.js';
+import type { ReportFrequency } from './report-schedule.js';
 
 /**
  * A task of an action plan, assigned by one unit to a lead unit in its subtree. The paths of
@@ -119,6 +120,13 @@ export class Task extends BaseEntity {
    */
   @Property({ type: 'smallint', nullable: true })
   approvalLevels?: number | null;
+  /** Periodic reporting (tasks/report-schedule.ts): how often the lead unit reports; null for none. */
+  @Property({ type: 'text', nullable: true })
+  reportFrequency?: ReportFrequency | null;
+
+  /** Days after a period ends by which its report is due; set exactly when `reportFrequency` is. */
+  @Property({ type: 'integer', nullable: true })
+  reportDueDays?: number | null;
 
   /** Optimistic concurrency: every edit must name the version it was based on. */
   @Property({ type: 'integer', version: true, default: 1 })

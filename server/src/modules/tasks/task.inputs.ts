@@ -2,6 +2,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import { TaskPriority, TaskStatus } from './task.enums.js';
+import { ReportScheduleInput } from './report-schedule.type.js';
 
 export enum TaskOrder {
   DUE_ON = 'DUE_ON',
@@ -86,6 +87,9 @@ export class CreateTaskInput {
 
   @Field(() => Boolean, { defaultValue: false, description: 'Allow a due date after the parent task’s' })
   allowLaterThanParent: boolean = false;
+
+  @Field(() => ReportScheduleInput, { nullable: true, description: 'Periodic reporting; none when omitted' })
+  reportSchedule?: ReportScheduleInput | null;
 }
 
 @InputType({ description: 'Changed fields only; a field left out is kept' })
@@ -122,6 +126,9 @@ export class UpdateTaskInput {
 
   @Field(() => Boolean, { nullable: true })
   allowLaterThanParent?: boolean | null;
+
+  @Field(() => ReportScheduleInput, { nullable: true, description: 'Periodic reporting; null removes the schedule' })
+  reportSchedule?: ReportScheduleInput | null;
 }
 
 @InputType()

@@ -1,4 +1,5 @@
 import { toDate } from '../../common/rows.js';
+import type { ReportFrequency } from './report-schedule.js';
 import type { TaskPriority, TaskState } from './task.enums.js';
 
 /** A reference to a row by id, as an entity's `Ref` exposes it. */
@@ -37,6 +38,12 @@ export interface TaskRow {
   plan: IdRef;
   resolution: IdRef;
   parent?: IdRef | null;
+  originalDueOn?: string | null;
+  onTimeOriginal?: boolean;
+  reportFrequency?: ReportFrequency | null;
+  reportDueDays?: number | null;
+  approvalLevels?: number | null;
+  externalRef?: string | null;
 }
 
 /** The columns of `task` (aliased `alias`) that a TaskRow is made of, dates as text. */
@@ -67,6 +74,12 @@ export function taskColumns(alias = 't'): string {
     'plan_id',
     'resolution_id',
     'parent_id',
+    'original_due_on::text as original_due_on',
+    'on_time_original',
+    'report_frequency',
+    'report_due_days',
+    'approval_levels',
+    'external_ref',
   ]
     .map((c) => `${alias}.${c}`)
     .join(', ');
@@ -100,5 +113,11 @@ export function toTaskRow(r: Record<string, unknown>): TaskRow {
     plan: { id: r.plan_id as string },
     resolution: { id: r.resolution_id as string },
     parent: r.parent_id ? { id: r.parent_id as string } : null,
+    originalDueOn: (r.original_due_on as string | null) ?? null,
+    onTimeOriginal: Boolean(r.on_time_original),
+    reportFrequency: (r.report_frequency as ReportFrequency | null) ?? null,
+    reportDueDays: r.report_due_days === null || r.report_due_days === undefined ? null : Number(r.report_due_days),
+    approvalLevels: r.approval_levels === null || r.approval_levels === undefined ? null : Number(r.approval_levels),
+    externalRef: (r.external_ref as string | null) ?? null,
   };
 }

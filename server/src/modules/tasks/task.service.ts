@@ -38,6 +38,8 @@ import {
   type UpdateTaskInput,
 } from './task.inputs.js';
 import { countableFromRollups, countFromRollups } from './task-count.js';
+import { checkSchedule } from './report-schedule.js';
+import type { ReportScheduleInput } from './report-schedule.type.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
 import { taskColumns, toTaskRow, type TaskRow } from './task.row.js';
@@ -51,7 +53,14 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Fields the lead unit's focal officers may change; the assigner's may change every field. */
 const LEAD_FIELDS = ['description', 'responsiblePerson', 'expectedResult'] as const;
-type EditableField = (typeof LEAD_FIELDS)[number] | 'title' | 'startOn' | 'dueOn' | 'priority' | 'weight';
+type EditableField =
+  (typeof LEAD_FIELDS)[number] | 'title' | 'startOn' | 'dueOn' | 'priority' | 'weight' | 'reportFrequency' | 'reportDueDays';
+
+/** A schedule as given (null: none), checked; the two task columns it fills. */
+function scheduleOf(value: ReportScheduleInput | null | undefined) {
+  const s = value ? checkSchedule(value.frequency, value.dueDays, (f, m) => new BadInputError(f, m)) : null;
+  return { reportFrequency: s?.frequency ?? null, reportDueDays: s?.dueDays ?? null };
+}
 
 function text(field: string, value: string | null | undefined, max: number, required = false): string | null {
   if (value === undefined || value === null || !value.trim()) {
@@ -110,6 +119,7 @@ export class TaskService {
     const startOn = day('startOn', input.startOn);
     const dueOn = day('dueOn', input.dueOn);
     const weight = weightOf(input.weight);
+    const schedule = scheduleOf(input.reportSchedule);
     if (input.planId) assertUuid('planId', input.planId);
     if (input.parentId) assertUuid('parentId', input.parentId);
     assertUuid('leadUnitId', input.leadUnitId);
@@ -167,6 +177,7 @@ export class TaskService {
         dueOn,
         priority: input.priority ?? TaskPriority.NORMAL,
         weight,
+        ...schedule,
       });
       for (const u of coordinators) task.coordinatingUnits.add(u);
       this.history(tx, viewer, task, 'CREATED', null, null, taskFields(task));
@@ -203,6 +214,7 @@ export class TaskService {
       changes.priority = input.priority;
     }
     if (input.weight !== undefined && input.weight !== null) changes.weight = weightOf(input.weight);
+    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleOf(input.reportSchedule));
 
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);

@@ -4,6 +4,7 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { ConnectionType } from '../../common/pagination.js';
 import { FiveClear } from './task-status.js';
 import { TaskPriority } from './task.enums.js';
+import { ReportScheduleType } from './report-schedule.type.js';
 
 registerEnumType(FiveClear, {
   name: 'FiveClear',
@@ -61,6 +62,12 @@ export class TaskType {
 
   @Field(() => Date, { nullable: true })
   lastReportAt?: Date | null;
+
+  @Field(() => ReportScheduleType, {
+    nullable: true,
+    description: 'The periodic reporting schedule; null when reports come at will',
+  })
+  reportSchedule?: ReportScheduleType | null;
 
   @Field(() => Int, { description: 'Send back with every edit; a stale one answers CONFLICT' })
   version!: number;

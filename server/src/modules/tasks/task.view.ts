@@ -21,6 +21,7 @@ export function taskView(task: Task) {
     dueOn: task.dueOn ?? null,
     priority: task.priority,
     weight: task.weight,
+    reportSchedule: task.reportFrequency ? { frequency: task.reportFrequency, dueDays: task.reportDueDays ?? 0 } : null,
     progress: task.progress,
     status: deriveStatus(task, localDay()),
     missingClears: missingClears(task),
@@ -45,6 +46,8 @@ export function taskFields(task: Task): Record<string, unknown> {
     dueOn: task.dueOn ?? null,
     priority: task.priority,
     weight: task.weight,
+    reportFrequency: task.reportFrequency ?? null,
+    reportDueDays: task.reportDueDays ?? null,
     state: task.state,
     version: task.version,
   };

@@ -10,6 +10,16 @@ const clip = (s?: string | null) => {
   return t.length > 120 ? `${t.slice(0, 119)}…` : t;
 };
 
+/** A period key as people write it: 11/2026, Q4/2026 (quý 4/2026), H2/2026 (6 tháng cuối 2026), 2026. */
+export function periodLabel(key: string | undefined, lang: Lang): string {
+  if (!key) return '';
+  const [year, part] = key.split('-');
+  if (!part) return lang === 'vi' ? `năm ${year}` : year!;
+  if (part.startsWith('Q')) return lang === 'vi' ? `quý ${part.slice(1)}/${year}` : `${part}/${year}`;
+  if (part.startsWith('H')) return lang === 'vi' ? `6 tháng ${part === 'H1' ? 'đầu' : 'cuối'} năm ${year}` : `${part}/${year}`;
+  return `${part}/${year}`;
+}
+
 /** Why a warning was raised, in words, in Vietnamese or English. */
 export function describeWarning(f: Finding, lang: Lang): string {
   const p = f.params;
@@ -51,6 +61,12 @@ export function describeWarning(f: Finding, lang: Lang): string {
         : vi
           ? `Tiến độ báo cáo không tăng: với đà này sẽ không hoàn thành trước hạn ${viDate(p.dueOn)}.`
           : `Reported progress is not rising: at this pace it will not finish by ${p.dueOn}.`;
+    case WarningKind.MISSED_REPORT: {
+      const more = (p.missedPeriods ?? 1) - 1;
+      return vi
+        ? `Thiếu báo cáo kỳ ${periodLabel(p.periodKey, 'vi')} (hạn ${viDate(p.periodDueOn)})${more > 0 ? ` và ${more} kỳ trước đó` : ''}.`
+        : `No report for ${periodLabel(p.periodKey, 'en')} (due ${p.periodDueOn})${more > 0 ? ` and ${more} earlier ${more === 1 ? 'period' : 'periods'}` : ''}.`;
+    }
     case WarningKind.REVIEW_BOTTLENECK:
       return vi
         ? `${p.waitingReports} báo cáo đang chờ duyệt, lâu nhất ${p.oldestWaitingDays} ngày.`

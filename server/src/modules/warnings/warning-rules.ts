@@ -2,6 +2,7 @@ import type { WarningThresholds } from '../../config.js';
 import { daysBetween, localDay } from '../../common/dates.js';
 import { ReportState } from '../reports/report.enums.js';
 import { TaskState } from '../tasks/task.enums.js';
+import { missedPeriods, type ReportFrequency } from '../tasks/report-schedule.js';
 
 /**
  * Early-warning rules: pure functions of a task's facts, `today` (a day in Vietnam) and the
@@ -18,6 +19,7 @@ export enum WarningKind {
   FORECAST_MISS = 'FORECAST_MISS',
   REVIEW_BOTTLENECK = 'REVIEW_BOTTLENECK',
   EXTENSION_BOTTLENECK = 'EXTENSION_BOTTLENECK',
+  MISSED_REPORT = 'MISSED_REPORT',
 }
 
 /** How urgent each kind is, 3 highest; the list sorts by it first. */
@@ -30,6 +32,7 @@ export const SEVERITY: Record<WarningKind, number> = {
   [WarningKind.OBSTACLE]: 2,
   [WarningKind.REVIEW_BOTTLENECK]: 2,
   [WarningKind.EXTENSION_BOTTLENECK]: 2,
+  [WarningKind.MISSED_REPORT]: 2,
   [WarningKind.STALE]: 1,
 };
 
@@ -52,6 +55,10 @@ export interface WarningParams {
   /** EXTENSION_BOTTLENECK: the date asked for and how long the request has waited. */
   requestedDueOn?: string;
   waitingDays?: number;
+  /** MISSED_REPORT: the latest period missed, its due date, and how many periods are missing. */
+  periodKey?: string;
+  periodDueOn?: string;
+  missedPeriods?: number;
 }
 
 export interface Finding {
@@ -84,6 +91,10 @@ export interface TaskFacts {
   latestReport?: LatestReportFacts | null;
   /** Every report's (writtenAt, percent), for the forecast. */
   trend?: TrendPoint[];
+  /** Periodic reporting: the schedule, and the periods some report was given for. */
+  reportFrequency?: ReportFrequency | null;
+  reportDueDays?: number | null;
+  reportedPeriods?: ReadonlySet<string>;
   /** The deadline-extension request waiting for a decision, if any. */
   pendingExtension?: PendingExtensionFacts | null;
 }
@@ -194,6 +205,21 @@ export function forecastMiss(t: TaskFacts, today: string): Finding | null {
   return finding(WarningKind.FORECAST_MISS, { dueOn: t.dueOn, projectedOn: projected, progress: t.progress });
 }
 
+/** A scheduled task with a period past its report's due date and no report for that period. */
+export function missedReport(t: TaskFacts, today: string): Finding | null {
+  if (!isOpen(t) || !t.reportFrequency) return null;
+  const schedule = { frequency: t.reportFrequency, dueDays: t.reportDueDays ?? 0 };
+  const missed = missedPeriods(schedule, t, t.reportedPeriods ?? new Set(), today);
+  const last = missed.at(-1);
+  if (!last) return null;
+  return finding(WarningKind.MISSED_REPORT, {
+    periodKey: last.key,
+    periodDueOn: last.dueOn,
+    missedPeriods: missed.length,
+    dueOn: t.dueOn ?? null,
+  });
+}
+
 /** A deadline-extension request on an open task waiting longer than the threshold for the assigning unit's decision. */
 export function extensionBottleneck(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
   const e = t.pendingExtension;
@@ -218,6 +244,7 @@ export function taskWarnings(t: TaskFacts, today: string, th: WarningThresholds)
     returnedNotResubmitted(t),
     forecastMiss(t, today),
     extensionBottleneck(t, today, th),
+    missedReport(t, today),
   ]
     .filter((f): f is Finding => f !== null)
     .sort((a, b) => b.severity - a.severity);

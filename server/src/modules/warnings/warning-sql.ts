@@ -37,8 +37,19 @@ export function taskConditions(today: string, th: WarningThresholds): [WarningKi
                  and e.requested_at < (?::date::timestamp at time zone ${TZ}))`,
       [addDays(today, -th.extensionWaitDays)],
     ],
+    [
+      WarningKind.MISSED_REPORT,
+      `t.report_frequency is not null and exists (
+         select 1 from report_periods(t.report_frequency, ${scheduleStart}, least(coalesce(t.due_on, ?::date), ?::date)) p
+          where p.end_on + t.report_due_days < ?::date
+            and not exists (select 1 from progress_report r where r.task_id = t.id and r.period_key = p.period_key))`,
+      [today, today, today],
+    ],
   ];
 }
+
+/** The first day a reporting schedule covers (tasks/report-schedule.ts `spanStart`). */
+const scheduleStart = `coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)`;
 
 /** The day the stale count starts from: the last report, else the later of creation and start. */
 const lastActivityDay = `case when t.last_report_at is not null then (t.last_report_at at time zone ${TZ})::date
@@ -79,7 +90,11 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
                   greatest(t.start_on + floor((? + t.progress) * (t.due_on - t.start_on) / 100.0)::int + 1, ?::date + 1) end,
                 ${lastActivityDay} + ?::int,
                 (select min((e.requested_at at time zone ${TZ})::date) + ?::int + 1 from task_extension_request e
-                  where e.task_id = t.id and e.state = 'PENDING')
+                  where e.task_id = t.id and e.state = 'PENDING'),
+                case when t.report_frequency is not null then (
+                  select min(p.end_on + t.report_due_days + 1)
+                    from report_periods(t.report_frequency, ${scheduleStart}, coalesce(t.due_on, ?::date + 400)) p
+                   where p.end_on + t.report_due_days + 1 > ?::date) end
               ]) c where c > ?::date), 'infinity'::date) end as next_on
             from task t where (${where})`,
     params: [
@@ -91,6 +106,8 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
       today,
       th.staleDays,
       th.extensionWaitDays,
+      today,
+      today,
       today,
       ...whereParams,
     ],

@@ -164,7 +164,7 @@ export class WarningService {
     const today = localDay();
     const open = tasks.filter((t) => t.state === TaskState.OPEN);
     const ids = open.map((t) => t.id);
-    const [{ latestByTask, trendByTask, pendingByTask }, units] = await Promise.all([
+    const [{ latestByTask, trendByTask, pendingByTask, periodsByTask }, units] = await Promise.all([
       this.reportFacts(em, ids),
       open.length ? em.find(Unit, { id: { $in: [...new Set(open.map((t) => t.leadUnit.id))] } }) : Promise.resolve([]),
     ]);
@@ -176,6 +176,7 @@ export class WarningService {
         latestReport: latestByTask.get(task.id) ?? null,
         trend: trendByTask.get(task.id) ?? [],
         pendingExtension: pendingByTask.get(task.id) ?? null,
+        reportedPeriods: periodsByTask.get(task.id),
       };
       return taskWarnings(facts, today, this.thresholds).map((f) => ({
         ...f,
@@ -188,12 +189,13 @@ export class WarningService {
     });
   }
 
-  /** Each task's latest report, its reporting trend and its pending extension request, in three queries. */
+  /** Each task's latest report, its reporting trend, the periods reported on and its pending extension request, in three queries. */
   private async reportFacts(em: EntityManager, taskIds: string[]) {
     const latestByTask = new Map<string, LatestReportFacts>();
     const trendByTask = new Map<string, TrendPoint[]>();
     const pendingByTask = new Map<string, PendingExtensionFacts>();
-    if (!taskIds.length) return { latestByTask, trendByTask, pendingByTask };
+    const periodsByTask = new Map<string, Set<string>>();
+    if (!taskIds.length) return { latestByTask, trendByTask, pendingByTask, periodsByTask };
     const [latest, trend, pending] = await Promise.all([
       em.getConnection().execute<(LatestReportFacts & { task_id: string })[]>(
         `select distinct on (r.task_id) r.task_id, r.state, r.has_obstacles "hasObstacles", r.obstacles, r.received_at "receivedAt",
@@ -203,8 +205,8 @@ export class WarningService {
       ),
       em
         .getConnection()
-        .execute<{ task_id: string; written_at: Date; percent: number }[]>(
-          `select r.task_id, r.written_at, r.percent from progress_report r where r.task_id = any(?::uuid[])`,
+        .execute<{ task_id: string; written_at: Date; percent: number; period_key: string | null }[]>(
+          `select r.task_id, r.written_at, r.percent, r.period_key from progress_report r where r.task_id = any(?::uuid[])`,
           [`{${taskIds.join(',')}}`],
         ),
       em.getConnection().execute<{ task_id: string; requested_at: Date; requested_due_on: string }[]>(
@@ -226,8 +228,13 @@ export class WarningService {
       const list = trendByTask.get(p.task_id) ?? [];
       list.push({ writtenAt: new Date(p.written_at), percent: p.percent });
       trendByTask.set(p.task_id, list);
+      if (p.period_key) {
+        const periods = periodsByTask.get(p.task_id) ?? new Set<string>();
+        periods.add(p.period_key);
+        periodsByTask.set(p.task_id, periods);
+      }
     }
-    return { latestByTask, trendByTask, pendingByTask };
+    return { latestByTask, trendByTask, pendingByTask, periodsByTask };
   }
 
   /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
@@ -235,7 +242,7 @@ export class WarningService {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, units, { latestByTask, trendByTask, pendingByTask }] = await Promise.all([
+    const [tasks, units, { latestByTask, trendByTask, pendingByTask, periodsByTask }] = await Promise.all([
       em.find(Task, { id: { $in: taskIds } }),
       em.find(Unit, { id: { $in: unitIds } }),
       this.reportFacts(em, taskIds),
@@ -257,6 +264,7 @@ export class WarningService {
           latestReport: latestByTask.get(task.id) ?? null,
           trend: trendByTask.get(task.id) ?? [],
           pendingExtension: pendingByTask.get(task.id) ?? null,
+          reportedPeriods: periodsByTask.get(task.id),
         };
         f = taskWarnings(facts, today, this.thresholds).find((x) => x.kind === r.kind);
       }

@@ -55,6 +55,15 @@ export class WarningParamsType {
 
   @Field(() => Int, { nullable: true })
   oldestWaitingDays?: number;
+
+  @Field(() => String, { nullable: true, description: 'Missed report: the latest period with no report (2026-11, 2026-Q4…)' })
+  periodKey?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Missed report: when that period’s report was due' })
+  periodDueOn?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Missed report: how many periods have no report' })
+  missedPeriods?: number;
 }
 
 @ObjectType('Warning', { description: 'Computed from the data, never typed in' })
