@@ -11,6 +11,7 @@ import { Migration20261204200000_derived_worker } from './Migration2026120420000
 import { Migration20261206003000_audit_seal_queue } from './Migration20261206003000_audit_seal_queue.js';
 import { Migration20261206010000_warning_facts_maintained } from './Migration20261206010000_warning_facts_maintained.js';
 import { Migration20261206010000_viewer_position } from './Migration20261206010000_viewer_position.js';
+import { Migration20261206020000_dashboard_aggregates } from './Migration20261206020000_dashboard_aggregates.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -30,4 +31,5 @@ export const migrationsList = [
   { name: 'Migration20261206003000_audit_seal_queue', class: Migration20261206003000_audit_seal_queue },
   { name: 'Migration20261206010000_warning_facts_maintained', class: Migration20261206010000_warning_facts_maintained },
   { name: 'Migration20261206010000_viewer_position', class: Migration20261206010000_viewer_position },
+  { name: 'Migration20261206020000_dashboard_aggregates', class: Migration20261206020000_dashboard_aggregates },
 ];

@@ -39,15 +39,13 @@ const QUERY = `query TaskList($filter: TaskFilter) {
 /**
  * The same page as TaskService.list and the loaders behind QUERY, in plain SQL: scope by the lead
  * unit's path (the lead always lies in the assigner's subtree), the total from task_rollup (the
- * root's own rows and its children's; open tasks due this month counted from task, as the app
- * does), the page by keyset on (due_on, id).
+ * unit's rows cover its subtree; open tasks due this month counted from task, as the app does), the page by keyset on (due_on, id).
  */
 async function rawTaskList({ pool, body, viewer }: RawContext) {
   const like = `${viewer.unitPath}%`;
   const today = localDay();
   const month = `${today.slice(0, 7)}-01`;
   const overdue = body.mode === 'overdue';
-  const isRoot = viewer.unitPath.split('/').filter(Boolean).length === 1;
   let where = `t.lead_unit_path like $1${overdue ? ` and t.state = 'OPEN' and t.due_on < $2::date` : ''}`;
   let params: unknown[] = overdue ? [like, today] : [like];
   let fenced = false;
@@ -62,9 +60,8 @@ async function rawTaskList({ pool, body, viewer }: RawContext) {
     body.mode === 'plan'
       ? pool.query<{ n: number }>(`select count(*)::int n from task t where ${where}`, params)
       : pool.query<{ n: number }>(
-          `select coalesce(sum(r.n), 0)::int n from unnest(${isRoot ? `array[$1] || array(select path from unit where parent_id = $2)` : `array[$1]`}) q(path)
-         cross join lateral (select x.n from task_rollup x where x.unit_path = q.path${overdue ? ` and x.kind = 'OPEN' and x.due_month < $${isRoot ? 3 : 2}::date` : ''} offset 0) r`,
-          [viewer.unitPath, ...(isRoot ? [viewer.unitId] : []), ...(overdue ? [month] : [])],
+          `select coalesce(sum(x.n), 0)::int n from task_rollup x where x.unit_path = $1${overdue ? ` and x.kind = 'OPEN' and x.due_month < $2::date` : ''}`,
+          [viewer.unitPath, ...(overdue ? [month] : [])],
         ),
     overdue
       ? pool.query<{ n: number }>(`select count(*)::int n from task t where ${where} and t.due_on >= $3::date`, [

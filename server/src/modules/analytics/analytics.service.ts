@@ -65,11 +65,16 @@ interface Target {
 
 const arr = (xs: readonly string[]) => `{${xs.join(',')}}`;
 
+const targets = new WeakMap<EntityManager, Map<string, Promise<Target>>>();
+
 /**
  * Rollup rows of the paths bound as one text[] parameter, one index lookup per path: with
  * `unit_path = any(...)` the planner misjudges how many rows a few paths hold and scans the table.
  */
-const byPaths = (table: 'task_rollup' | 'report_rollup' | 'indicator_rollup', conditions = '') =>
+const byPaths = (
+  table: 'task_rollup' | 'report_rollup' | 'indicator_rollup' | 'task_due_rollup' | 'evaluation_rollup',
+  conditions = '',
+) =>
   // offset 0 keeps the subquery from being flattened into a hash join over the whole table.
   `unnest(?::text[]) q(path) cross join lateral (select * from ${table} x where x.unit_path = q.path${conditions} offset 0) r`;
 
@@ -82,32 +87,33 @@ export class AnalyticsService {
   /** Counts by status, rates, average progress and indicator achievement for a subtree. */
   async summary(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<UnitSummary> {
     const target = await this.target(em, viewer, unitId, resolutionId);
-    const paths = this.subtreePaths(target);
+    const paths = [target.unit.path];
     const today = localDay();
     const [rows, corr, ind] = await Promise.all([
       this.taskRows(em, paths, target.resolutionId),
-      this.corrections(em, target, today),
+      this.corrections(em, paths, target.resolutionId, today),
       this.indicatorRows(em, paths, target.resolutionId),
     ]);
-    const all = [...rows.values()].flat();
-    const correction = sumCorrections([...corr.values()]);
     return {
       unit: target.unit,
       own: false,
-      summary: summarise(all, today, correction),
-      indicators: summariseIndicators([...ind.values()].flat()),
+      summary: summarise(rows.get(target.unit.path) ?? [], today, corr.get(target.unit.path)),
+      indicators: summariseIndicators(ind.get(target.unit.path) ?? []),
     };
   }
 
   /** The same figures for each child unit (and the unit's own tasks), for drill-down. */
   async byChild(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<UnitSummary[]> {
-    const target = await this.target(em, viewer, unitId, resolutionId);
+    return this.childSummaries(em, await this.target(em, viewer, unitId, resolutionId));
+  }
+
+  private async childSummaries(em: EntityManager, target: Target): Promise<UnitSummary[]> {
     const today = localDay();
-    const childPaths = target.children.map((c) => c.path);
+    const paths = [target.unit.path, ...target.children.map((c) => c.path)];
     const [rows, corr, ind] = await Promise.all([
-      this.taskRows(em, [target.unit.path, ...childPaths], target.resolutionId),
-      this.corrections(em, target, today),
-      this.indicatorRows(em, [target.unit.path, ...childPaths], target.resolutionId),
+      this.taskRows(em, paths, target.resolutionId),
+      this.corrections(em, paths, target.resolutionId, today),
+      this.indicatorRows(em, paths, target.resolutionId),
     ]);
     const out: UnitSummary[] = target.children.map((c) => ({
       unit: c,
@@ -115,9 +121,23 @@ export class AnalyticsService {
       summary: summarise(rows.get(c.path) ?? [], today, corr.get(c.path)),
       indicators: summariseIndicators(ind.get(c.path) ?? []),
     }));
-    const ownRows = this.ownRows(target, rows);
-    const ownInd = this.ownIndicatorRows(target, ind);
-    const own = summarise(ownRows, today, corr.get(''));
+    // The unit's own tasks: its subtree's rows minus its children's.
+    const kids = (m: Map<string, { length: number }>) => target.children.map((c) => c.path).filter((p) => m.has(p));
+    const ownRows = subtractRows(
+      rows.get(target.unit.path) ?? [],
+      kids(rows).flatMap((p) => rows.get(p)!),
+    );
+    const ownInd = [
+      ...(ind.get(target.unit.path) ?? []),
+      ...kids(ind)
+        .flatMap((p) => ind.get(p)!)
+        .map((r) => ({ n: -r.n, nWithValue: -r.nWithValue, nAchieved: -r.nAchieved, achievementSum: -r.achievementSum })),
+    ];
+    const ownCorr = subtractCorrection(
+      corr.get(target.unit.path),
+      target.children.map((c) => corr.get(c.path)),
+    );
+    const own = summarise(ownRows, today, ownCorr);
     if (own.total > 0) out.push({ unit: target.unit, own: true, summary: own, indicators: summariseIndicators(ownInd) });
     return out;
   }
@@ -132,7 +152,7 @@ export class AnalyticsService {
   ): Promise<TrendPoint[]> {
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 260) throw new BadInputError('weeks', 'weeks must be between 1 and 260');
     const target = await this.target(em, viewer, unitId, resolutionId);
-    const paths = this.subtreePaths(target);
+    const paths = [target.unit.path];
     const today = localDay();
     const thisWeek = weekStart(today);
     const from = addDays(thisWeek, -7 * (weeks - 1));
@@ -181,9 +201,8 @@ export class AnalyticsService {
     period: string | null,
   ): Promise<RankedUnit[]> {
     if (period) assertPeriod('period', period);
-    const rows = await this.byChild(em, viewer, unitId, resolutionId);
     const target = await this.target(em, viewer, unitId, resolutionId);
-    const ratings = await this.ratingCounts(em, target, period);
+    const [rows, ratings] = await Promise.all([this.childSummaries(em, target), this.ratingCounts(em, target, period)]);
     const ranked = rows
       .filter((r) => !r.own)
       .map((r) => ({ ...r, rank: 0, score: unitScore(ratings.get(r.unit.path) ?? zeroRatings(), r.summary.onTimeRate) }));
@@ -246,10 +265,9 @@ export class AnalyticsService {
       lastReceivedAt: r?.last ? new Date(r.last) : null,
     });
     const out: SyncHealthRow[] = target.children.map((c) => withSync(health(c, false, byPath.get(c.path)), c.path));
-    // The unit's own reports: at a root its row holds only them; below, its row minus its children's.
+    // The unit's own reports: its row minus its children's.
     const self = byPath.get(target.unit.path);
-    if (self && target.unit.depth === 0) out.push(withSync(health(target.unit, true, self), ''));
-    else if (self) {
+    if (self) {
       const kids = target.children.map((c) => byPath.get(c.path)).filter((r) => r !== undefined);
       const n = self.n - kids.reduce((a, r) => a + r.n, 0);
       if (n > 0) {
@@ -275,7 +293,27 @@ export class AnalyticsService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
+  /** The dashboard's unit and children, looked up once per request however many queries it holds. */
+  private target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
+    let perRequest = targets.get(em);
+    if (!perRequest) targets.set(em, (perRequest = new Map()));
+    const key = `${viewer.accountId}|${unitId ?? ''}|${resolutionId ?? ''}`;
+    let found = perRequest.get(key);
+    if (!found) {
+      found = this.loadTarget(em, viewer, unitId, resolutionId);
+      perRequest.set(key, found);
+      // A refused lookup is not kept: the same request may not ask again, but nothing is cached wrong.
+      found.catch(() => perRequest.delete(key));
+    }
+    return found;
+  }
+
+  private async loadTarget(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+  ): Promise<Target> {
     let unit: Unit | null;
     if (unitId) {
       assertUuid('unitId', unitId);
@@ -290,29 +328,6 @@ export class AnalyticsService {
     }
     const children = await em.find(Unit, { parent: unit.id }, { orderBy: { name: 'asc', id: 'asc' } });
     return { unit, resolutionId: resolutionId ?? null, children };
-  }
-
-  /** Rollup rows whose sum is the whole subtree: below the root the unit's own row is. */
-  private subtreePaths(t: Target): string[] {
-    return t.unit.depth === 0 ? [t.unit.path, ...t.children.map((c) => c.path)] : [t.unit.path];
-  }
-
-  private ownRows(t: Target, rows: Map<string, TaskRollupRow[]>): TaskRollupRow[] {
-    const self = rows.get(t.unit.path) ?? [];
-    if (t.unit.depth === 0) return self;
-    return subtractRows(
-      self,
-      t.children.flatMap((c) => rows.get(c.path) ?? []),
-    );
-  }
-
-  private ownIndicatorRows(t: Target, rows: Map<string, IndicatorRollupRow[]>): IndicatorRollupRow[] {
-    const self = rows.get(t.unit.path) ?? [];
-    if (t.unit.depth === 0) return self;
-    const neg = t.children
-      .flatMap((c) => rows.get(c.path) ?? [])
-      .map((r) => ({ n: -r.n, nWithValue: -r.nWithValue, nAchieved: -r.nAchieved, achievementSum: -r.achievementSum }));
-    return [...self, ...neg];
   }
 
   private async taskRows(em: EntityManager, paths: string[], resolutionId: string | null): Promise<Map<string, TaskRollupRow[]>> {
@@ -348,54 +363,49 @@ export class AnalyticsService {
   }
 
   /**
-   * Open tasks due this month before today, by child path ('' for the unit's own): the one
-   * part of status that moves with the calendar inside a rollup month.
+   * Open tasks due this month before today, by path: overdue, though their rollup month is the
+   * current one. Read from the per-day rollup, at most a month of rows per path.
    */
-  private async corrections(em: EntityManager, t: Target, today: string): Promise<Map<string, OverdueCorrection>> {
+  private async corrections(
+    em: EntityManager,
+    paths: string[],
+    resolutionId: string | null,
+    today: string,
+  ): Promise<Map<string, OverdueCorrection>> {
     const from = monthStart(today);
     const out = new Map<string, OverdueCorrection>();
     if (from >= today) return out;
-    const rows = await em.getConnection().execute<{ g: string | null; started: boolean; n: number; ps: number }[]>(
-      `select substring(t.lead_unit_path from ?) g, (t.progress > 0 or t.last_report_at is not null) started,
-              count(*)::int n, coalesce(sum(t.progress), 0)::float8 ps
-         from task t
-        where t.state = 'OPEN' and t.due_on >= ?::date and t.due_on < ?::date and t.lead_unit_path like ?
-              ${t.resolutionId ? 'and t.resolution_id = ?' : ''}
+    const rows = await em.getConnection().execute<{ unit_path: string; started: boolean; n: number; ps: number }[]>(
+      `select unit_path, started, sum(n)::int n, sum(progress_sum)::float8 ps
+         from ${byPaths('task_due_rollup', ` and x.due_on >= ?::date and x.due_on < ?::date${resolutionId ? ' and x.resolution_id = ?' : ''}`)}
         group by 1, 2`,
-      [`^${t.unit.path}[0-9a-z]+/`, from, today, subtreePattern(t.unit.path), ...(t.resolutionId ? [t.resolutionId] : [])],
+      [arr(paths), from, today, ...(resolutionId ? [resolutionId] : [])],
     );
     for (const r of rows) {
-      const key = r.g ?? '';
-      const c = out.get(key) ?? { started: { n: 0, progressSum: 0 }, notStarted: { n: 0, progressSum: 0 } };
+      const c = out.get(r.unit_path) ?? zeroCorrection();
       const part = r.started ? c.started : c.notStarted;
       part.n += r.n;
       part.progressSum += r.ps;
-      out.set(key, c);
+      out.set(r.unit_path, c);
     }
     return out;
   }
 
+  /** Ratings per child unit's subtree, from the evaluation rollup. */
   private async ratingCounts(em: EntityManager, t: Target, period: string | null): Promise<Map<string, RatingCounts>> {
-    const rows = await em.getConnection().execute<{ g: string | null; rating: string; n: number }[]>(
-      `select substring(e.lead_unit_path from ?) g, e.rating::text rating, count(*)::int n
-         from task_evaluation e where e.lead_unit_path like ?
-         ${t.resolutionId ? 'and e.resolution_id = ?' : ''} ${period ? 'and e.period = ?' : ''}
+    const rows = await em.getConnection().execute<{ unit_path: string; rating: string; n: number }[]>(
+      `select unit_path, rating, sum(n)::int n
+         from ${byPaths('evaluation_rollup', `${t.resolutionId ? ' and x.resolution_id = ?' : ''}${period ? ' and x.period = ?' : ''}`)}
         group by 1, 2`,
-      [
-        `^${t.unit.path}[0-9a-z]+/`,
-        subtreePattern(t.unit.path),
-        ...(t.resolutionId ? [t.resolutionId] : []),
-        ...(period ? [period] : []),
-      ],
+      [arr(t.children.map((c) => c.path)), ...(t.resolutionId ? [t.resolutionId] : []), ...(period ? [period] : [])],
     );
     const out = new Map<string, RatingCounts>();
     for (const r of rows) {
-      if (!r.g) continue;
-      const c = out.get(r.g) ?? zeroRatings();
+      const c = out.get(r.unit_path) ?? zeroRatings();
       if (r.rating === 'DONE_WELL') c.doneWell += r.n;
       else if (r.rating === 'DONE') c.done += r.n;
       else c.notDone += r.n;
-      out.set(r.g, c);
+      out.set(r.unit_path, c);
     }
     return out;
   }
@@ -403,14 +413,20 @@ export class AnalyticsService {
 
 const zeroRatings = (): RatingCounts => ({ doneWell: 0, done: 0, notDone: 0 });
 
-function sumCorrections(list: OverdueCorrection[]): OverdueCorrection {
-  const c = { started: { n: 0, progressSum: 0 }, notStarted: { n: 0, progressSum: 0 } };
-  for (const x of list) {
-    c.started.n += x.started.n;
-    c.started.progressSum += x.started.progressSum;
-    c.notStarted.n += x.notStarted.n;
-    c.notStarted.progressSum += x.notStarted.progressSum;
-  }
+const zeroCorrection = (): OverdueCorrection => ({ started: { n: 0, progressSum: 0 }, notStarted: { n: 0, progressSum: 0 } });
+
+/** A unit's own open tasks due this month: its subtree's minus its children's. */
+function subtractCorrection(self: OverdueCorrection | undefined, children: (OverdueCorrection | undefined)[]): OverdueCorrection {
+  const c = zeroCorrection();
+  const add = (x: OverdueCorrection | undefined, sign: number) => {
+    if (!x) return;
+    c.started.n += sign * x.started.n;
+    c.started.progressSum += sign * x.started.progressSum;
+    c.notStarted.n += sign * x.notStarted.n;
+    c.notStarted.progressSum += sign * x.notStarted.progressSum;
+  };
+  add(self, 1);
+  for (const x of children) add(x, -1);
   return c;
 }
 

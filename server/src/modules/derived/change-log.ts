@@ -8,9 +8,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * - REVIEW: a report was approved or returned (its state in the task's facts, the task's progress
  *   up the tree when approved, the reporting unit's notice);
  * - PROGRESS: a task's structure changed (a child added or cancelled, a weight changed): its
- *   progress and its ancestors' are recomputed.
+ *   progress and its ancestors' are recomputed;
+ * - TASK: a task row that feeds its warnings changed (by trigger);
+ * - EVALUATION: a leader's rating changed (by trigger): its rollup delta is folded.
  */
-export type ChangeKind = 'REPORT' | 'REVIEW' | 'PROGRESS';
+export type ChangeKind = 'REPORT' | 'REVIEW' | 'PROGRESS' | 'TASK' | 'EVALUATION';
 
 export interface Change {
   kind: ChangeKind;

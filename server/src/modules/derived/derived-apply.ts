@@ -72,7 +72,7 @@ export async function applyBatch(tx: EntityManager, limit: number, options: Batc
   );
   const swept = await refreshWarningFacts(
     tx,
-    [...changes.map((c) => c.task_id), ...ownTaskChanges.map((c) => c.task_id)],
+    [...changes.filter((c) => c.kind !== 'EVALUATION').map((c) => c.task_id), ...ownTaskChanges.map((c) => c.task_id)],
     options.today ?? localDay(),
     options.warnings ?? (defaultThresholds ??= loadConfig({}).warnings),
     limit,
@@ -195,15 +195,28 @@ async function approvedTasks(tx: EntityManager, reviews: string[]): Promise<stri
   return rows.map((r) => r.task_id);
 }
 
-/** Folds the deltas the task and indicator triggers appended into the shared rollup rows. */
+/** Folds the deltas the task, indicator and evaluation triggers appended into the shared rollup rows. */
 async function foldRollupDeltas(tx: EntityManager): Promise<void> {
   await tx.execute(
-    `with d as (delete from task_rollup_delta returning *)
-     insert into task_rollup as r (unit_path, resolution_id, kind, due_month, started, done_week, n, progress_sum)
-     select unit_path, resolution_id, kind, due_month, started, done_week, sum(n), sum(progress_sum)
-       from d group by unit_path, resolution_id, kind, due_month, started, done_week
-     on conflict on constraint task_rollup_key
+    `with d as (delete from task_rollup_delta returning *),
+     by_month as (
+       insert into task_rollup as r (unit_path, resolution_id, kind, due_month, started, done_week, n, progress_sum)
+       select unit_path, resolution_id, kind, due_month, started, done_week, sum(n), sum(progress_sum)
+         from d group by unit_path, resolution_id, kind, due_month, started, done_week
+       on conflict on constraint task_rollup_key
+       do update set n = r.n + excluded.n, progress_sum = r.progress_sum + excluded.progress_sum
+     )
+     insert into task_due_rollup as r (unit_path, resolution_id, due_on, started, n, progress_sum)
+     select unit_path, resolution_id, due_on, started, sum(n), sum(progress_sum)
+       from d where kind = 'OPEN' and due_on is not null group by unit_path, resolution_id, due_on, started
+     on conflict (unit_path, due_on, resolution_id, started)
      do update set n = r.n + excluded.n, progress_sum = r.progress_sum + excluded.progress_sum`,
+  );
+  await tx.execute(
+    `with d as (delete from evaluation_rollup_delta returning *)
+     insert into evaluation_rollup as r (unit_path, resolution_id, period, rating, n)
+     select unit_path, resolution_id, period, rating, sum(n) from d group by unit_path, resolution_id, period, rating
+     on conflict (unit_path, resolution_id, period, rating) do update set n = r.n + excluded.n`,
   );
   await tx.execute(
     `with d as (delete from indicator_rollup_delta returning *)

@@ -36,6 +36,23 @@ const TASK_ROLLUP_STORED = `
   select unit_path, resolution_id, kind, due_month, started, done_week, n, ${sig('progress_sum')} as progress_sum
     from task_rollup where n <> 0`;
 
+const TASK_DUE_ROLLUP_EXPECTED = `
+  select p as unit_path, resolution_id, due_on, progress > 0 or last_report_at is not null as started, count(*)::int as n,
+         ${sig('sum(progress)')} as progress_sum
+    from task cross join lateral unnest(rollup_paths(lead_unit_path)) p
+   where state = 'OPEN' and due_on is not null
+   group by 1, 2, 3, 4`;
+
+const TASK_DUE_ROLLUP_STORED = `
+  select unit_path, resolution_id, due_on, started, n, ${sig('progress_sum')} as progress_sum from task_due_rollup where n <> 0`;
+
+const EVALUATION_ROLLUP_EXPECTED = `
+  select p as unit_path, resolution_id, period, rating::text as rating, count(*)::int as n
+    from task_evaluation cross join lateral unnest(rollup_paths(lead_unit_path)) p
+   group by 1, 2, 3, 4`;
+
+const EVALUATION_ROLLUP_STORED = `select unit_path, resolution_id, period, rating, n from evaluation_rollup where n <> 0`;
+
 const INDICATOR_ROLLUP_EXPECTED = `
   select p as unit_path, resolution_id, count(*)::int as n, count(a)::int as n_with_value, (count(*) filter (where ok))::int as n_achieved,
          ${sig('coalesce(sum(a), 0)')} as achievement_sum
@@ -140,7 +157,19 @@ export async function verifyDerived(
       });
   };
   await compare('task_rollup', TASK_ROLLUP_STORED, TASK_ROLLUP_EXPECTED, `unit_path || ' ' || resolution_id`);
+  await compare(
+    'task_due_rollup',
+    TASK_DUE_ROLLUP_STORED,
+    TASK_DUE_ROLLUP_EXPECTED,
+    `unit_path || ' ' || resolution_id || ' ' || due_on`,
+  );
   await compare('indicator_rollup', INDICATOR_ROLLUP_STORED, INDICATOR_ROLLUP_EXPECTED, `unit_path || ' ' || resolution_id`);
+  await compare(
+    'evaluation_rollup',
+    EVALUATION_ROLLUP_STORED,
+    EVALUATION_ROLLUP_EXPECTED,
+    `unit_path || ' ' || resolution_id || ' ' || period`,
+  );
   await compare(
     'report_rollup',
     REPORT_ROLLUP_STORED,
@@ -205,5 +234,5 @@ export async function verifyDerived(
     `select * from (${INDICATOR_VALUES}) v where v.current_value is distinct from v.expected`,
     `id || ': ' || coalesce(current_value::text, 'null') || ' → ' || coalesce(expected::text, 'null')`,
   );
-  return { checks: 11, differences };
+  return { checks: 13, differences };
 }

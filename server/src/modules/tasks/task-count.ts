@@ -52,8 +52,6 @@ export async function countFromRollups(
   today: string,
 ): Promise<number> {
   const conn = em.getConnection();
-  // A root's own rollup row holds only what it leads; its children's rows hold the rest.
-  const isRoot = unit.path.split('/').filter(Boolean).length === 1;
   const month = monthStart(today);
   const wanted = [...new Set(statuses)];
   const kinds: string[] = [];
@@ -73,12 +71,10 @@ export async function countFromRollups(
   }
   const res = resolutionId ? ' and x.resolution_id = ?' : '';
   const cond = kinds.length ? ` and (${kinds.join(' or ')})` : '';
-  // One index lookup per path; offset 0 keeps the planner from a hash join over the whole table.
+  // The unit's rollup rows cover its whole subtree.
   const rollup = conn.execute<{ n: number }[]>(
-    `select coalesce(sum(r.n), 0)::int n
-       from unnest(${isRoot ? 'array[?] || array(select path from unit where parent_id = ?)' : 'array[?]'}) q(path) cross join lateral
-       (select x.n from task_rollup x where x.unit_path = q.path${res}${cond} offset 0) r`,
-    [unit.path, ...(isRoot ? [unit.id] : []), ...(resolutionId ? [resolutionId] : []), ...kindParams],
+    `select coalesce(sum(x.n), 0)::int n from task_rollup x where x.unit_path = ?${res}${cond}`,
+    [unit.path, ...(resolutionId ? [resolutionId] : []), ...kindParams],
   );
   const open = wanted.filter((s) => OPEN_STATUSES.has(s));
   const thisMonth = open.length
