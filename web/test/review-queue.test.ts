@@ -126,9 +126,17 @@ describe('ReviewQueuePage', () => {
   });
 
   it('opens a linked report that is not on the first page, first and selected, and never twice when the next page comes', async () => {
-    const page1 = queueAnswer([report(1), report(2)]);
-    page1.data.reviewQueue.pageInfo = { __typename: 'PageInfo', hasNextPage: true, endCursor: 'c2' };
-    page1.data.reviewQueue.totalCount = 4;
+    const first = queueAnswer([report(1), report(2)]);
+    const page1 = {
+      data: {
+        ...first.data,
+        reviewQueue: {
+          ...first.data.reviewQueue,
+          totalCount: 4,
+          pageInfo: { __typename: 'PageInfo', hasNextPage: true, endCursor: 'c2' },
+        },
+      },
+    };
     const page2 = queueAnswer([report(3), report(4)]);
     const { server, wrapper } = await mountQueue(
       {

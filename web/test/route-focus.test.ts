@@ -27,7 +27,7 @@ describe('useRouteFocus', () => {
     await vi.waitFor(() => expect(document.activeElement?.tagName).toBe('H1'), { timeout: 5000 });
     expect(document.activeElement?.textContent).toBe('Sync');
     wrapper.unmount();
-  });
+  }, 20_000);
 
   it('leaves the focus where the page put it and moves nothing on a change of query alone', async () => {
     const { wrapper, router } = await mountWithApp(App, { path: '/settings', attachTo: document.body });
