@@ -136,6 +136,55 @@ describe('ReviewQueuePage', () => {
     expect(wrapper.find('.detail-pane a.task-link').attributes('href')).toBe('/committee/tasks/t2');
   });
 
+  it('opens a linked report that is not on the first page, first and selected, and never twice when the next page comes', async () => {
+    const first = queueAnswer([report(1), report(2)]);
+    const page1 = {
+      data: {
+        ...first.data,
+        reviewQueue: {
+          ...first.data.reviewQueue,
+          totalCount: 4,
+          pageInfo: { __typename: 'PageInfo', hasNextPage: true, endCursor: 'c2' },
+        },
+      },
+    };
+    const page2 = queueAnswer([report(3), report(4)]);
+    const { server, wrapper } = await mountQueue(
+      {
+        ReviewQueue: (v) => (v.after ? page2 : page1),
+        ReviewReport: { data: { report: { ...report(4), state: 'SUBMITTED' } } },
+      },
+      'vi',
+      '/committee/reviews?reportId=r4',
+    );
+    expect(server.of('ReviewReport')[0]!.variables).toEqual({ id: 'r4' });
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 4');
+    expect(wrapper.find('.detail-pane').text()).toContain('Số hoá hồ sơ tổ 4');
+    await wrapper.find('.list-pane button').trigger('click');
+    await settle();
+    const titles = wrapper.findAll('[role="option"] .title').map((o) => o.text());
+    expect(titles).toEqual(['Số hoá hồ sơ tổ 4', 'Số hoá hồ sơ tổ 1', 'Số hoá hồ sơ tổ 2', 'Số hoá hồ sơ tổ 3']);
+  });
+
+  it('says so when a linked report was already reviewed or cannot be seen', async () => {
+    const { wrapper } = await mountQueue(
+      {
+        ReviewQueue: queueAnswer([report(1)]),
+        ReviewReport: { data: { report: { ...report(5), state: 'APPROVED' } } },
+      },
+      'vi',
+      '/committee/reviews?reportId=r5',
+    );
+    expect(wrapper.text()).toContain('Báo cáo này đã được duyệt hoặc trả lại, không còn chờ duyệt.');
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 1');
+    const missing = await mountQueue(
+      { ReviewQueue: queueAnswer([report(1)]), ReviewReport: gqlError('NOT_FOUND', 'no such report') },
+      'en',
+      '/committee/reviews?reportId=r9',
+    );
+    expect(missing.wrapper.text()).toContain('This report was not found, or it is not yours to review.');
+  });
+
   it('moves with j/k and the arrows, approves with a, and selects the next report', async () => {
     const { server, wrapper } = await mountQueue({
       ReviewQueue: queueAnswer([report(1), report(2), report(3)]),

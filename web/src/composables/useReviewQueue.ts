@@ -1,5 +1,5 @@
 import { computed, ref, shallowRef } from 'vue';
-import { APPROVE_REPORT, RETURN_REPORT, REVIEW_QUEUE, type ReviewItem } from '../graphql/review';
+import { APPROVE_REPORT, RETURN_REPORT, REVIEW_QUEUE, REVIEW_REPORT, type ReviewItem } from '../graphql/review';
 import { toApiError, type ApiError } from '../graphql/errors';
 
 export type Decision = 'approve' | 'return';
@@ -34,7 +34,9 @@ export function useReviewQueue() {
       const { data } = await (
         await client()
       ).query({ query: REVIEW_QUEUE, variables: { ...filter, after: more ? after.value : null } });
-      items.value = more ? [...items.value, ...data.reviewQueue.nodes] : data.reviewQueue.nodes;
+      // A report opened by link sits first already; its own page must not show it twice.
+      const known = new Set(items.value.map((i) => i.id));
+      items.value = more ? [...items.value, ...data.reviewQueue.nodes.filter((n) => !known.has(n.id))] : data.reviewQueue.nodes;
       resolutions.value = data.resolutions;
       total.value = data.reviewQueue.totalCount;
       after.value = data.reviewQueue.pageInfo.hasNextPage ? data.reviewQueue.pageInfo.endCursor : null;
@@ -43,6 +45,29 @@ export function useReviewQueue() {
       loadError.value = toApiError(error);
     } finally {
       loading.value = false;
+    }
+  }
+
+  /**
+   * Selects the report `id`, fetching it when it is not among the pages loaded (a link from a
+   * task, a notification or a warning may name any report of the queue). Resolves with
+   * 'reviewed' when it is no longer waiting, 'missing' when the server will not show it.
+   */
+  async function open(id: string): Promise<'shown' | 'reviewed' | 'missing'> {
+    const index = items.value.findIndex((i) => i.id === id);
+    if (index >= 0) {
+      selectedIndex.value = index;
+      return 'shown';
+    }
+    try {
+      const { data } = await (await client()).query({ query: REVIEW_REPORT, variables: { id }, fetchPolicy: 'network-only' });
+      if (data.report.state !== 'SUBMITTED') return 'reviewed';
+      // Put first and selected; the pages below keep their order, so "more" never repeats it.
+      items.value = [data.report, ...items.value.filter((i) => i.id !== id)];
+      selectedIndex.value = 0;
+      return 'shown';
+    } catch {
+      return 'missing';
     }
   }
 
@@ -100,6 +125,7 @@ export function useReviewQueue() {
     selected,
     lastApproval,
     load,
+    open,
     select,
     decide,
   };
