@@ -77,8 +77,8 @@ export interface FuzzFigures {
   ms: number;
 }
 
-/** Refusals that are recorded on purpose: failed sign-ins count towards lockout and rate limits. */
-const RECORDS_REFUSALS = new Set(['signIn', 'refreshSession', 'changePassword']);
+/** Refusals that are recorded on purpose: failed sign-ins and activations count towards lockout and rate limits. */
+const RECORDS_REFUSALS = new Set(['signIn', 'refreshSession', 'changePassword', 'activateAccount']);
 
 /** Mutations that would end the fuzzer's own sessions; sent only with a token of their own. */
 const ENDS_SESSIONS = new Set(['signOut', 'changePassword', 'disableAccount', 'resetPassword', 'updateAccount']);
