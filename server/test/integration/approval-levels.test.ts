@@ -17,7 +17,7 @@ afterAll(() => t.close());
 const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { report { id state approvalLevels approvedLevels awaitingUnitKind } } }`;
 const APPROVE = `mutation($id: ID!, $c: String) { approveReport(id: $id, comment: $c) { id state approvedLevels awaitingUnitKind awaitingUnitName } }`;
 const RETURN = `mutation($id: ID!, $c: String!) { returnReport(id: $id, comment: $c) { id state reviewComment } }`;
-const QUEUE = `query { reviewQueue(first: 50) { totalCount nodes { id approvedLevels awaitingUnitKind } } }`;
+const QUEUE = `query { reviewQueue(first: 50) { totalCount nodes { id approvedLevels awaitingUnitKind awaitingUnitName previousApprovedPercent authorName approvals { level decision comment decidedAt reviewerUnitKind reviewerUnitName } unit { id name kind } task { id title dueOn resolution { id code } } } } }`;
 const REPORT = `query($id: ID!) { report(id: $id) { id state approvalLevels approvedLevels
   approvals { level decision comment reviewerUnitKind reviewerUnitName waitedHours } } }`;
 const PIPELINE = `query($unitId: ID, $r: ID) { approvalPipeline(unitId: $unitId, resolutionId: $r) {

@@ -1,3 +1,4 @@
+import { toDate } from '../../common/rows.js';
 import {
   Arg,
   Args,
@@ -143,7 +144,7 @@ export class ReportResolver {
     return rows.map((a) => ({
       level: a.level,
       decision: a.decision,
-      decidedAt: a.decided_at,
+      decidedAt: toDate(a.decided_at)!,
       waitedHours: Math.max(0, Number(a.waited_hours)),
       comment: a.comment,
       reviewerUnitKind: a.unit_kind,
