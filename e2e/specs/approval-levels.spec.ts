@@ -3,15 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
 import { graphql } from '../support/generated/index.js';
-import {
-  apiToken,
-  eventually,
-  gql,
-  recordReportThroughUi,
-  signIn,
-  taskCard,
-  waitForServiceWorker,
-} from '../support/journeys.js';
+import { apiToken, eventually, gql, recordReportThroughUi, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'approval-levels';
@@ -137,7 +129,12 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
       await signIn(commune.page, server, 'lanhdao.xuanhuong', '/committee/dashboard');
       await openDashboard(commune.page, server);
       const averageBefore = await expectedAverage(server);
-      await eventually('the dashboard', () => cellRow(commune.page, cellName!), (r) => r[1] === averageBefore, 30_000);
+      await eventually(
+        'the dashboard',
+        () => cellRow(commune.page, cellName!),
+        (r) => r[1] === averageBefore,
+        30_000,
+      );
       expect(await notFinal(commune.page)).toBe('0');
 
       // The commune approves: the report moves to the province's queue, not yet final.
@@ -155,7 +152,12 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
       expect(afterCommune).toMatchObject({ state: 'SUBMITTED', approved_levels: 1 });
       // The dashboard shows it apart, and the cell's progress has not taken it.
       await openDashboard(commune.page, server);
-      await eventually('the not-final figure', () => notFinal(commune.page), (n) => n === '1', 30_000);
+      await eventually(
+        'the not-final figure',
+        () => notFinal(commune.page),
+        (n) => n === '1',
+        30_000,
+      );
       expect((await cellRow(commune.page, cellName!))[1]).toBe(averageBefore);
       await screenshots(commune.page, JOURNEY, '3-dashboard-not-final');
       // The commune's task page says where it waits.
@@ -224,7 +226,12 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
       await openDashboard(commune.page, server);
       const averageAfter = await expectedAverage(server);
       expect(averageAfter).not.toBe(averageBefore);
-      await eventually('the new progress', () => cellRow(commune.page, cellName!), (r) => r[1] === averageAfter, 30_000);
+      await eventually(
+        'the new progress',
+        () => cellRow(commune.page, cellName!),
+        (r) => r[1] === averageAfter,
+        30_000,
+      );
       expect(await notFinal(commune.page)).toBe('0');
       await screenshots(commune.page, JOURNEY, '7-dashboard-counts-it');
 
