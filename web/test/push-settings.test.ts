@@ -88,7 +88,10 @@ describe('the push settings card', () => {
       input: { endpoint: 'https://fcm.googleapis.com/fcm/send/device-1', p256dh: 'BP256', auth: 'AUTH' },
     });
     expect(wrapper.text()).toContain('Đã bật thông báo trên thiết bị này.');
-    expect(await getMeta(useDatabase(), 'pushWords')).toBeTruthy();
+    // The words the service worker shows when no window is open, in the app's language.
+    expect(await getMeta(useDatabase(), 'pushWords')).toMatchObject({
+      REPORT_RETURNED: { title: 'Báo cáo bị trả lại', body: 'Có báo cáo bị trả lại. Mở Resolute để xem.', lang: 'vi' },
+    });
 
     await wrapper.get('button').trigger('click');
     await settle(10);

@@ -474,7 +474,15 @@ describe('the import API', () => {
     await wb.xlsx.load(Buffer.from(reissued.reissueActivationCodes.contentBase64, 'base64') as unknown as ArrayBuffer);
     const fresh = (wb.worksheets[0]!.getRow(2).values as string[])[4]!;
     expect(errorCode(await t.gql(ACTIVATE, { u: name, c: old, p: 'Mat-khau-moi-2026' }))).toBe('UNAUTHENTICATED');
-    expect(ok(await t.gql(ACTIVATE, { u: name, c: fresh, p: 'Mat-khau-moi-2026' }))).toBeTruthy();
+    const activated = ok(
+      await t.gql<{ activateAccount: { accessToken: string; account: { mustChangePassword: boolean } } }>(ACTIVATE, {
+        u: name,
+        c: fresh,
+        p: 'Mat-khau-moi-2026',
+      }),
+    );
+    expect(activated.activateAccount.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(activated.activateAccount.account.mustChangePassword).toBe(false);
     // Once a password is set there is nothing to reissue.
     const again = await t.gql(
       `mutation($ids: [ID!]!) { reissueActivationCodes(accountIds: $ids) { count } }`,

@@ -67,6 +67,7 @@ export function text(values: Record<string, Cell>, key: string): string {
   const v = values[key];
   if (v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
+  // Control characters a spreadsheet can carry invisibly (tabs and line breaks kept) would end up in names.
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').trim();
 }
