@@ -58,7 +58,12 @@ describe('Task.historyPage', () => {
     const { token: commune } = await tokenFor(t, tree.commune, [Role.FOCAL]);
     const { token: province } = await tokenFor(t, tree.province, [Role.FOCAL]);
 
-    const pages = await allPages<{ id: string; reason: string; actorName: string | null }>(HISTORY, 'historyPage', task.id, commune);
+    const pages = await allPages<{ id: string; reason: string; actorName: string | null }>(
+      HISTORY,
+      'historyPage',
+      task.id,
+      commune,
+    );
     expect(pages).toHaveLength(3);
     expect(pages[0]!.totalCount).toBe(5);
     expect(pages.flatMap((p) => p.nodes.map((n) => n.reason))).toEqual([4, 3, 2, 1, 0].map((i) => `thay đổi ${i}`));
@@ -122,8 +127,17 @@ describe('cancelTask from the task page', () => {
     expect(long.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     await t.em().getConnection().execute(`update task set title = 'Đã sửa', version = version + 1 where id = ?`, [task.id]);
     const stale = await t.gql(CANCEL, { input: { id: task.id, baseVersion: 1, reason: 'Thôi' } }, token);
-    expect(stale.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', current: { id: task.id, version: 2, title: 'Đã sửa' } });
-    const done = ok(await t.gql<{ cancelTask: { status: string; version: number } }>(CANCEL, { input: { id: task.id, baseVersion: 2, reason: 'Thôi' } }, token));
+    expect(stale.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      current: { id: task.id, version: 2, title: 'Đã sửa' },
+    });
+    const done = ok(
+      await t.gql<{ cancelTask: { status: string; version: number } }>(
+        CANCEL,
+        { input: { id: task.id, baseVersion: 2, reason: 'Thôi' } },
+        token,
+      ),
+    );
     expect(done.cancelTask).toMatchObject({ status: 'CANCELLED', version: 3 });
   });
 
@@ -152,7 +166,12 @@ describe('cancelTask from the task page', () => {
     const child = await buildTask(t.em(), { assigner: tree.cell, lead: tree.cell, parent });
     const { token: phone } = await tokenFor(t, tree.cell, [Role.REPORTER]);
     const clientId = randomUUID();
-    type PullPage = { cursor: string; hasMore: boolean; tasks: { id: string; state: string; version: number }[]; removals: { id: string }[] };
+    type PullPage = {
+      cursor: string;
+      hasMore: boolean;
+      tasks: { id: string; state: string; version: number }[];
+      removals: { id: string }[];
+    };
     const pull = async (cursor: string | null) => {
       const seen = new Map<string, { state: string; version: number }>();
       const removed: string[] = [];

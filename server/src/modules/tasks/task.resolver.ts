@@ -164,4 +164,3 @@ export class TaskResolver {
     return ctx.services.reports.listForTask(ctx.em, task.id, page);
   }
 }
-
