@@ -1,4 +1,4 @@
-import { getCurrentInstance, onBeforeUnmount, ref, watch } from 'vue';
+import { getCurrentInstance, onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { discardDraft, readDraft, setDraftAside, writeDraft } from '../offline/drafts';
 import { useDatabase } from './useDatabase';
 
@@ -7,8 +7,11 @@ export interface FormDraftOptions<T> {
   read: () => T | null;
   /** Puts a restored draft (or the pristine input, on `startAgain`) into the form. */
   apply: (value: T) => void;
-  /** The stored value as the form's shape, or null when it is not one (kept aside then). */
-  parse: (raw: unknown) => T | null;
+  /**
+   * The stored value as the form's shape, or null when it is not one (kept aside then). By
+   * default: `sameShape` against how the form started.
+   */
+  parse?: (raw: unknown, pristine: T) => T | null;
   /** Quiet time before a change is written, in ms. */
   delay?: number;
 }
@@ -38,7 +41,7 @@ export function useFormDraft<T>(key: string, options: FormDraftOptions<T>) {
     const row = await stored;
     if (done) return;
     if (row) {
-      const value = options.parse(row.value);
+      const value = (options.parse ?? sameShape)(row.value, JSON.parse(pristine) as T);
       if (value === null) await setDraftAside(db, row).catch(() => undefined);
       else if (JSON.stringify(value) !== pristine) {
         options.apply(value);
@@ -125,3 +128,38 @@ export function useFormDraft<T>(key: string, options: FormDraftOptions<T>) {
 }
 
 export type FormDraft = ReturnType<typeof useFormDraft>;
+
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/**
+ * `raw` read as a value shaped like `pristine`: every field present has the same kind (or is
+ * null where the form started with a value, or the reverse: a unit not chosen yet), arrays hold what the form's
+ * own rows hold, and a field the draft lacks (a form grown since) keeps its starting value.
+ */
+export function sameShape<T>(raw: unknown, pristine: T): T | null {
+  if (kind(raw) !== 'object' || kind(pristine) !== 'object') return null;
+  const out: Record<string, unknown> = { ...(pristine as Record<string, unknown>) };
+  for (const [key, start] of Object.entries(pristine as Record<string, unknown>)) {
+    if (!(key in (raw as object))) continue;
+    const value = (raw as Record<string, unknown>)[key];
+    const [a, b] = [kind(value), kind(start)];
+    if (a !== b && a !== 'null' && b !== 'null') return null;
+    if (a === 'array') {
+      const sample = (start as unknown[])[0];
+      if ((value as unknown[]).some((v) => (sample === undefined ? kind(v) === 'array' : kind(v) !== kind(sample)))) return null;
+    }
+    out[key] = value;
+  }
+  return out as T;
+}
+
+/** `read` and `apply` over a form's refs: the draft is an object of their values by name. */
+export function refsDraft<R extends Record<string, Ref<unknown>>>(refs: R) {
+  type Values = { [K in keyof R]: R[K]['value'] };
+  return {
+    read: (): Values => Object.fromEntries(Object.entries(refs).map(([k, r]) => [k, r.value])) as Values,
+    apply: (value: Values): void => {
+      for (const [k, r] of Object.entries(refs)) r.value = (value as Record<string, unknown>)[k];
+    },
+  };
+}
