@@ -84,7 +84,7 @@ describe.runIf(chromiumAvailable())('committee task page', () => {
 
       await form.getByRole('button', { name: 'Huỷ nhiệm vụ' }).click();
       await page.getByText(`Đã huỷ nhiệm vụ «${renamed}».`).first().waitFor();
-      await page.locator('.status-line').getByText('Đã hủy').waitFor();
+      await page.locator('.status-line .badge').getByText('Đã hủy', { exact: true }).waitFor();
       await page.locator('[data-test="task-history"] > li').first().getByText(reason).waitFor();
       await screenshots(page, JOURNEY, '3-cancelled');
       const [stored] = await server.sql<{ state: string }>(`select state from task where id = $1`, [task!.id]);
