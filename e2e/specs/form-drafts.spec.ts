@@ -110,9 +110,11 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await form.getByRole('button', { name: 'Huỷ', exact: true }).click();
 
       // The reschedule form on the task page: reloaded, then sent while the connection is gone.
-      const [task] = await server.sql<{ id: string; title: string }>(
-        `select t.id, t.title from task t join account a on a.username = $1 and a.unit_id = t.assigner_unit_id
-          where t.state = 'OPEN' and t.due_on is not null
+      // A day earlier than today's due date stays inside the parent's and after the start.
+      const [task] = await server.sql<{ id: string; title: string; day: string }>(
+        `select t.id, t.title, to_char(t.due_on - 1, 'YYYY-MM-DD') as day
+           from task t join account a on a.username = $1 and a.unit_id = t.assigner_unit_id
+          where t.state = 'OPEN' and t.due_on is not null and (t.start_on is null or t.start_on < t.due_on - 1)
             and not exists (select 1 from task c where c.parent_id = t.id) order by t.title limit 1`,
         [FOCAL],
       );
@@ -120,7 +122,7 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await page.getByRole('heading', { level: 1, name: task!.title }).waitFor();
       await page.getByRole('button', { name: 'Đổi hạn' }).click();
       const reason = `Chờ kinh phí bổ sung (e2e-${Date.now().toString(36)})`;
-      await page.getByLabel('Hạn hoàn thành mới').fill('2031-06-30');
+      await page.getByLabel('Hạn hoàn thành mới').fill(task!.day);
       await page.getByLabel('Lý do', { exact: true }).fill(reason);
       await page.locator('form.change-form [data-test="draft-saved"]').waitFor();
       await page.reload();
@@ -128,7 +130,7 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await page.getByRole('button', { name: 'Đổi hạn' }).click();
       await page.locator('form.change-form [data-test="draft-restored"]').waitFor();
       expect(await page.getByLabel('Lý do', { exact: true }).inputValue()).toBe(reason);
-      expect(await page.getByLabel('Hạn hoàn thành mới').inputValue()).toBe('2031-06-30');
+      expect(await page.getByLabel('Hạn hoàn thành mới').inputValue()).toBe(task!.day);
 
       await context.setOffline(true);
       await page.locator('form.change-form').getByRole('button', { name: 'Lưu', exact: true }).click();
@@ -139,7 +141,7 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await page.locator('form.change-form').getByRole('button', { name: 'Lưu', exact: true }).click();
       await page.locator('form.change-form').waitFor({ state: 'detached' });
       const [stored] = await server.sql<{ due: string }>(`select due_on::text as due from task where id = $1`, [task!.id]);
-      expect(stored!.due).toBe('2031-06-30');
+      expect(stored!.due).toBe(task!.day);
       await page.getByRole('button', { name: 'Đổi hạn' }).click();
       await page.getByLabel('Lý do', { exact: true }).waitFor();
       expect(await page.getByLabel('Lý do', { exact: true }).inputValue()).toBe('');
