@@ -1,0 +1,179 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import { apiToken, derivedCaughtUp, eventually, gql, signIn, taskCard, UPDATE_TASK } from '../support/journeys.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const JOURNEY = 'report-periods';
+const CELL = 'CB-LD-XUANHUONG-1';
+const COMMUNE = 'C-LD-XUANHUONG';
+
+/** Today in Viet Nam, as the server counts periods. */
+function todayInVietnam(): string {
+  return new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+interface Month {
+  key: string;
+  startOn: string;
+  endOn: string;
+  /** MM/YYYY, as the screens write a monthly period. */
+  label: string;
+  /** The last day of the month as DD/MM/YYYY: the due date under "0 days after the period". */
+  endLabel: string;
+}
+
+/** The calendar month `back` months before the one containing `day`. */
+function monthBefore(day: string, back: number): Month {
+  const d = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - back, 1));
+  const y = d.getUTCFullYear();
+  const m = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const last = new Date(Date.UTC(y, d.getUTCMonth() + 1, 0)).getUTCDate();
+  return {
+    key: `${y}-${m}`,
+    startOn: `${y}-${m}-01`,
+    endOn: `${y}-${m}-${last}`,
+    label: `${m}/${y}`,
+    endLabel: `${last}/${m}/${y}`,
+  };
+}
+
+/** The cell's line in the dashboard's periodic-reporting table: [due, on time, late, missing]. */
+async function complianceRow(page: Page, cellName: string): Promise<string[]> {
+  const row = page.locator(`[data-test="compliance"] tbody tr[data-unit="${cellName}"]`);
+  if ((await row.count()) === 0) return [];
+  return (await row.locator('td').allInnerTexts()).slice(0, 4);
+}
+
+async function openDashboard(page: Page, server: RunningServer): Promise<void> {
+  await page.goto(new URL('committee/dashboard', server.url).toString());
+  await page.locator('[data-test="compliance"] table, [data-test="compliance"] .muted').first().waitFor({ timeout: 30_000 });
+}
+
+/** The MISSED_REPORT reason shown for the task in the committee warnings list ('' when it has none). */
+async function missedReason(page: Page, server: RunningServer, title: string): Promise<string> {
+  await page.goto(new URL('committee/warnings', server.url).toString());
+  await page.getByRole('heading', { level: 1, name: 'Cảnh báo sớm' }).waitFor();
+  await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Thiếu báo cáo định kỳ' });
+  const list = page.locator('ul.warnings, .empty, [role="status"]').first();
+  await list.waitFor({ timeout: 30_000 });
+  const item = page.locator('ul.warnings li').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+  try {
+    await item.waitFor({ timeout: 5_000 });
+  } catch {
+    return '';
+  }
+  expect(await item.locator('.kind').innerText()).toBe('Thiếu báo cáo định kỳ');
+  return item.locator('.why').innerText();
+}
+
+describe.runIf(chromiumAvailable())('periodic reporting', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('a monthly schedule with missed months shows MISSED_REPORT in the warnings and the compliance figures; the phone lists the period owed', async () => {
+    const today = todayInVietnam();
+    const [p1, p2] = [monthBefore(today, 1), monthBefore(today, 2)];
+    // A task the commune gave the cell, still running past this month, nothing waiting on it.
+    const [task] = await server.sql<{ id: string; title: string; version: number }>(
+      `select t.id, t.title, t.version from task t
+         join unit l on l.id = t.lead_unit_id join unit a on a.id = t.assigner_unit_id
+        where l.code = $1 and a.code = $2 and t.state = 'OPEN' and t.due_on > $3::date + 40
+          and not exists (select 1 from progress_report r where r.task_id = t.id and r.state <> 'APPROVED')
+        order by t.title limit 1`,
+      [CELL, COMMUNE, today],
+    );
+    expect(task).toBeDefined();
+    const [{ name: cellName }] = await server.sql<{ name: string }>(`select name from unit where code = $1`, [CELL]);
+
+    // The commune asks the cell for a report every month, due on the month's last day, from two
+    // months back: both past months are now missing.
+    const focal = await apiToken(server, 'daumoi.xuanhuong');
+    await gql(server, focal, UPDATE_TASK, {
+      input: {
+        id: task!.id,
+        baseVersion: task!.version,
+        startOn: p2.startOn,
+        reportSchedule: { frequency: 'MONTHLY', dueDays: 0 },
+      },
+    });
+    await derivedCaughtUp(server);
+
+    const committee = await openBrowser(DESKTOP);
+    const officer = await openBrowser();
+    try {
+      const { page } = committee;
+      await signIn(page, server, 'lanhdao.xuanhuong', '/committee/warnings');
+      expect(await missedReason(page, server, task!.title)).toBe(
+        `Thiếu báo cáo kỳ ${p1.label} (hạn ${p1.endLabel}) và 1 kỳ trước đó.`,
+      );
+      await screenshots(page, JOURNEY, '1-warnings-missed-report');
+
+      await openDashboard(page, server);
+      expect(await complianceRow(page, cellName!)).toEqual(['2', '0', '0', '2']);
+      const problems = page.locator('[data-test="compliance"] .problems li').filter({ hasText: task!.title });
+      expect(await problems.allInnerTexts()).toEqual([
+        expect.stringContaining(`Kỳ ${p1.label} — hạn ${p1.endLabel} — Thiếu báo cáo`),
+        expect.stringContaining(`Kỳ ${p2.label} — hạn ${p2.endLabel} — Thiếu báo cáo`),
+      ]);
+      await screenshots(page, JOURNEY, '2-dashboard-compliance');
+
+      // The phone works the periods out from the synced schedule: the oldest owed first.
+      const phone = officer.page;
+      await signIn(phone, server, 'canbo.tdp1');
+      await phone.getByText('Đã gửi hết').first().waitFor({ timeout: 60_000 });
+      const card = await taskCard(phone, task!);
+      await card
+        .locator('[data-test="next-report"]')
+        .getByText(`Thiếu báo cáo kỳ ${p2.label} (hạn ${p2.endLabel}) · Số kỳ chưa báo cáo: 2`)
+        .waitFor({ timeout: 30_000 });
+      await screenshots(phone, JOURNEY, '3-phone-periods-owed');
+
+      // The officer reports the older month (the form's default), late.
+      await card.click();
+      await phone.getByRole('heading', { level: 1, name: task!.title }).waitFor();
+      await phone.getByRole('link', { name: 'Báo cáo tiến độ', exact: true }).click();
+      const period = phone.getByLabel('Kỳ báo cáo');
+      await period.waitFor();
+      expect(await period.inputValue()).toBe(p2.key);
+      expect(await period.locator('option:checked').innerText()).toBe(`Kỳ ${p2.label} — hạn ${p2.endLabel}`);
+      await phone.fill('#report-percent', '20');
+      await phone.fill('#report-narrative', `Báo cáo bổ sung tháng ${p2.label}.`);
+      await screenshots(phone, JOURNEY, '4-phone-report-period');
+      await phone.getByRole('button', { name: 'Lưu báo cáo' }).click();
+      await phone.getByRole('heading', { level: 1, name: /Đã lưu báo cáo|Đã gửi báo cáo/ }).waitFor();
+      const [stored] = await eventually(
+        'the report on the server',
+        () => server.sql<{ period_key: string }>(`select period_key from progress_report where task_id = $1`, [task!.id]),
+        (rows) => rows.some((r) => r.period_key === p2.key),
+      );
+      expect(stored!.period_key).toBe(p2.key);
+      await derivedCaughtUp(server);
+
+      // The warning now names only the month still owed; the figures count one late, one missing.
+      expect(await missedReason(page, server, task!.title)).toBe(`Thiếu báo cáo kỳ ${p1.label} (hạn ${p1.endLabel}).`);
+      await openDashboard(page, server);
+      expect(await complianceRow(page, cellName!)).toEqual(['2', '0', '1', '1']);
+      expect(await problems.allInnerTexts()).toEqual([
+        expect.stringContaining(`Kỳ ${p1.label} — hạn ${p1.endLabel} — Thiếu báo cáo`),
+        expect.stringContaining(`Kỳ ${p2.label} — hạn ${p2.endLabel} — Trễ hạn`),
+      ]);
+      await screenshots(page, JOURNEY, '5-dashboard-one-late-one-missing');
+
+      await phone.getByRole('link', { name: 'Về nhiệm vụ' }).click();
+      await phone.getByRole('link', { name: 'Nhiệm vụ', exact: true }).click();
+      await (await taskCard(phone, task!))
+        .locator('[data-test="next-report"]')
+        .getByText(`Thiếu báo cáo kỳ ${p1.label} (hạn ${p1.endLabel})`, { exact: true })
+        .waitFor({ timeout: 30_000 });
+      await screenshots(phone, JOURNEY, '6-phone-next-owed');
+    } finally {
+      await committee.close();
+      await officer.close();
+    }
+  });
+});
