@@ -38,7 +38,8 @@ async function setLevelsOnPlanScreen(
     .locator('li.node')
     .filter({ has: page.locator(`a[href="/committee/tasks/${task.id}"]`) })
     .last();
-  await node.getByRole('button', { name: `Cấp duyệt: ${task.title}` }).click({ timeout: 30_000 });
+  // The button's name ends with the task's title for screen readers (a visually hidden part).
+  await node.getByRole('button', { name: /^Cấp duyệt/ }).click({ timeout: 30_000 });
   const form = page.locator('form.control-form');
   await form.getByLabel('Số cấp duyệt báo cáo').selectOption({ label: `${levels} cấp` });
   await form.getByRole('button', { name: 'Lưu', exact: true }).click();

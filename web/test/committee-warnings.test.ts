@@ -59,7 +59,12 @@ describe('CommitteeWarningsPage', () => {
     signInAs(['LEADER']);
     const missed = answer(null);
     const node = missed.data.warnings.nodes[0]!;
-    missed.data.warnings.nodes[0] = { ...node, id: 'MISSED_REPORT:t2', kind: 'MISSED_REPORT', messageVi: 'Thiếu báo cáo kỳ 11/2026.' };
+    missed.data.warnings.nodes[0] = {
+      ...node,
+      id: 'MISSED_REPORT:t2',
+      kind: 'MISSED_REPORT',
+      messageVi: 'Thiếu báo cáo kỳ 11/2026.',
+    };
     let releaseFirst: () => void = () => {};
     const firstHeld = new Promise<void>((r) => (releaseFirst = r));
     vi.stubGlobal(

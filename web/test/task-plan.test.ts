@@ -356,7 +356,9 @@ describe('TaskPlanPage', () => {
     const { server, wrapper } = await mountPlan({
       PlanChildren: { data: { tasks: page([child]) } },
       PlanSetApprovalLevels: (v) => ({
-        data: { setTaskApprovalLevels: { ...child, approvalLevels: (v.input as { approvalLevels: number }).approvalLevels, version: 8 } },
+        data: {
+          setTaskApprovalLevels: { ...child, approvalLevels: (v.input as { approvalLevels: number }).approvalLevels, version: 8 },
+        },
       }),
     });
     await wrapper.find('button[aria-expanded]').trigger('click');
@@ -370,7 +372,9 @@ describe('TaskPlanPage', () => {
     await settle();
     const form = () => wrapper.find('.control-form');
     expect(document.activeElement?.id).toBe('levels-child-levels');
-    const options = form().findAll('#levels-child-levels option').map((o) => o.text());
+    const options = form()
+      .findAll('#levels-child-levels option')
+      .map((o) => o.text());
     expect(options).toEqual(['Theo nhiệm vụ cấp trên, hoặc kế hoạch (1 cấp)', '1 cấp', '2 cấp', '3 cấp', '4 cấp', '5 cấp']);
     await form().find('select').setValue('2');
     await form().trigger('submit');
