@@ -69,7 +69,7 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
   });
   afterAll(() => server?.stop());
 
-  it('a monthly schedule with missed months shows MISSED_REPORT in the warnings and the compliance figures; the phone lists the period owed', async () => {
+  it('a monthly schedule with missed months shows MISSED_REPORT in the warnings and the compliance figures; the phone lists the period owed and then the one due', async () => {
     const today = todayInVietnam();
     const [p1, p2] = [monthBefore(today, 1), monthBefore(today, 2)];
     // A task the commune gave the cell, still running past this month, nothing waiting on it.
@@ -181,6 +181,38 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
         .getByText(`Thiếu báo cáo kỳ ${p1.label} (hạn ${p1.endLabel})`, { exact: true })
         .waitFor({ timeout: 30_000 });
       await screenshots(phone, JOURNEY, '6-phone-next-owed');
+
+      // The last month owed is reported too: no warning is left, both months count late, and the
+      // phone lists the month under way, "report for MM/YYYY due DD/MM/YYYY".
+      await (await taskCard(phone, task!)).click();
+      await phone.getByRole('link', { name: 'Báo cáo tiến độ', exact: true }).click();
+      await period.waitFor();
+      expect(await period.inputValue()).toBe(p1.key);
+      await phone.fill('#report-percent', '35');
+      await phone.fill('#report-narrative', `Báo cáo tháng ${p1.label}.`);
+      await phone.getByRole('button', { name: 'Lưu báo cáo' }).click();
+      await phone.getByRole('heading', { level: 1, name: /Đã lưu báo cáo|Đã gửi báo cáo/ }).waitFor();
+      await eventually(
+        'both months on the server',
+        () => server.sql<{ period_key: string }>(`select period_key from progress_report where task_id = $1`, [task!.id]),
+        (rows) => rows.some((r) => r.period_key === p1.key),
+      );
+      await derivedCaughtUp(server);
+      await page.goto(new URL('committee/warnings', server.url).toString());
+      await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Thiếu báo cáo định kỳ' });
+      await page.getByText('0 cảnh báo', { exact: true }).waitFor({ timeout: 30_000 });
+      await openDashboard(page, server);
+      expect(await complianceRow(page, cellName!)).toEqual(['2', '0', '2', '0']);
+      const current = monthBefore(today, 0);
+      await phone.getByRole('link', { name: 'Về nhiệm vụ' }).click();
+      await phone.getByRole('link', { name: 'Nhiệm vụ', exact: true }).click();
+      await (
+        await taskCard(phone, task!)
+      )
+        .locator('[data-test="next-report"]')
+        .getByText(`Báo cáo kỳ ${current.label}, hạn ${current.endLabel}`, { exact: true })
+        .waitFor({ timeout: 30_000 });
+      await screenshots(phone, JOURNEY, '7-phone-report-due');
     } finally {
       await focal.close();
       await committee.close();
