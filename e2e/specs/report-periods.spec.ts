@@ -51,11 +51,31 @@ async function openDashboard(page: Page, server: RunningServer): Promise<void> {
   await page.locator('[data-test="compliance"] table, [data-test="compliance"] .muted').first().waitFor({ timeout: 30_000 });
 }
 
-/** The MISSED_REPORT reason shown for the task in the committee warnings list. */
-async function missedReason(page: Page, server: RunningServer, title: string): Promise<string> {
+/**
+ * Opens the committee warnings list filtered to MISSED_REPORT. The choice is made again until the
+ * list shows that kind alone: just after a page load the app may still re-render the page (the
+ * session is read back), which puts the filter back to "all kinds".
+ */
+async function openMissedReports(page: Page, server: RunningServer): Promise<void> {
   await page.goto(new URL('committee/warnings', server.url).toString());
   await page.getByRole('heading', { level: 1, name: 'Cảnh báo sớm' }).waitFor();
-  await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Thiếu báo cáo định kỳ' });
+  const select = page.getByLabel('Loại cảnh báo');
+  await eventually(
+    'the list of missed reports alone',
+    async () => {
+      if ((await select.inputValue()) !== 'MISSED_REPORT') await select.selectOption({ label: 'Thiếu báo cáo định kỳ' });
+      await page.waitForTimeout(500);
+      const kinds = await page.locator('ul.warnings li .kind').allInnerTexts();
+      return { value: await select.inputValue(), kinds };
+    },
+    (r) => r.value === 'MISSED_REPORT' && r.kinds.every((k) => k === 'Thiếu báo cáo định kỳ'),
+    30_000,
+  );
+}
+
+/** The MISSED_REPORT reason shown for the task in the committee warnings list. */
+async function missedReason(page: Page, server: RunningServer, title: string): Promise<string> {
+  await openMissedReports(page, server);
   const item = page.locator('ul.warnings li').filter({ has: page.getByRole('link', { name: title, exact: true }) });
   await item.waitFor({ timeout: 30_000 });
   expect(await item.locator('.kind').innerText()).toBe('Thiếu báo cáo định kỳ');
@@ -198,9 +218,9 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
         (rows) => rows.some((r) => r.period_key === p1.key),
       );
       await derivedCaughtUp(server);
-      await page.goto(new URL('committee/warnings', server.url).toString());
-      await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Thiếu báo cáo định kỳ' });
+      await openMissedReports(page, server);
       await page.getByText('0 cảnh báo', { exact: true }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('ul.warnings li').count()).toBe(0);
       await openDashboard(page, server);
       expect(await complianceRow(page, cellName!)).toEqual(['2', '0', '2', '0']);
       const current = monthBefore(today, 0);
