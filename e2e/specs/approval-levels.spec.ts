@@ -2,28 +2,53 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { graphql } from '../support/generated/index.js';
-import { apiToken, eventually, gql, recordReportThroughUi, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
+import { eventually, recordReportThroughUi, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'approval-levels';
 const CELL = 'CB-LD-XUANHUONG-1';
 const COMMUNE = 'C-LD-XUANHUONG';
 
-const SET_LEVELS = graphql(`
-  mutation E2eSetTaskApprovalLevels($input: SetTaskApprovalLevelsInput!) {
-    setTaskApprovalLevels(input: $input) {
-      id
-      approvalLevels
-    }
-  }
-`);
-
 interface Row {
   id: string;
   state: string;
   approval_levels: number;
   approved_levels: number;
+}
+
+/**
+ * Sets a task's approval levels on the plan screen, as the assigning unit's focal officer does:
+ * opens the task's parent in the tree (when it has one), then the task's "approval levels" form.
+ */
+async function setLevelsOnPlanScreen(
+  page: Page,
+  server: RunningServer,
+  task: { id: string; title: string; parentTitle: string | null },
+  levels: number,
+  reason: string,
+): Promise<void> {
+  await signIn(page, server, 'daumoi.xuanhuong', '/committee/plan');
+  await page.getByRole('heading', { level: 1, name: 'Phân rã và giao nhiệm vụ' }).waitFor();
+  if (task.parentTitle)
+    await page
+      .getByRole('button', { name: new RegExp(`nhiệm vụ con của «${task.parentTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}»$`) })
+      .first()
+      .click({ timeout: 30_000 });
+  const node = page
+    .locator('li.node')
+    .filter({ has: page.locator(`a[href="/committee/tasks/${task.id}"]`) })
+    .last();
+  // The button's name ends with the task's title for screen readers (a visually hidden part).
+  await node.getByRole('button', { name: /^Cấp duyệt/ }).click({ timeout: 30_000 });
+  const form = page.locator('form.control-form');
+  await form.getByLabel('Số cấp duyệt báo cáo').selectOption({ label: `${levels} cấp` });
+  await form.getByRole('button', { name: 'Lưu', exact: true }).click();
+  // Without a reason nothing is sent.
+  await form.getByText('Hãy nêu lý do.').waitFor();
+  await form.getByLabel('Lý do').fill(reason);
+  await form.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await page.getByText(`Đã đặt cấp duyệt cho «${task.title}».`, { exact: true }).first().waitFor();
+  await node.locator('[data-test="approval-levels"]').first().getByText(`Duyệt ${levels} cấp`).waitFor();
 }
 
 /** The cell's row on the commune dashboard: [completion rate, average progress] as shown. */
@@ -77,11 +102,13 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
     const officer = await openBrowser();
     const commune = await openBrowser(DESKTOP);
     const province = await openBrowser(DESKTOP);
+    const focal = await openBrowser(DESKTOP);
     try {
       // A task the commune gave the cell, with nothing waiting on it; the commune's focal officer
-      // asks for two levels of approval on it (commune, then province).
-      const [task] = await server.sql<{ id: string; title: string; version: number }>(
-        `select t.id, t.title, t.version from task t
+      // asks for two levels of approval on it (commune, then province) on the plan screen.
+      const [task] = await server.sql<{ id: string; title: string; version: number; parentTitle: string | null }>(
+        `select t.id, t.title, t.version, p.title as "parentTitle" from task t
+           left join task p on p.id = t.parent_id
            join unit l on l.id = t.lead_unit_id join unit a on a.id = t.assigner_unit_id
           where l.code = $1 and a.code = $2 and t.state = 'OPEN'
             and not exists (select 1 from progress_report r where r.task_id = t.id and r.state <> 'APPROVED')
@@ -89,11 +116,12 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
         [CELL, COMMUNE],
       );
       expect(task).toBeDefined();
-      const focal = await apiToken(server, 'daumoi.xuanhuong');
-      const set = await gql(server, focal, SET_LEVELS, {
-        input: { id: task!.id, baseVersion: task!.version, approvalLevels: 2, reason: 'Nhiệm vụ trọng điểm của tỉnh' },
-      });
-      expect(set.setTaskApprovalLevels.approvalLevels).toBe(2);
+      await setLevelsOnPlanScreen(focal.page, server, task!, 2, 'Nhiệm vụ trọng điểm của tỉnh');
+      await screenshots(focal.page, JOURNEY, '0-plan-sets-two-levels');
+      const [levels] = await server.sql<{ approval_levels: number }>(`select approval_levels from task where id = $1`, [
+        task!.id,
+      ]);
+      expect(levels!.approval_levels).toBe(2);
       const [{ name: cellName }] = await server.sql<{ name: string }>(`select name from unit where code = $1`, [CELL]);
       const tag = `e2e-${Date.now().toString(36)}`;
       const phone = officer.page;
@@ -243,6 +271,7 @@ describe.runIf(chromiumAvailable())('approval at two levels', () => {
       await officer.close();
       await commune.close();
       await province.close();
+      await focal.close();
     }
   });
 });

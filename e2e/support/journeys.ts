@@ -191,3 +191,16 @@ export async function recordReportThroughUi(
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
 }
+
+/**
+ * Waits until the derived-data worker has applied every change: warnings and dashboard figures
+ * read the facts it keeps, and just after the server starts it is still deriving the demo data.
+ */
+export async function derivedCaughtUp(server: RunningServer): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const health = (await (await fetch(new URL('healthz', server.url))).json()) as { derived?: { lagSeconds: number } };
+    if (health.derived?.lagSeconds === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the derived-data worker did not catch up within 120 s');
+}

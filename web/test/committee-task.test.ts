@@ -77,6 +77,9 @@ const task = (over: Record<string, unknown> = {}) => ({
   version: 4,
   depth: 3,
   subTaskCount: 1,
+  approvalLevels: null,
+  plan: { __typename: 'ActionPlan', id: 'plan-p1', approvalLevels: 1 },
+  reportSchedule: null,
   resolution: {
     __typename: 'Resolution',
     id: 'res57',
@@ -291,6 +294,47 @@ describe('CommitteeTaskPage', () => {
     expect(server.of('CommitteeTask')).toHaveLength(2);
     expect(wrapper.find('.facts').text()).toContain('31/03/2027');
     expect(wrapper.find('form').exists()).toBe(false);
+  });
+
+  it('shows the approval levels and schedule, and lets the assigner’s focal officer set the levels there', async () => {
+    signInAs(['LEADER']);
+    const leader = await mountTask({ CommitteeTask: answer() });
+    const section = () => leader.wrapper.find('[data-test="data-control"]');
+    expect(section().find('[data-test="approval-levels"]').text()).toBe('Theo nhiệm vụ cấp trên, hoặc kế hoạch (1 cấp)');
+    expect(section().find('[data-test="report-schedule"]').text()).toBe('Không định kỳ');
+    expect(section().find('button').exists()).toBe(false);
+    leader.wrapper.unmount();
+    clearSession();
+
+    signInAs(['FOCAL']);
+    let levels: number | null = null;
+    const { server, wrapper } = await mountTask({
+      CommitteeTask: () =>
+        answer({
+          approvalLevels: levels,
+          reportSchedule: { __typename: 'ReportSchedule', frequency: 'MONTHLY', dueDays: 5 },
+        }),
+      PlanSetApprovalLevels: (v) => {
+        levels = (v.input as { approvalLevels: number }).approvalLevels;
+        return { data: { setTaskApprovalLevels: { ...task(), approvalLevels: levels, version: 5 } } };
+      },
+    });
+    const control = wrapper.find('[data-test="data-control"]');
+    expect(control.find('[data-test="report-schedule"]').text()).toBe('Hằng tháng, hạn 5 ngày sau khi hết kỳ');
+    await control
+      .findAll('button')
+      .find((b) => b.text() === 'Cấp duyệt')!
+      .trigger('click');
+    await wrapper.find('.control-form select').setValue('2');
+    await wrapper.find('.control-form textarea').setValue('Nhiệm vụ trọng điểm');
+    await wrapper.find('.control-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanSetApprovalLevels')[0]!.variables).toEqual({
+      input: { id: 't3', baseVersion: 4, approvalLevels: 2, reason: 'Nhiệm vụ trọng điểm' },
+    });
+    expect(server.of('CommitteeTask')).toHaveLength(2);
+    expect(wrapper.find('[data-test="data-control"] [data-test="approval-levels"]').text()).toBe('Duyệt 2 cấp');
+    expect(wrapper.find('.control-form').exists()).toBe(false);
   });
 
   it('answers a missing or forbidden task clearly, in the person’s language', async () => {

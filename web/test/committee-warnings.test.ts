@@ -54,4 +54,35 @@ describe('CommitteeWarningsPage', () => {
     await vi.waitFor(() => expect(wrapper.text()).toContain('Quá hạn 3 ngày'));
     expect(wrapper.find('.as-of').exists()).toBe(false);
   });
+
+  it('keeps the list of the kind chosen when the first, unfiltered answer arrives after it', async () => {
+    signInAs(['LEADER']);
+    const missed = answer(null);
+    const node = missed.data.warnings.nodes[0]!;
+    missed.data.warnings.nodes[0] = {
+      ...node,
+      id: 'MISSED_REPORT:t2',
+      kind: 'MISSED_REPORT',
+      messageVi: 'Thiếu báo cáo kỳ 11/2026.',
+    };
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+        const body = JSON.parse(String(init?.body)) as { variables: { kinds: string[] | null } };
+        // The page's first load (all kinds) is slow; the filtered one answers at once.
+        if (!body.variables.kinds) await firstHeld;
+        const payload = body.variables.kinds ? missed : answer(null);
+        return new Response(JSON.stringify(payload), { status: 200, headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const { wrapper } = await mountWithApp(CommitteeWarningsPage, { path: '/committee/warnings' });
+    await wrapper.find('select').setValue('MISSED_REPORT');
+    await vi.waitFor(() => expect(wrapper.text()).toContain('Thiếu báo cáo kỳ 11/2026.'));
+    releaseFirst();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(wrapper.text()).toContain('Thiếu báo cáo kỳ 11/2026.');
+    expect(wrapper.text()).not.toContain('Quá hạn 3 ngày');
+  });
 });

@@ -25,6 +25,9 @@ const task = (id: string, over: Record<string, unknown> = {}) => ({
   leadUnit: commune,
   coordinatingUnits: [],
   assignerUnit: null,
+  approvalLevels: null,
+  plan: { __typename: 'ActionPlan', id: 'plan', approvalLevels: 1 },
+  reportSchedule: null,
   indicators: [],
   ...over,
 });
@@ -166,6 +169,7 @@ describe('TaskPlanPage', () => {
       priority: 'HIGH',
       weight: 2.5,
       assignerUnit: { __typename: 'Unit', id: 'commune' },
+      reportSchedule: { __typename: 'ReportSchedule', frequency: 'QUARTERLY', dueDays: 10 },
       indicators: [
         {
           __typename: 'Indicator',
@@ -205,6 +209,9 @@ describe('TaskPlanPage', () => {
     await wrapper.find('#sub-root-due').setValue('2026-12-15');
     await wrapper.find('#sub-root-priority').setValue('HIGH');
     await wrapper.find('#sub-root-weight').setValue('2,5');
+    expect(wrapper.find('#sub-root-due-days').exists()).toBe(false);
+    await wrapper.find('#sub-root-frequency').setValue('QUARTERLY');
+    await wrapper.find('#sub-root-due-days').setValue('10');
     await wrapper
       .findAll('.sub-form button')
       .find((b) => b.text() === 'Thêm chỉ tiêu')!
@@ -235,6 +242,7 @@ describe('TaskPlanPage', () => {
           coordinatingUnitIds: ['cell2'],
           priority: 'HIGH',
           weight: 2.5,
+          reportSchedule: { frequency: 'QUARTERLY', dueDays: 10 },
         },
       },
     ]);
@@ -259,6 +267,7 @@ describe('TaskPlanPage', () => {
     expect(row).toContain('Ưu tiên cao');
     expect(row).toContain('Trọng số 2,5');
     expect(row).toContain('Hộ dùng VNeID: 120,5 hộ · Hạn: 30/11/2026');
+    expect(row).toContain('Hằng quý, hạn 10 ngày sau khi hết kỳ');
     expect(wrapper.find('[role="status"]').text()).toBe('Đã tạo nhiệm vụ con «Vận động hộ dân dùng VNeID».');
   });
 
@@ -338,5 +347,124 @@ describe('TaskPlanPage', () => {
       { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí' } },
     ]);
     expect(wrapper.find('.change-form [role="alert"]').text()).toContain('Hạn hoàn thành không hợp lệ.');
+  });
+  it('sets the approval levels of a task’s subtree with a reason, and shows them in the tree', async () => {
+    const child = task('child', {
+      title: 'Nhiệm vụ của tổ 1',
+      depth: 2,
+      leadUnit: cell1,
+      assignerUnit: { __typename: 'Unit', id: 'commune' },
+      version: 7,
+    });
+    const { server, wrapper } = await mountPlan({
+      PlanChildren: { data: { tasks: page([child]) } },
+      PlanSetApprovalLevels: (v) => ({
+        data: {
+          setTaskApprovalLevels: { ...child, approvalLevels: (v.input as { approvalLevels: number }).approvalLevels, version: 8 },
+        },
+      }),
+    });
+    await wrapper.find('button[aria-expanded]').trigger('click');
+    await settle();
+    const childRow = () => wrapper.findAll('.node')[1]!;
+    expect(childRow().find('[data-test="approval-levels"]').exists()).toBe(false);
+    await childRow()
+      .findAll('button')
+      .find((b) => b.text().startsWith('Cấp duyệt'))!
+      .trigger('click');
+    await settle();
+    const form = () => wrapper.find('.control-form');
+    expect(document.activeElement?.id).toBe('levels-child-levels');
+    const options = form()
+      .findAll('#levels-child-levels option')
+      .map((o) => o.text());
+    expect(options).toEqual(['Theo nhiệm vụ cấp trên, hoặc kế hoạch (1 cấp)', '1 cấp', '2 cấp', '3 cấp', '4 cấp', '5 cấp']);
+    await form().find('select').setValue('2');
+    await form().trigger('submit');
+    await settle();
+    expect(form().text()).toContain('Hãy nêu lý do.');
+    expect(form().find('textarea').attributes('aria-invalid')).toBe('true');
+    expect(server.of('PlanSetApprovalLevels')).toHaveLength(0);
+    await form().find('textarea').setValue('Nhiệm vụ trọng điểm của tỉnh');
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('PlanSetApprovalLevels').map((c) => c.variables)).toEqual([
+      { input: { id: 'child', baseVersion: 7, approvalLevels: 2, reason: 'Nhiệm vụ trọng điểm của tỉnh' } },
+    ]);
+    expect(form().exists()).toBe(false);
+    expect(childRow().find('[data-test="approval-levels"]').text()).toBe('Duyệt 2 cấp');
+    expect(wrapper.find('[role="status"]').text()).toBe('Đã đặt cấp duyệt cho «Nhiệm vụ của tổ 1».');
+  });
+
+  it('sets a reporting schedule, checking the days after the period, and names the field a server refusal is about', async () => {
+    const child = task('child', {
+      title: 'Household survey',
+      depth: 2,
+      leadUnit: cell1,
+      assignerUnit: { __typename: 'Unit', id: 'commune' },
+      version: 4,
+    });
+    let calls = 0;
+    const { server, wrapper } = await mountPlan(
+      {
+        PlanChildren: { data: { tasks: page([child]) } },
+        PlanSetReportSchedule: (v) =>
+          ++calls === 1
+            ? {
+                data: {
+                  updateTask: {
+                    ...child,
+                    version: 5,
+                    reportSchedule: { __typename: 'ReportSchedule', ...(v.input as { reportSchedule: object }).reportSchedule },
+                  },
+                },
+              }
+            : gqlError('BAD_USER_INPUT', 'Unknown reporting frequency', 'reportSchedule.frequency'),
+      },
+      'en',
+    );
+    await wrapper.find('button[aria-expanded]').trigger('click');
+    await settle();
+    const childRow = () => wrapper.findAll('.node')[1]!;
+    const openSchedule = async () => {
+      await childRow()
+        .findAll('button')
+        .find((b) => b.text().startsWith('Reporting schedule'))!
+        .trigger('click');
+      await settle();
+    };
+    await openSchedule();
+    const form = () => wrapper.find('.control-form');
+    expect(form().find('#schedule-child-due-days').exists()).toBe(false);
+    await form().find('#schedule-child-frequency').setValue('MONTHLY');
+    await form().find('#schedule-child-due-days').setValue('five');
+    await form().trigger('submit');
+    await settle();
+    expect(form().find('#schedule-child-due-days-error').text()).toBe(
+      'The days after the period must be a whole number from 0 to 366.',
+    );
+    expect(form().find('#schedule-child-due-days').attributes('aria-invalid')).toBe('true');
+    await form().find('#schedule-child-due-days').setValue('367');
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('PlanSetReportSchedule')).toHaveLength(0);
+    await form().find('#schedule-child-due-days').setValue('5');
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('PlanSetReportSchedule').map((c) => c.variables)).toEqual([
+      { input: { id: 'child', baseVersion: 4, reportSchedule: { frequency: 'MONTHLY', dueDays: 5 } } },
+    ]);
+    expect(childRow().find('[data-test="report-schedule"]').text()).toBe('Monthly, due 5 days after the period ends');
+
+    // Removing it sends null; the server's refusal names the field in words.
+    await openSchedule();
+    expect((form().find('#schedule-child-frequency').element as HTMLSelectElement).value).toBe('MONTHLY');
+    await form().find('#schedule-child-frequency').setValue('');
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('PlanSetReportSchedule').at(-1)!.variables).toEqual({
+      input: { id: 'child', baseVersion: 5, reportSchedule: null },
+    });
+    expect(form().find('[role="alert"]').text()).toContain('The reporting frequency is not valid.');
   });
 });

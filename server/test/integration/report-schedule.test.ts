@@ -9,7 +9,7 @@ import { ProgressReport } from '../../src/modules/reports/progress-report.entity
 import { periodContaining, ReportFrequency } from '../../src/modules/tasks/report-schedule.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
 import { createTestApp, errorCode, ok, type GraphQLResponse, type TestApp } from '../support/test-app.js';
-import { buildPlan, buildResolution, buildTree, tokenFor } from '../support/factories.js';
+import { buildPlan, buildResolution, buildTask, buildTree, tokenFor } from '../support/factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -127,6 +127,41 @@ describe('periodic reporting', () => {
         [task.id],
       );
     expect(history!.n).toBe(3); // created with it, changed, cleared
+  });
+
+  it('lets only the assigning unit’s focal officers set a schedule, by role and position as the scope matrix checks', async () => {
+    // updateTask has one scope-matrix entry (a lead-unit field); the schedule is an assigner-only
+    // field, so its own answers by role and position are checked here.
+    const tree = await buildTree(t.em());
+    const positions = {
+      unit: tree.commune,
+      parent: tree.province,
+      child: tree.cell,
+      sibling: tree.siblingCommune,
+      otherProvince: tree.otherCommune,
+    };
+    const roles = [Role.ADMIN, Role.LEADER, Role.FOCAL, Role.REPORTER, Role.VIEWER];
+    const expected: Record<string, string> = {};
+    const actual: Record<string, string> = {};
+    for (const [position, unit] of Object.entries(positions)) {
+      for (const role of roles) {
+        const key = `${role}@${position}`;
+        const task = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell });
+        const viewer = await tokenFor(t, unit, [role]);
+        const res = await t.gql(
+          UPDATE,
+          { input: { id: task.id, baseVersion: task.version, reportSchedule: { frequency: 'MONTHLY', dueDays: 5 } } },
+          viewer.token,
+        );
+        actual[key] = res.errors?.length ? String(errorCode(res)) : 'ALLOW';
+        expected[key] = ['sibling', 'otherProvince'].includes(position)
+          ? 'NOT_FOUND'
+          : role === Role.FOCAL && position === 'unit'
+            ? 'ALLOW'
+            : 'FORBIDDEN';
+      }
+    }
+    expect(actual).toEqual(expected);
   });
 
   it('gives each report its period, checks it, and fills it in when left out', async () => {

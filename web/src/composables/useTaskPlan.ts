@@ -7,11 +7,14 @@ import {
   PLAN_UNITS,
   REASSIGN_TASK,
   RESCHEDULE_TASK,
+  SET_APPROVAL_LEVELS,
+  SET_REPORT_SCHEDULE,
   type IndicatorDraft,
   type PlanResolution,
   type PlanRootsResult,
   type PlanTask,
   type PlanUnit,
+  type ReportFrequency,
   type TaskPriority,
 } from '../graphql/plan';
 import { toApiError, type ApiError } from '../graphql/errors';
@@ -26,6 +29,8 @@ export interface SubTaskDraft {
   coordinatingUnitIds: string[];
   priority: TaskPriority;
   weight: number;
+  /** Periodic reporting; null when reports come at will. */
+  reportSchedule: { frequency: ReportFrequency; dueDays: number } | null;
   indicators: IndicatorDraft[];
 }
 
@@ -141,6 +146,7 @@ export function useTaskPlan() {
               coordinatingUnitIds: draft.coordinatingUnitIds,
               priority: draft.priority,
               weight: draft.weight,
+              reportSchedule: draft.reportSchedule,
             },
           },
         });
@@ -203,6 +209,41 @@ export function useTaskPlan() {
     }
   }
 
+  /** Sets the levels that approve the reports of a task's subtree; null takes the task above's, else the plan's. */
+  async function setApprovalLevels(task: PlanTask, approvalLevels: number | null, reason: string): Promise<ApiError | null> {
+    try {
+      const { data } = await (
+        await apollo()
+      ).mutate({
+        mutation: SET_APPROVAL_LEVELS,
+        variables: { input: { id: task.id, baseVersion: task.version, approvalLevels, reason: reason.trim() } },
+      });
+      patch(data!.setTaskApprovalLevels);
+      return null;
+    } catch (error) {
+      return toApiError(error);
+    }
+  }
+
+  /** Sets or (with null) removes a task's periodic reporting schedule. */
+  async function setReportSchedule(
+    task: PlanTask,
+    reportSchedule: { frequency: ReportFrequency; dueDays: number } | null,
+  ): Promise<ApiError | null> {
+    try {
+      const { data } = await (
+        await apollo()
+      ).mutate({
+        mutation: SET_REPORT_SCHEDULE,
+        variables: { input: { id: task.id, baseVersion: task.version, reportSchedule } },
+      });
+      patch(data!.updateTask);
+      return null;
+    } catch (error) {
+      return toApiError(error);
+    }
+  }
+
   async function searchUnits(search: string): Promise<PlanUnit[]> {
     const { data } = await (await apollo()).query({ query: PLAN_UNITS, variables: { search: search.trim() || null } });
     return data.units.nodes;
@@ -222,13 +263,15 @@ export function useTaskPlan() {
     createSubTask,
     reassign,
     reschedule,
+    setApprovalLevels,
+    setReportSchedule,
     searchUnits,
   };
 }
 
 export type TaskPlan = ReturnType<typeof useTaskPlan>;
 
-export type PlanFormKind = 'sub' | 'reassign' | 'reschedule';
+export type PlanFormKind = 'sub' | 'reassign' | 'reschedule' | 'levels' | 'schedule';
 
 /** The page's plan as the recursive tree nodes see it: data, permissions and the one open form. */
 export interface TaskPlanContext extends TaskPlan {
@@ -256,6 +299,9 @@ const PLAN_FIELDS = [
   'target',
   'baseline',
   'reason',
+  'approvalLevels',
+  'reportSchedule.frequency',
+  'reportSchedule.dueDays',
 ];
 
 /** A server refusal in the person's language: the field it is about when known, and the server's words as detail. */

@@ -110,6 +110,15 @@ export const COMMITTEE_TASK = graphql(`
       version
       depth
       subTaskCount
+      approvalLevels
+      plan {
+        id
+        approvalLevels
+      }
+      reportSchedule {
+        frequency
+        dueDays
+      }
       resolution {
         ...ResolutionFields
       }

@@ -7,11 +7,13 @@ import type {
   PlanRootsQuery,
   PlanTaskFieldsFragment,
   PlanUnitFieldsFragment,
+  ReportFrequency as SchemaReportFrequency,
   TaskPriority as SchemaTaskPriority,
 } from './generated/graphql';
 
 export type IndicatorDirection = SchemaIndicatorDirection;
 export type TaskPriority = SchemaTaskPriority;
+export type ReportFrequency = SchemaReportFrequency;
 export type PlanUnit = PlanUnitFieldsFragment;
 export type PlanTask = PlanTaskFieldsFragment;
 export type PlanRootsResult = PlanRootsQuery;
@@ -50,6 +52,15 @@ graphql(`
     }
     assignerUnit {
       id
+    }
+    approvalLevels
+    plan {
+      id
+      approvalLevels
+    }
+    reportSchedule {
+      frequency
+      dueDays
     }
     indicators {
       id
@@ -127,6 +138,22 @@ export const CREATE_INDICATOR = graphql(`
 export const REASSIGN_TASK = graphql(`
   mutation PlanReassignTask($input: ReassignTaskInput!) {
     reassignTask(input: $input) {
+      ...PlanTaskFields
+    }
+  }
+`);
+
+export const SET_APPROVAL_LEVELS = graphql(`
+  mutation PlanSetApprovalLevels($input: SetTaskApprovalLevelsInput!) {
+    setTaskApprovalLevels(input: $input) {
+      ...PlanTaskFields
+    }
+  }
+`);
+
+export const SET_REPORT_SCHEDULE = graphql(`
+  mutation PlanSetReportSchedule($input: UpdateTaskInput!) {
+    updateTask(input: $input) {
       ...PlanTaskFields
     }
   }
