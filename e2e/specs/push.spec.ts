@@ -13,6 +13,7 @@ const JOURNEY = 'push';
 const CELL = 'CB-LD-XUANHUONG-1';
 const OFFICER = 'canbo.tdp1';
 const LEADER = 'lanhdao.xuanhuong';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Shown {
   title: string;
@@ -157,20 +158,31 @@ const waitForNotification = (context: BrowserContext) =>
 /**
  * Taps the shown notification: a notificationclick event with the real Notification, dispatched
  * at the worker's own handler (DevTools has no way to click a notification). An event made this
- * way carries no user activation, so the browser refuses focus() and openWindow() for it; the
- * handler still sends an open window to the notice's screen, which is what this checks.
+ * way carries no user activation, so the browser refuses focus() and openWindow() for it: with a
+ * window open the handler still sends it to the notice's screen (the journey sees it go there);
+ * with none, the paths the handler asked clients.openWindow() for are answered, recorded here
+ * around the browser's own function.
  */
-async function tapNotification(context: BrowserContext, tag: string): Promise<void> {
-  await (
-    await serviceWorker(context)
-  ).evaluate(async (t) => {
+async function tapNotification(context: BrowserContext, tag: string): Promise<string[]> {
+  return (await serviceWorker(context)).evaluate(async (t) => {
     const scope = self as unknown as {
       registration: ServiceWorkerRegistration;
+      clients: { openWindow(url: string): Promise<unknown> };
       dispatchEvent(e: Event): boolean;
       NotificationEvent: new (type: string, init: { notification: Notification }) => Event;
     };
-    const [notification] = await scope.registration.getNotifications({ tag: t });
-    scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: notification! }));
+    const opened: string[] = [];
+    const openWindow = scope.clients.openWindow.bind(scope.clients);
+    scope.clients.openWindow = (url: string) => (opened.push(url), openWindow(url).catch(() => null));
+    try {
+      const [notification] = await scope.registration.getNotifications({ tag: t });
+      scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: notification! }));
+      // The handler looks for a window first; give it a moment to decide.
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      Reflect.deleteProperty(scope.clients, 'openWindow');
+    }
+    return opened;
   }, tag);
 }
 
@@ -293,7 +305,8 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       expect(shown[0]).toMatchObject({
         title: 'Nhiệm vụ mới cho đơn vị',
         body: message,
-        data: { url: `/tasks/${task.id}`, kind: 'TASK_ASSIGNED' },
+        // Named by its id: the worker's own fetch made it, not the window's answer.
+        data: { url: `/tasks/${task.id}`, kind: 'TASK_ASSIGNED', notificationId: expect.stringMatching(UUID) },
       });
       // The worker stored the notice where the app reads it, and the open window synced as well.
       expect(await storedNotices(page, tag)).toBe(1);
@@ -304,7 +317,7 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
         30_000,
       );
 
-      await tapNotification(context, shown[0]!.tag);
+      expect(await tapNotification(context, shown[0]!.tag)).toEqual([]);
       await page.waitForURL((url) => url.pathname === `/tasks/${task.id}`, { timeout: 30_000 });
       await page.getByRole('heading', { level: 1, name: task.title }).waitFor();
       expect(await shownNotifications(context)).toEqual([]);
@@ -357,11 +370,13 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       expect(shown[0]).toMatchObject({
         title: 'Đã quyết định gia hạn',
         body: `Đề nghị gia hạn nhiệm vụ «${task!.title}» không được chấp thuận: ${comment}`,
-        data: { url: `/tasks/${task!.id}`, kind: 'EXTENSION_DECIDED' },
+        data: { url: `/tasks/${task!.id}`, kind: 'EXTENSION_DECIDED', notificationId: expect.stringMatching(UUID) },
       });
       // No window: no sync ran; the worker fetched the notice alone and stored it for the app.
       expect(requests).not.toContain('SyncPull');
       expect(await storedNotices(await serviceWorker(context), comment)).toBe(1);
+      // Tapped with no window of the app open, a new one opens on the task.
+      expect(await tapNotification(context, shown[0]!.tag)).toEqual([`/tasks/${task!.id}`]);
       await page.goto(server.url);
       await page.locator('a[href^="/tasks/"]').first().waitFor();
 
@@ -374,8 +389,14 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       await expect(gql(server, null, PUSH_NOTICES, { readKey: readKey! })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
       const sent = pushService.pushesTo(device.endpoint).length;
       await unsyncedNotice(server, 'TASK_ASSIGNED', (t) => `Đơn vị được giao nhiệm vụ «${t.title}» (sau khi đăng xuất)`);
-      expect(await server.sql(`select 1 from push_outbox o join account a on a.id = o.account_id where a.username = $1`, [OFFICER])).toEqual([]);
-      await new Promise((r) => setTimeout(r, 3000));
+      // The officer's other devices still signed in may be woken; once the sender is through, this one was not.
+      await eventually(
+        'the sender to go through the queue',
+        () => server.sql(`select 1 from push_outbox o join account a on a.id = o.account_id where a.username = $1`, [OFFICER]),
+        (rows) => rows.length === 0,
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
       expect(pushService.pushesTo(device.endpoint)).toHaveLength(sent);
     } finally {
       await officer.close();
@@ -399,7 +420,7 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       expect(shown[0]).toMatchObject({
         title: 'Report returned',
         body: `Your report on «${task.title}» was returned. Open it to see the reviewer's comment.`,
-        data: { url: `/tasks/${task.id}`, kind: 'REPORT_RETURNED' },
+        data: { url: `/tasks/${task.id}`, kind: 'REPORT_RETURNED', notificationId: null },
       });
     } finally {
       await officer.close();
