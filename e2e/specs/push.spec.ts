@@ -274,7 +274,9 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       await page.getByRole('button', { name: 'Bật thông báo' }).waitFor();
       await screenshot(page, JOURNEY, 'settings');
       await turnOnPushes(page, server);
-      expect(await subscriptionsOf(server, device.endpoint)).toEqual([{ read_key_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+      expect(await subscriptionsOf(server, device.endpoint)).toEqual([
+        { read_key_hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ]);
       expect(await storedReadKey(page)).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
       const tag = `e2e-${Date.now().toString(36)}`;
@@ -355,7 +357,8 @@ describe.runIf(chromiumAvailable())('Web Push', () => {
       const requests: string[] = [];
       context.on('request', (request) => {
         const body = request.postData() ?? '';
-        if (request.url().endsWith('/graphql')) requests.push(/SyncPull/.test(body) ? 'SyncPull' : /PushNotices/.test(body) ? 'PushNotices' : 'other');
+        if (request.url().endsWith('/graphql'))
+          requests.push(/SyncPull/.test(body) ? 'SyncPull' : /PushNotices/.test(body) ? 'PushNotices' : 'other');
       });
       await gql(server, await apiToken(server, LEADER), REFUSE_EXTENSION, { id: requestExtension.request.id, comment });
       await eventually(

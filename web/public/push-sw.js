@@ -13,7 +13,8 @@ const OPEN_MESSAGE = 'resolute:open';
 const ANSWER_MS = 20000;
 const FETCH_MS = 15000;
 // Checked against schema/schema.graphql by web/test/push-sw.test.ts.
-const PUSH_NOTICES = 'query PushNotices($readKey: String!) { pushNotices(readKey: $readKey) { id kind message taskId reportId taskTitle createdAt } }';
+const PUSH_NOTICES =
+  'query PushNotices($readKey: String!) { pushNotices(readKey: $readKey) { id kind message taskId reportId taskTitle createdAt } }';
 
 self.addEventListener('push', (event) => {
   let kind = 'UNKNOWN';
@@ -117,7 +118,13 @@ async function fetchNotices(readKey) {
 }
 
 function isNotice(n) {
-  return !!n && typeof n.id === 'string' && typeof n.kind === 'string' && typeof n.message === 'string' && typeof n.createdAt === 'string';
+  return (
+    !!n &&
+    typeof n.id === 'string' &&
+    typeof n.kind === 'string' &&
+    typeof n.message === 'string' &&
+    typeof n.createdAt === 'string'
+  );
 }
 
 /**

@@ -81,7 +81,7 @@ describe('sign-out', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'), { timeout: 10_000 });
   });
 
-  it('with nothing unsent, signs out at once and clears local data, the service worker\'s notice key with it', async () => {
+  it("with nothing unsent, signs out at once and clears local data, the service worker's notice key with it", async () => {
     const db = useDatabase();
     await db.tasks.put(buildTask());
     await setMeta(db, 'pushKey', { readKey: 'k'.repeat(43), subscriptionId: 'sub-1' });

@@ -42,7 +42,11 @@ const REASSIGN = `mutation($input: ReassignTaskInput!) { reassignTask(input: $in
 async function registerDevice(token: string, device: Device): Promise<{ id: string; readKey: string }> {
   const { endpoint, p256dh, auth } = device;
   return ok(
-    await t.gql<{ registerPushSubscription: { id: string; readKey: string } }>(REGISTER, { input: { endpoint, p256dh, auth } }, token),
+    await t.gql<{ registerPushSubscription: { id: string; readKey: string } }>(
+      REGISTER,
+      { input: { endpoint, p256dh, auth } },
+      token,
+    ),
   ).registerPushSubscription;
 }
 

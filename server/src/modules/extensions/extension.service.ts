@@ -257,7 +257,11 @@ export class ExtensionService {
       await this.notifications.notifyUnit(
         tx,
         task.leadUnitPath,
-        { kind: NotificationKind.EXTENSION_DECIDED, message: decisionMessage(task.title, state, request.requestedDueOn, comment), taskId: task.id },
+        {
+          kind: NotificationKind.EXTENSION_DECIDED,
+          message: decisionMessage(task.title, state, request.requestedDueOn, comment),
+          taskId: task.id,
+        },
         request.requestedBy.id,
       );
       return request;

@@ -39,6 +39,16 @@ export interface PushNotice {
   createdAt: Date;
 }
 
+interface NoticeRow {
+  id: string | null;
+  kind: NotificationKind;
+  message: string;
+  task_id: string | null;
+  report_id: string | null;
+  task_title: string | null;
+  created_at: Date;
+}
+
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** The devices that receive pushes, registered and removed by their own sign-in. */
@@ -103,7 +113,7 @@ export class PushService {
   async notices(em: EntityManager, readKey: string): Promise<PushNotice[]> {
     if (typeof readKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(readKey))
       throw new BadInputError('readKey', 'readKey must be the 43-character key the registration gave');
-    const rows = await em.getConnection().execute<(Omit<PushNotice, 'createdAt'> & { created_at: Date; task_id: string | null; report_id: string | null; task_title: string | null; device: string | null })[]>(
+    const rows = await em.getConnection().execute<NoticeRow[]>(
       `with device as (
          select s.account_id from push_subscription s
            join account a on a.id = s.account_id and a.disabled_at is null
@@ -111,7 +121,7 @@ export class PushService {
             and exists (select 1 from refresh_token r
                          where r.family_id = s.family_id and r.revoked_at is null and r.expires_at > now())
        )
-       select d.account_id as device, n.id, n.kind, n.message, n.task_id, n.report_id, n.created_at, t.title as task_title
+       select n.id, n.kind, n.message, n.task_id, n.report_id, n.created_at, t.title as task_title
          from device d
          left join lateral (
            select * from notification n
@@ -124,7 +134,7 @@ export class PushService {
     );
     if (!rows.length) throw new UnauthenticatedError('This device is no longer signed in');
     return rows
-      .filter((r) => r.id)
+      .filter((r): r is NoticeRow & { id: string } => r.id !== null)
       .map((r) => ({
         id: r.id,
         kind: r.kind,

@@ -45,7 +45,10 @@ export class PushNoticeType {
   @Field(() => ID, { nullable: true })
   reportId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The title of the task it is about, for languages other than the message’s' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The title of the task it is about, for languages other than the message’s',
+  })
   taskTitle!: string | null;
 
   @Field(() => Date)
