@@ -10,7 +10,7 @@ const worker = readFileSync(path.join(root, 'web', 'public', 'push-sw.js'), 'utf
 // The service worker is plain JavaScript outside codegen's reach: its one query is checked here.
 describe('the push service worker', () => {
   it('asks the server for notices with a query valid against schema/schema.graphql', () => {
-    const text = worker.match(/const PUSH_NOTICES = '([^']+)'/)?.[1];
+    const text = worker.match(/const PUSH_NOTICES =\s*'([^']+)'/)?.[1];
     expect(text).toMatch(/^query PushNotices/);
     expect(validate(schema, parse(text!)).map((e) => e.message)).toEqual([]);
   });
