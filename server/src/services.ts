@@ -74,7 +74,7 @@ export function createServices(config: Config, secret: string, logger?: Logger, 
     exports: new ExportService(analytics, compliance),
     publications: new PublicationService(analytics, audit),
     push: new PushService(audit, config, vapid),
-    extensions: new ExtensionService(audit),
+    extensions: new ExtensionService(audit, notifications),
   };
   return { ...services, sync: new SyncService(syncHandlers(services), logger) };
 }

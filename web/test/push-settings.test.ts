@@ -74,7 +74,7 @@ describe('the push settings card', () => {
     await setMeta(useDatabase(), 'lastSyncAt', new Date().toISOString());
     const server = stubServer({
       PushPublicKey: { data: { pushPublicKey: KEY } },
-      RegisterPushSubscription: { data: { registerPushSubscription: { id: 'sub-1' } } },
+      RegisterPushSubscription: { data: { registerPushSubscription: { id: 'sub-1', readKey: 'k'.repeat(43) } } },
       UnregisterPushSubscription: { data: { unregisterPushSubscription: true } },
     });
     const { wrapper } = await mountWithApp(AppPushCard, { path: '/settings' });
@@ -88,9 +88,18 @@ describe('the push settings card', () => {
       input: { endpoint: 'https://fcm.googleapis.com/fcm/send/device-1', p256dh: 'BP256', auth: 'AUTH' },
     });
     expect(wrapper.text()).toContain('Đã bật thông báo trên thiết bị này.');
-    // The words the service worker shows when no window is open, in the app's language.
+    // What the service worker needs when no window is open: the key it reads the notices with,
+    // and the words around them in the app's language.
+    expect(await getMeta(useDatabase(), 'pushKey')).toEqual({ readKey: 'k'.repeat(43), subscriptionId: 'sub-1' });
     expect(await getMeta(useDatabase(), 'pushWords')).toMatchObject({
-      REPORT_RETURNED: { title: 'Báo cáo bị trả lại', body: 'Có báo cáo bị trả lại. Mở Resolute để xem.', lang: 'vi' },
+      lang: 'vi',
+      kinds: {
+        REPORT_RETURNED: {
+          title: 'Báo cáo bị trả lại',
+          body: 'Báo cáo cho nhiệm vụ «{task}» bị trả lại. Mở để xem ý kiến người duyệt.',
+          generic: 'Có báo cáo bị trả lại. Mở Resolute để xem.',
+        },
+      },
     });
 
     await wrapper.get('button').trigger('click');
@@ -99,6 +108,8 @@ describe('the push settings card', () => {
       endpoint: 'https://fcm.googleapis.com/fcm/send/device-1',
     });
     expect(wrapper.text()).toContain('Chưa bật thông báo trên thiết bị này.');
+    // Turned off, the service worker has no key to read notices with.
+    expect(await getMeta(useDatabase(), 'pushKey')).toBeUndefined();
   });
 
   it('registers nothing when the person refuses the permission', async () => {

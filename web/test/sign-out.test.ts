@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import AppSignOut from '../src/components/app/AppSignOut.vue';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
 import { getSession, saveSession } from '../src/graphql/session';
+import { getMeta, setMeta } from '../src/offline/db';
 import { useAuthStore } from '../src/stores/useAuthStore';
 import { buildReportEntry, buildTask } from './support/factories';
 import { mountWithApp, settle } from './support/mount';
@@ -80,13 +81,15 @@ describe('sign-out', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'), { timeout: 10_000 });
   });
 
-  it('with nothing unsent, signs out at once and clears local data', async () => {
+  it("with nothing unsent, signs out at once and clears local data, the service worker's notice key with it", async () => {
     const db = useDatabase();
     await db.tasks.put(buildTask());
+    await setMeta(db, 'pushKey', { readKey: 'k'.repeat(43), subscriptionId: 'sub-1' });
     const { wrapper } = await mountWithApp(AppSignOut, { path: '/settings' });
     await wrapper.get('button').trigger('click');
     await settle();
     expect(await db.tasks.count()).toBe(0);
+    expect(await getMeta(db, 'pushKey')).toBeUndefined();
     expect(getSession()).toBeNull();
   });
 });
@@ -103,8 +106,10 @@ describe('a sign-in ended by the server', () => {
     await db.outbox.add(buildReportEntry('t1'));
     await mountWithApp(AppSignOut, { path: '/settings' });
     const auth = useAuthStore();
+    await setMeta(db, 'pushKey', { readKey: 'k'.repeat(43), subscriptionId: 'sub-1' });
     auth.endedByServer();
     expect(getSession()).toBeNull();
+    await vi.waitFor(async () => expect(await getMeta(db, 'pushKey')).toBeUndefined());
     expect(auth.signedIn).toBe(false);
     expect(auth.endReason).toBe('ended-by-server');
     expect(await db.outbox.count()).toBe(1);

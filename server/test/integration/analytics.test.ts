@@ -190,6 +190,9 @@ describe('scope of analytics', () => {
     const res = await t.gql(SUMMARY, { unitId: 'nope' }, token);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].extensions?.field).toBe('unitId');
+    // An empty id is malformed too, not "no unit" (it reached SQL as '' and failed there).
+    const empty = await t.gql(SUMMARY, { unitId: '' }, token);
+    expect([errorCode(empty), empty.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'unitId']);
   });
 });
 

@@ -30,16 +30,37 @@ beforeEach(() => {
   service.refused.length = 0;
 });
 
-const REGISTER = `mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id createdAt } }`;
+const REGISTER = `mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id createdAt readKey } }`;
+const NOTICES = `query($readKey: String!) { pushNotices(readKey: $readKey) { id kind message taskId reportId taskTitle createdAt } }`;
+const REQUEST_EXTENSION = `mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { request { id } } }`;
+const REFUSE_EXTENSION = `mutation($id: ID!, $comment: String!) { refuseExtension(id: $id, comment: $comment) { id state } }`;
+const APPROVE_EXTENSION = `mutation($id: ID!) { approveExtension(id: $id) { id state } }`;
 const UNREGISTER = `mutation($endpoint: String!) { unregisterPushSubscription(endpoint: $endpoint) }`;
 const RETURN = `mutation($id: ID!, $comment: String!) { returnReport(id: $id, comment: $comment) { id state } }`;
 const REASSIGN = `mutation($input: ReassignTaskInput!) { reassignTask(input: $input) { id } }`;
 
-async function register(token: string, device: Device): Promise<string> {
+async function registerDevice(token: string, device: Device): Promise<{ id: string; readKey: string }> {
   const { endpoint, p256dh, auth } = device;
-  return ok(await t.gql<{ registerPushSubscription: { id: string } }>(REGISTER, { input: { endpoint, p256dh, auth } }, token))
-    .registerPushSubscription.id;
+  return ok(
+    await t.gql<{ registerPushSubscription: { id: string; readKey: string } }>(
+      REGISTER,
+      { input: { endpoint, p256dh, auth } },
+      token,
+    ),
+  ).registerPushSubscription;
 }
+
+const register = async (token: string, device: Device): Promise<string> => (await registerDevice(token, device)).id;
+
+interface Notice {
+  id: string;
+  kind: string;
+  message: string;
+  taskId: string | null;
+  reportId: string | null;
+  taskTitle: string | null;
+}
+const notices = (readKey: string) => t.gql<{ pushNotices: Notice[] }>(NOTICES, { readKey });
 
 /** Applies the derived changes (which write the notices), then runs the sender. */
 async function send(): Promise<void> {
@@ -218,6 +239,106 @@ describe('Web Push', () => {
     } finally {
       await t.app.push!.stop();
     }
+  });
+
+  it('wakes the lead unit when its request for more time is decided, approved or refused', async () => {
+    const task = await buildTask(t.em(), {
+      assigner: tree.commune,
+      lead: tree.cell,
+      title: 'Sửa nhà văn hoá',
+      dueOn: addDays(localDay(), 20),
+    });
+    const reporter = await tokenFor(t, tree.cell, [Role.REPORTER]);
+    const decider = await tokenFor(t, tree.commune, [Role.LEADER]);
+    const phone = service.device();
+    const { readKey } = await registerDevice(reporter.token, phone);
+    const ask = async (days: number, baseVersion: number) =>
+      ok(
+        await t.gql<{ requestExtension: { request: { id: string } } }>(
+          REQUEST_EXTENSION,
+          { input: { taskId: task.id, baseVersion, requestedDueOn: addDays(localDay(), days), reason: 'Mưa bão kéo dài' } },
+          reporter.token,
+        ),
+      ).requestExtension.request.id;
+
+    ok(await t.gql(REFUSE_EXTENSION, { id: await ask(40, task.version), comment: 'Chưa đủ lý do' }, decider.token));
+    await send();
+    await service.until(() => service.pushesTo(phone).length === 1);
+    expect(JSON.parse(service.pushesTo(phone)[0]!.payload)).toEqual({ kind: 'EXTENSION_DECIDED' });
+    const refused = ok(await notices(readKey)).pushNotices.filter((n) => n.kind === 'EXTENSION_DECIDED');
+    expect(refused).toEqual([
+      expect.objectContaining({
+        taskId: task.id,
+        taskTitle: 'Sửa nhà văn hoá',
+        message: 'Đề nghị gia hạn nhiệm vụ «Sửa nhà văn hoá» không được chấp thuận: Chưa đủ lý do',
+      }),
+    ]);
+
+    ok(await t.gql(APPROVE_EXTENSION, { id: await ask(30, task.version) }, decider.token));
+    await send();
+    await service.until(() => service.pushesTo(phone).length === 2);
+    const [approved] = ok(await notices(readKey)).pushNotices;
+    const due = addDays(localDay(), 30).split('-').reverse().join('/');
+    expect(approved).toMatchObject({
+      kind: 'EXTENSION_DECIDED',
+      taskId: task.id,
+      message: `Đề nghị gia hạn nhiệm vụ «Sửa nhà văn hoá» được chấp thuận: hạn mới ${due}`,
+    });
+  });
+
+  describe('the notices a device reads with its key', () => {
+    it("gives the service worker the account's unread pushed notices, newest first, with the task's title", async () => {
+      const task = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell, title: 'Số hoá hồ sơ đảng viên' });
+      const focal = await tokenFor(t, tree.cell, [Role.FOCAL]);
+      const leader = await tokenFor(t, tree.commune, [Role.LEADER]);
+      const { readKey } = await registerDevice(focal.token, service.device());
+      const report = await buildReport(t.em(), task, focal.account);
+      ok(await t.gql(RETURN, { id: report.id, comment: 'Thiếu ảnh' }, leader.token));
+      await send();
+
+      const list = ok(await notices(readKey)).pushNotices;
+      const returned = list.find((n) => n.kind === 'REPORT_RETURNED' && n.taskId === task.id);
+      expect(returned).toMatchObject({ reportId: report.id, taskTitle: 'Số hoá hồ sơ đảng viên' });
+      // Only the kinds a device is woken for, only this account's.
+      expect(new Set(list.map((n) => n.kind))).toEqual(new Set(['REPORT_RETURNED']));
+      const own = await t
+        .em()
+        .getConnection()
+        .execute<{ id: string }[]>(`select id from notification where account_id = ? and read_at is null`, [focal.account.id]);
+      expect(list.map((n) => n.id).every((id) => own.some((o) => o.id === id))).toBe(true);
+
+      // A notice read on another device is no longer offered.
+      ok(await t.gql(`mutation($id: ID!) { markNotificationRead(id: $id) { id } }`, { id: returned!.id }, focal.token));
+      expect(ok(await notices(readKey)).pushNotices.map((n) => n.id)).not.toContain(returned!.id);
+    });
+
+    it('refuses a wrong, replaced or malformed key, and every key once the officer signed out', async () => {
+      const reporter = await tokenFor(t, tree.siblingCell, [Role.REPORTER]);
+      const phone = service.device();
+      const first = await registerDevice(reporter.token, phone);
+      expect(ok(await notices(first.readKey)).pushNotices).toEqual(expect.any(Array));
+
+      const wrong = `${first.readKey.slice(0, -2)}${first.readKey.endsWith('AA') ? 'BB' : 'AA'}`;
+      expect(errorCode(await notices(wrong))).toBe('UNAUTHENTICATED');
+      const malformed = await notices('not a key');
+      expect([errorCode(malformed), malformed.errors![0]!.extensions?.field]).toEqual(['BAD_USER_INPUT', 'readKey']);
+
+      // Registering again (the app turned pushes on again) replaces the key.
+      const second = await registerDevice(reporter.token, phone);
+      expect(second.readKey).not.toBe(first.readKey);
+      expect(errorCode(await notices(first.readKey))).toBe('UNAUTHENTICATED');
+      expect(ok(await notices(second.readKey)).pushNotices).toEqual(expect.any(Array));
+      // Stored as a hash: the database row is not the key.
+      const [row] = await t
+        .em()
+        .getConnection()
+        .execute<{ read_key_hash: string }[]>(`select read_key_hash from push_subscription where endpoint = ?`, [phone.endpoint]);
+      expect(row!.read_key_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(row!.read_key_hash).not.toContain(second.readKey);
+
+      ok(await t.gql(`mutation { signOut }`, {}, reporter.token));
+      expect(errorCode(await notices(second.readKey))).toBe('UNAUTHENTICATED');
+    });
   });
 
   describe('registering', () => {

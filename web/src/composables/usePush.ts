@@ -1,7 +1,8 @@
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import type { Router } from 'vue-router';
 import { i18n } from '../i18n';
-import { noticeFor, storePushWords, type PushKind, type PushWords } from '../offline/push-notice';
+import { setMeta } from '../offline/db';
+import { noticeFor, PUSH_KEY, storePushWords, type PushKind, type PushWords } from '../offline/push-notice';
 import { useSyncStore } from '../stores/useSyncStore';
 import { useDatabase } from './useDatabase';
 
@@ -9,6 +10,7 @@ import { useDatabase } from './useDatabase';
 export type PushState = 'unsupported' | 'denied' | 'off' | 'on' | 'serverOff';
 
 const PUSH_MESSAGE = 'resolute:push';
+const SYNC_MESSAGE = 'resolute:sync';
 const OPEN_MESSAGE = 'resolute:open';
 
 export function pushSupported(): boolean {
@@ -50,19 +52,26 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Answers the service worker's pushes (web/public/push-sw.js): syncs, then tells it what to
- * show from the synced data; and follows a tapped notification to its screen. Installed once.
+ * Answers the service worker's pushes (web/public/push-sw.js): syncs when it says a push came;
+ * when it could not fetch the notice itself, syncs and tells it what to show from the synced
+ * data; and follows a tapped notification to its screen. Installed once.
  */
 export function listenForPushes(router: Router): void {
   if (!pushSupported()) return;
-  // The words for a push with no window open follow the language the app was last opened in.
-  void (async () => {
+  // The words for a push with no window open follow the language the app was last shown in.
+  const keepWords = async () => {
     const subscription = await (await currentRegistration())?.pushManager.getSubscription();
     if (subscription && Notification.permission === 'granted') await storePushWords(useDatabase(), pushWords());
-  })().catch(() => undefined);
+  };
+  void keepWords().catch(() => undefined);
+  watch(i18n.global.locale, () => void keepWords().catch(() => undefined));
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { type?: string; kind?: string; url?: string } | null;
-    if (data?.type === PUSH_MESSAGE) {
+    if (data?.type === SYNC_MESSAGE) {
+      void useSyncStore()
+        .syncNow()
+        .catch(() => undefined);
+    } else if (data?.type === PUSH_MESSAGE) {
       const port = event.ports[0];
       void (async () => {
         await useSyncStore()
@@ -77,8 +86,14 @@ export function listenForPushes(router: Router): void {
   });
 }
 
-/** Stops this browser's subscription (sign-out): the push service refuses further pushes to it. */
+/**
+ * Stops this browser's subscription (sign-out): the push service refuses further pushes to it,
+ * and the service worker's notice key goes (the server stops honouring it with the sign-in).
+ */
 export async function dropPushSubscription(): Promise<void> {
+  await useDatabase()
+    .meta.delete(PUSH_KEY)
+    .catch(() => undefined);
   const subscription = await (await currentRegistration())?.pushManager.getSubscription();
   await subscription?.unsubscribe();
 }
@@ -132,11 +147,14 @@ export function usePush() {
       }
       subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
       const json = subscription.toJSON();
-      await apolloClient.mutate({
+      const registered = await apolloClient.mutate({
         mutation: REGISTER_PUSH,
         variables: { input: { endpoint: subscription.endpoint, p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' } },
         fetchPolicy: 'no-cache',
       });
+      const device = registered.data?.registerPushSubscription;
+      // For the service worker, which has no sign-in: it reads the notices with this key alone.
+      if (device) await setMeta(useDatabase(), PUSH_KEY, { readKey: device.readKey, subscriptionId: device.id });
       await storePushWords(useDatabase(), pushWords());
       state.value = 'on';
     });
@@ -156,6 +174,7 @@ export function usePush() {
         });
         await subscription.unsubscribe();
       }
+      await useDatabase().meta.delete(PUSH_KEY);
       state.value = 'off';
     });
 

@@ -11,6 +11,7 @@ export const REGISTER_PUSH = graphql(`
   mutation RegisterPushSubscription($input: PushSubscriptionInput!) {
     registerPushSubscription(input: $input) {
       id
+      readKey
     }
   }
 `);

@@ -2,7 +2,7 @@ import type { OfflineDatabase } from './db.js';
 import { setMeta } from './db.js';
 
 /** The kinds of notice the server pushes (server/src/modules/push). */
-export const PUSH_KINDS = ['REPORT_RETURNED', 'TASK_ASSIGNED', 'TASK_DUE_SOON', 'UNKNOWN'] as const;
+export const PUSH_KINDS = ['REPORT_RETURNED', 'TASK_ASSIGNED', 'TASK_DUE_SOON', 'EXTENSION_DECIDED', 'UNKNOWN'] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 
 /** What the service worker shows: the answer to its 'resolute:push' message. */
@@ -54,11 +54,27 @@ export async function noticeFor(db: OfflineDatabase, rawKind: string, words: Pus
   };
 }
 
-/** Leaves each kind's general words where the service worker finds them when no window is open. */
+/** Where the service worker finds the words (web/public/push-sw.js reads this shape). */
+export const PUSH_WORDS_KEY = 'pushWords';
+/** Where the service worker finds this device's notice key (registerPushSubscription's readKey). */
+export const PUSH_KEY = 'pushKey';
+/** Stands for the task's title in the stored body templates; the service worker fills it in. */
+export const TASK_PLACEHOLDER = '{task}';
+
+/** What the service worker reads: the language, and each kind's title, body template and general words. */
+export interface StoredPushWords {
+  lang: string;
+  kinds: Record<PushKind, { title: string; body: string; generic: string }>;
+}
+
+/**
+ * Leaves each kind's words where the service worker finds them, for a push that comes with no
+ * window open: it fetches the notices itself and fills the task's title into the body template.
+ */
 export async function storePushWords(db: OfflineDatabase, words: PushWords): Promise<void> {
-  const byKind: Record<string, PushNotice> = {};
+  const kinds = {} as StoredPushWords['kinds'];
   for (const kind of PUSH_KINDS) {
-    byKind[kind] = { title: words.title(kind), body: words.generic(kind), url: '/', tag: kind, lang: words.lang };
+    kinds[kind] = { title: words.title(kind), body: words.body(kind, TASK_PLACEHOLDER), generic: words.generic(kind) };
   }
-  await setMeta(db, 'pushWords', byKind);
+  await setMeta(db, PUSH_WORDS_KEY, { lang: words.lang, kinds } satisfies StoredPushWords);
 }

@@ -5,6 +5,7 @@ import type { SessionAccount } from '../graphql/documents';
 import { toApiError } from '../graphql/errors';
 import { clearSession, getSession, onSessionChange, saveSession, type SessionEndReason } from '../graphql/session';
 import { getMeta, setMeta } from '../offline/db';
+import { PUSH_KEY } from '../offline/push-notice';
 import { signOutLocally, unsentSummary, type UnsentSummary } from '../offline/session';
 
 const OWNER_KEY = 'ownerAccountId';
@@ -112,6 +113,10 @@ export const useAuthStore = defineStore('auth', () => {
    * local data and outbox stay until someone signs in again, so the same person loses nothing.
    */
   function endedByServer(): void {
+    // The server no longer honours the service worker's notice key either; it goes all the same.
+    void useDatabase()
+      .meta.delete(PUSH_KEY)
+      .catch(() => undefined);
     clearSession('ended-by-server');
   }
 

@@ -1,7 +1,7 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { OfflineDatabase, getMeta } from '../../src/offline/db';
-import { noticeFor, storePushWords, type PushWords } from '../../src/offline/push-notice';
+import { noticeFor, storePushWords, type PushWords, type StoredPushWords } from '../../src/offline/push-notice';
 import type { LocalNotification, LocalTask } from '../../src/offline/types';
 import en from '../../src/locales/en.json';
 import vi from '../../src/locales/vi.json';
@@ -68,11 +68,22 @@ describe('noticeFor', () => {
     expect((await noticeFor(db, 'SOMETHING_NEW', words('vi'))).title).toBe('Resolute');
   });
 
-  it("leaves every kind's words where the service worker reads them", async () => {
+  it("leaves every kind's words where the service worker reads them, the body a template for the task's title", async () => {
     const db = freshDb();
-    await storePushWords(db, words('vi'));
-    const stored = await getMeta<Record<string, { title: string }>>(db, 'pushWords');
-    expect(Object.keys(stored!).sort()).toEqual(['REPORT_RETURNED', 'TASK_ASSIGNED', 'TASK_DUE_SOON', 'UNKNOWN']);
-    expect(stored!.TASK_ASSIGNED!.title).toBe('Nhiệm vụ mới cho đơn vị');
+    await storePushWords(db, words('en'));
+    const stored = await getMeta<StoredPushWords>(db, 'pushWords');
+    expect(stored!.lang).toBe('en');
+    expect(Object.keys(stored!.kinds).sort()).toEqual([
+      'EXTENSION_DECIDED',
+      'REPORT_RETURNED',
+      'TASK_ASSIGNED',
+      'TASK_DUE_SOON',
+      'UNKNOWN',
+    ]);
+    expect(stored!.kinds.EXTENSION_DECIDED).toEqual({
+      title: 'Extension decided',
+      body: 'The request for more time on «{task}» was decided. Open it to see the decision.',
+      generic: 'A request for more time was decided. Open Resolute to see it.',
+    });
   });
 });

@@ -406,8 +406,8 @@ export class AnalyticsService {
     unitId: string | null,
     resolutionId: string | null,
   ): Promise<Target> {
-    if (unitId) assertUuid('unitId', unitId);
-    if (resolutionId) assertUuid('resolutionId', resolutionId);
+    if (unitId != null) assertUuid('unitId', unitId);
+    if (resolutionId != null) assertUuid('resolutionId', resolutionId);
     const id = unitId ?? viewer.unitId;
     const conn = em.getConnection();
     // Plain rows: the dashboard changes nothing, and a nation has dozens of children to hydrate.

@@ -5,6 +5,8 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../
 import { assertUuid } from '../../common/ids.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
 import { Account } from '../accounts/account.entity.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import type { NotificationService } from '../notifications/notification.service.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import { appendChanges } from '../derived/change-log.js';
@@ -99,6 +101,13 @@ function toType(viewer: Viewer, r: Row): ExtensionRequestType & { requestedKey: 
   };
 }
 
+/** The notice of a decision, in the server's Vietnamese as every notice (the app words other languages). */
+function decisionMessage(title: string, state: ExtensionState, requestedDueOn: string, comment: string | null): string {
+  if (state === ExtensionState.APPROVED)
+    return `Đề nghị gia hạn nhiệm vụ «${title}» được chấp thuận: hạn mới ${requestedDueOn.split('-').reverse().join('/')}`;
+  return `Đề nghị gia hạn nhiệm vụ «${title}» không được chấp thuận${comment ? `: ${comment}` : ''}`;
+}
+
 /**
  * Deadline-extension requests (docs/WORKFLOW.md "Deadline extensions"): the lead unit asks for a
  * later due date with a reason, online or through sync; the deciding unit approves (the task's
@@ -106,7 +115,10 @@ function toType(viewer: Viewer, r: Row): ExtensionRequestType & { requestedKey: 
  * history and the audit log.
  */
 export class ExtensionService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
+  ) {}
 
   /**
    * Records a request on a task of the viewer's unit, at most once per id. Refused for a stale
@@ -241,6 +253,17 @@ export class ExtensionService {
       });
       // Approval changes the due date (the task's own trigger logs it); a refusal ends the wait.
       if (state === ExtensionState.REFUSED) await appendChanges(tx, [{ kind: 'TASK', taskId: task.id }]);
+      // The lead unit hears of the decision (and is woken by a push), the requester even if their roles changed.
+      await this.notifications.notifyUnit(
+        tx,
+        task.leadUnitPath,
+        {
+          kind: NotificationKind.EXTENSION_DECIDED,
+          message: decisionMessage(task.title, state, request.requestedDueOn, comment),
+          taskId: task.id,
+        },
+        request.requestedBy.id,
+      );
       return request;
     });
   }

@@ -11,6 +11,8 @@ export enum NotificationKind {
   REPORT_RETURNED = 'REPORT_RETURNED',
   REPORT_APPROVED = 'REPORT_APPROVED',
   TASK_DUE_SOON = 'TASK_DUE_SOON',
+  /** A deadline-extension request was approved or refused. */
+  EXTENSION_DECIDED = 'EXTENSION_DECIDED',
 }
 registerEnumType(NotificationKind, { name: 'NotificationKind' });
 

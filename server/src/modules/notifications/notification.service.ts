@@ -23,6 +23,7 @@ export const RECIPIENT_ROLES: Record<NotificationKind, Role[]> = {
   [NotificationKind.REPORT_SUBMITTED]: [Role.LEADER],
   [NotificationKind.REPORT_RETURNED]: [Role.FOCAL],
   [NotificationKind.REPORT_APPROVED]: [Role.FOCAL],
+  [NotificationKind.EXTENSION_DECIDED]: [Role.FOCAL, Role.REPORTER],
 };
 
 export class NotificationService {

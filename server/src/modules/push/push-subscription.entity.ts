@@ -31,6 +31,10 @@ export class PushSubscription {
   @Property({ type: 'string', length: 64 })
   auth!: string;
 
+  /** SHA-256 (hex) of the notice key the device's service worker reads its notices with. */
+  @Property({ type: 'string', length: 64, nullable: true, hidden: true })
+  readKeyHash?: string | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date & Opt = new Date();
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
-import { PushSubscriptionInput, PushSubscriptionType } from './push.type.js';
+import { PushNoticeType, PushSubscriptionInput, PushSubscriptionType } from './push.type.js';
 
 @Resolver()
 export class PushResolver {
@@ -26,5 +26,14 @@ export class PushResolver {
   @Mutation(() => Boolean, { description: 'Stops pushes to one of your devices; false when it had none' })
   unregisterPushSubscription(@Ctx() ctx: Context, @Arg('endpoint', () => String) endpoint: string) {
     return ctx.services.push.unregister(ctx.em, requireViewer(ctx), endpoint);
+  }
+
+  // No sign-in: the device's service worker has only its notice key (docs/SECURITY.md, "Web Push").
+  @Query(() => [PushNoticeType], {
+    description:
+      "The newest unread notices of the pushed kinds for the device holding this notice key (registerPushSubscription's readKey); UNAUTHENTICATED once its sign-in has ended",
+  })
+  pushNotices(@Ctx() ctx: Context, @Arg('readKey', () => String) readKey: string) {
+    return ctx.services.push.notices(ctx.em, readKey);
   }
 }

@@ -1,9 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError } from '../../common/errors.js';
+import { BadInputError, UnauthenticatedError } from '../../common/errors.js';
 import type { Config } from '../../config.js';
 import type { VapidKeys } from '../../db/secret.js';
 import { actorOf, type AuditService } from '../audit/audit.service.js';
 import type { Viewer } from '../scope/viewer.js';
+import type { NotificationKind } from '../notifications/notification.entity.js';
 import { PushSubscription } from './push-subscription.entity.js';
 
 /** What a browser's PushSubscription.toJSON() gives, as the app sends it. */
@@ -17,6 +19,37 @@ export interface PushSubscriptionInput {
 export const MAX_DEVICES_PER_ACCOUNT = 10;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The kinds a device is woken for (the trigger of push_outbox lists the same). */
+export const PUSHED_KINDS = ['REPORT_RETURNED', 'TASK_ASSIGNED', 'TASK_DUE_SOON', 'EXTENSION_DECIDED'] as const;
+/** Notices one `pushNotices` answer holds: enough for the newest of each kind. */
+const NOTICES_MAX = 20;
+
+/** A registered device, with its notice key (only in this answer). */
+export type RegisteredDevice = PushSubscription & { readKey: string };
+
+/** An unread notice as the device's service worker reads it. */
+export interface PushNotice {
+  id: string;
+  kind: NotificationKind;
+  message: string;
+  taskId: string | null;
+  reportId: string | null;
+  taskTitle: string | null;
+  createdAt: Date;
+}
+
+interface NoticeRow {
+  id: string | null;
+  kind: NotificationKind;
+  message: string;
+  task_id: string | null;
+  report_id: string | null;
+  task_title: string | null;
+  created_at: Date;
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** The devices that receive pushes, registered and removed by their own sign-in. */
 export class PushService {
@@ -33,23 +66,27 @@ export class PushService {
 
   /**
    * Registers this device's subscription for the viewer's sign-in, replacing whatever that
-   * endpoint held before (another account signed in on the same phone). Idempotent.
+   * endpoint held before (another account signed in on the same phone). Idempotent; each call
+   * hands out a new notice key, and the one before stops working.
    */
-  async register(em: EntityManager, viewer: Viewer, input: PushSubscriptionInput): Promise<PushSubscription> {
+  async register(em: EntityManager, viewer: Viewer, input: PushSubscriptionInput): Promise<RegisteredDevice> {
     if (!this.vapid) throw new BadInputError('endpoint', 'This server sends no push notifications');
     const endpoint = this.checkEndpoint(input.endpoint);
     checkKey('p256dh', input.p256dh, 65);
     if (Buffer.from(input.p256dh, 'base64url')[0] !== 0x04)
       throw new BadInputError('p256dh', 'p256dh must be an uncompressed P-256 key');
     checkKey('auth', input.auth, 16);
+    // 256 random bits: a fast hash is enough to keep a stolen database row from being a key.
+    const readKey = randomBytes(32).toString('base64url');
     return em.transactional(async (tx) => {
       const [row] = await tx.execute<{ id: string }[]>(
-        `insert into push_subscription (account_id, family_id, endpoint, p256dh, auth)
-         values (?, ?, ?, ?, ?)
+        `insert into push_subscription (account_id, family_id, endpoint, p256dh, auth, read_key_hash)
+         values (?, ?, ?, ?, ?, ?)
          on conflict (endpoint) do update set account_id = excluded.account_id, family_id = excluded.family_id,
-           p256dh = excluded.p256dh, auth = excluded.auth, created_at = now(), last_sent_at = null
+           p256dh = excluded.p256dh, auth = excluded.auth, read_key_hash = excluded.read_key_hash,
+           created_at = now(), last_sent_at = null
          returning id`,
-        [viewer.accountId, viewer.familyId, endpoint, input.p256dh, input.auth],
+        [viewer.accountId, viewer.familyId, endpoint, input.p256dh, input.auth, hashKey(readKey)],
       );
       await tx.execute(
         `delete from push_subscription where id in (
@@ -62,8 +99,51 @@ export class PushService {
         entityId: row!.id,
         after: { host: new URL(endpoint).host },
       });
-      return tx.findOneOrFail(PushSubscription, { id: row!.id });
+      const device = await tx.findOneOrFail(PushSubscription, { id: row!.id });
+      return Object.assign(device, { readKey });
     });
+  }
+
+  /**
+   * The newest unread notices of the pushed kinds of the account whose device holds `readKey`,
+   * newest first: what its service worker shows when a push arrives and no window is open. Only
+   * while the device's sign-in is alive and the account enabled, as for sending; otherwise
+   * UNAUTHENTICATED, the same for a wrong key and an ended sign-in.
+   */
+  async notices(em: EntityManager, readKey: string): Promise<PushNotice[]> {
+    if (typeof readKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(readKey))
+      throw new BadInputError('readKey', 'readKey must be the 43-character key the registration gave');
+    const rows = await em.getConnection().execute<NoticeRow[]>(
+      `with device as (
+         select s.account_id from push_subscription s
+           join account a on a.id = s.account_id and a.disabled_at is null
+          where s.read_key_hash = ?
+            and exists (select 1 from refresh_token r
+                         where r.family_id = s.family_id and r.revoked_at is null and r.expires_at > now())
+       )
+       select n.id, n.kind, n.message, n.task_id, n.report_id, n.created_at, t.title as task_title
+         from device d
+         left join lateral (
+           select * from notification n
+            where n.account_id = d.account_id and n.read_at is null and n.kind::text = any(?::text[])
+            order by n.created_at desc, n.id desc limit ?
+         ) n on true
+         left join task t on t.id = n.task_id
+        order by n.created_at desc, n.id desc`,
+      [hashKey(readKey), `{${PUSHED_KINDS.join(',')}}`, NOTICES_MAX],
+    );
+    if (!rows.length) throw new UnauthenticatedError('This device is no longer signed in');
+    return rows
+      .filter((r): r is NoticeRow & { id: string } => r.id !== null)
+      .map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        message: r.message,
+        taskId: r.task_id,
+        reportId: r.report_id,
+        taskTitle: r.task_title,
+        createdAt: new Date(r.created_at),
+      }));
   }
 
   /** Removes one of the viewer's own devices; false when the viewer has no such subscription. */
