@@ -6,7 +6,8 @@ import { actorOf, appendAuditEvents, type AuditEntry } from '../audit/audit.serv
 import { isWithin } from '../organisations/unit-path.js';
 import type { Viewer } from '../scope/viewer.js';
 import { ImportOutcome, ImportReason } from './import-columns.js';
-import { KEYS, RowRefusal, inSlices, refuse, required, selectByKeys, type RowResult, type SourceRow } from './import-plan.js';
+import { KEYS, refuse, required, type SourceRow } from './import-plan.js';
+import { refuseDuplicates, refusedInto, settleStaged, stagePages, stagedRow, type StageColumns, type StagedRow } from './import-stage.js';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
@@ -41,21 +42,6 @@ interface UnitRef {
   active: boolean;
 }
 
-interface AccountRow {
-  src: SourceRow;
-  username: string;
-  displayName: string;
-  unit: UnitRef | null;
-  roles: Role[];
-  result: RowResult;
-  existing: ExistingAccount | null;
-}
-
-export interface AccountPlan {
-  creates: AccountRow[];
-  updates: AccountRow[];
-}
-
 /** A code handed to one new account, for the administrator's one-time download. */
 export interface IssuedCode {
   username: string;
@@ -80,202 +66,222 @@ function parseRoles(raw: string): Role[] {
   return [...roles].sort();
 }
 
+/** An account row's values in the staging table (the username is its key). */
+export const ACCOUNT_VALUES: StageColumns = [
+  ['display_name', 'text'],
+  ['unit_code', 'text'],
+  ['roles', 'text[]'],
+];
+
+/** What the checks find out: the unit, and the account the username already names. */
+export const ACCOUNT_WORK: StageColumns = [
+  ['unit_id', 'uuid'],
+  ['unit_path', 'text'],
+  ['existing', 'jsonb'],
+];
+
+/** The checks of one row alone, as it is read. */
+export function stageAccount(src: SourceRow): StagedRow {
+  const username = String(src.values.username ?? '')
+    .trim()
+    .toLowerCase();
+  const staged = stagedRow(src.row, username);
+  try {
+    required(src.values, 'username', 64);
+    if (!USERNAME.test(username))
+      refuse('username', ImportReason.BAD_VALUE, '3 to 64 letters a–z, digits, dots, dashes or underscores');
+    // Compared with the other rows before the rest is checked: a later row repeating it is a duplicate either way.
+    staged.dup_key = username;
+    staged.display_name = required(src.values, 'displayName', 255);
+    required(src.values, 'unitCode', 64);
+    staged.unit_code = String(src.values.unitCode).trim();
+    staged.roles = parseRoles(required(src.values, 'roles', 200));
+  } catch (e) {
+    refusedInto(staged, e);
+  }
+  return staged;
+}
+
+interface LiveAccount {
+  row: number;
+  key: string;
+  display_name: string;
+  unit_code: string;
+  roles: Role[];
+}
+
 /**
  * Accounts: matched by username. New ones and changes go only to units of the importer's subtree,
- * with roles it holds; a username taken outside the subtree is refused, never updated.
+ * with roles it holds; a username taken outside the subtree is refused, never updated. Duplicates
+ * within the file are found set-based; the rest a page of staged rows at a time.
  */
-export async function planAccounts(
-  em: EntityManager,
-  viewer: Viewer,
-  rows: SourceRow[],
-): Promise<{ results: RowResult[]; plan: AccountPlan }> {
-  const items: AccountRow[] = [];
-  const seen = new Map<string, number>();
-  for (const src of rows) {
-    const username = String(src.values.username ?? '')
-      .trim()
-      .toLowerCase();
-    const result: RowResult = {
-      row: src.row,
-      outcome: ImportOutcome.CREATE,
-      key: username,
-      column: null,
-      reason: null,
-      detail: null,
-    };
-    const item: AccountRow = { src, username, displayName: '', unit: null, roles: [], result, existing: null };
-    items.push(item);
-    try {
-      required(src.values, 'username', 64);
-      if (!USERNAME.test(username))
-        refuse('username', ImportReason.BAD_VALUE, '3 to 64 letters a–z, digits, dots, dashes or underscores');
-      const earlier = seen.get(username);
-      if (earlier !== undefined) refuse('username', ImportReason.DUPLICATE_IN_FILE, String(earlier));
-      seen.set(username, src.row);
-      item.displayName = required(src.values, 'displayName', 255);
-      required(src.values, 'unitCode', 64);
-      item.roles = parseRoles(required(src.values, 'roles', 200));
-    } catch (e) {
-      settle(item, e);
-    }
-  }
-  const live = items.filter((i) => i.result.outcome !== ImportOutcome.REFUSED);
-  const units = new Map(
-    (
-      await selectByKeys<UnitRef>(
-        em,
-        `select id, code, path, active from unit where code = any(${KEYS})`,
-        live.map((i) => String(i.src.values.unitCode).trim()),
-      )
-    ).map((u) => [u.code, u]),
-  );
-  const accounts = new Map(
-    (
-      await selectByKeys<ExistingAccount>(
-        em,
-        `select a.id, a.username, a.display_name, a.unit_id, u.code as unit_code, u.path, a.roles,
-                a.disabled_at is not null as disabled, a.must_change_password
-           from account a join unit u on u.id = a.unit_id where a.username = any(${KEYS})`,
-        live.map((i) => i.username),
-      )
-    ).map((a) => [a.username, a]),
-  );
-  for (const item of live) {
-    try {
-      const code = String(item.src.values.unitCode).trim();
-      const unit = units.get(code);
-      if (!unit) refuse('unitCode', ImportReason.UNKNOWN_UNIT, code);
-      if (!isWithin(unit!.path, viewer.unitPath)) refuse('unitCode', ImportReason.OUTSIDE_SUBTREE, code);
-      if (!unit!.active) refuse('unitCode', ImportReason.INACTIVE_UNIT, code);
-      item.unit = unit!;
-      const found = accounts.get(item.username);
-      if (!found) {
-        const missing = item.roles.filter((r) => !viewer.roles.includes(r));
+export async function checkAccounts(tx: EntityManager, viewer: Viewer, progress: (n: number) => void): Promise<void> {
+  await refuseDuplicates(tx, 'username');
+  for await (const page of stagePages<LiveAccount>(
+    tx,
+    `s.row, s.key, s.display_name, s.unit_code, s.roles`,
+    `s.outcome is null`,
+  )) {
+    const units = new Map(
+      (
+        await tx.execute<UnitRef[]>(`select id, code, path, active from unit where code = any(${KEYS})`, [
+          JSON.stringify([...new Set(page.map((i) => i.unit_code))]),
+        ])
+      ).map((u) => [u.code, u]),
+    );
+    const accounts = new Map(
+      (
+        await tx.execute<ExistingAccount[]>(
+          `select a.id, a.username, a.display_name, a.unit_id, u.code as unit_code, u.path, a.roles,
+                  a.disabled_at is not null as disabled, a.must_change_password
+             from account a join unit u on u.id = a.unit_id where a.username = any(${KEYS})`,
+          [JSON.stringify(page.map((i) => i.key))],
+        )
+      ).map((a) => [a.username, a]),
+    );
+    const settled = page.map((item) => {
+      const staged = stagedRow(item.row, item.key);
+      try {
+        const unit = units.get(item.unit_code);
+        if (!unit) refuse('unitCode', ImportReason.UNKNOWN_UNIT, item.unit_code);
+        if (!isWithin(unit!.path, viewer.unitPath)) refuse('unitCode', ImportReason.OUTSIDE_SUBTREE, item.unit_code);
+        if (!unit!.active) refuse('unitCode', ImportReason.INACTIVE_UNIT, item.unit_code);
+        Object.assign(staged, { unit_id: unit!.id, unit_path: unit!.path });
+        const found = accounts.get(item.key);
+        if (!found) {
+          const missing = item.roles.filter((r) => !viewer.roles.includes(r));
+          if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
+          staged.outcome = ImportOutcome.CREATE;
+          return staged;
+        }
+        if (!isWithin(found.path, viewer.unitPath)) refuse('username', ImportReason.DUPLICATE_USERNAME, item.key);
+        staged.existing = found;
+        const roles = [...found.roles].sort();
+        const changedRoles = [...item.roles.filter((r) => !roles.includes(r)), ...roles.filter((r) => !item.roles.includes(r))];
+        if (found.display_name === item.display_name && found.unit_id === unit!.id && !changedRoles.length) {
+          staged.outcome = ImportOutcome.UNCHANGED;
+          return staged;
+        }
+        if (found.id === viewer.accountId) refuse('username', ImportReason.OWN_ACCOUNT);
+        const missing = changedRoles.filter((r) => !viewer.roles.includes(r));
         if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-        continue;
+        staged.outcome = ImportOutcome.UPDATE;
+      } catch (e) {
+        refusedInto(staged, e);
       }
-      if (!isWithin(found.path, viewer.unitPath)) refuse('username', ImportReason.DUPLICATE_USERNAME, item.username);
-      item.existing = found;
-      const roles = [...found.roles].sort();
-      const changedRoles = [...item.roles.filter((r) => !roles.includes(r)), ...roles.filter((r) => !item.roles.includes(r))];
-      const same = found.display_name === item.displayName && found.unit_id === unit!.id && !changedRoles.length;
-      if (same) {
-        item.result.outcome = ImportOutcome.UNCHANGED;
-        continue;
-      }
-      if (found.id === viewer.accountId) refuse('username', ImportReason.OWN_ACCOUNT);
-      const missing = changedRoles.filter((r) => !viewer.roles.includes(r));
-      if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-      item.result.outcome = ImportOutcome.UPDATE;
-    } catch (e) {
-      settle(item, e);
-    }
+      return staged;
+    });
+    await settleStaged(tx, ACCOUNT_WORK, settled);
+    progress(page.length);
   }
-  return {
-    results: items.map((i) => i.result),
-    plan: {
-      creates: live.filter((i) => i.result.outcome === ImportOutcome.CREATE),
-      updates: live.filter((i) => i.result.outcome === ImportOutcome.UPDATE),
-    },
-  };
 }
 
-function settle(item: AccountRow, e: unknown): void {
-  if (!(e instanceof RowRefusal)) throw e;
-  Object.assign(item.result, { outcome: ImportOutcome.REFUSED, column: e.column, reason: e.reason, detail: e.detail });
+interface NewAccount {
+  row: number;
+  key: string;
+  display_name: string;
+  unit_id: string;
+  unit_code: string;
+  unit_path: string;
+  roles: Role[];
+}
+
+interface ChangedAccount extends NewAccount {
+  existing: ExistingAccount;
 }
 
 /**
- * Writes the plan in the caller's transaction: new accounts with a fresh activation code each
- * (only its SHA-256 is stored; the codes are returned once), changed accounts, audit events.
+ * Writes the checked rows in the caller's transaction: new accounts with a fresh activation code
+ * each (only its SHA-256 is stored; the clear codes go to `issue`, for the administrator's sheet),
+ * changed accounts, audit events.
  */
 export async function writeAccounts(
   tx: EntityManager,
   viewer: Viewer,
-  plan: AccountPlan,
   expiresAt: Date,
   progress: (n: number) => void,
-): Promise<IssuedCode[]> {
+  issue: (codes: IssuedCode[]) => void,
+): Promise<void> {
   const actor = actorOf(viewer);
-  const issued: IssuedCode[] = [];
-  await inSlices(
-    plan.creates,
-    5_000,
-    async (slice) => {
-      const rows = slice.map((c) => {
-        const code = newActivationCode();
-        issued.push({ username: c.username, displayName: c.displayName, unitCode: c.unit!.code, code });
+  for await (const page of stagePages<NewAccount>(
+    tx,
+    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles`,
+    `s.outcome = 'CREATE'`,
+  )) {
+    const codes: IssuedCode[] = [];
+    const rows = page.map((c) => {
+      const code = newActivationCode();
+      codes.push({ username: c.key, displayName: c.display_name, unitCode: c.unit_code, code });
+      return {
+        id: randomUUID(),
+        username: c.key,
+        display_name: c.display_name,
+        unit_id: c.unit_id,
+        roles: c.roles,
+        activation_code_hash: hashActivationCode(code),
+      };
+    });
+    await tx.execute(
+      `insert into account (id, username, display_name, unit_id, roles, password_hash, must_change_password,
+                            activation_code_hash, activation_expires_at)
+       select id, username, display_name, unit_id, roles, ?, true, activation_code_hash, ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, username text, display_name text, unit_id uuid, roles text[],
+                                                 activation_code_hash text)`,
+      [NO_PASSWORD, expiresAt.toISOString(), JSON.stringify(rows)],
+    );
+    await appendAuditEvents(
+      tx,
+      actor,
+      rows.map((r, i): AuditEntry => ({
+        action: 'account.created',
+        entityType: 'Account',
+        entityId: r.id,
+        after: {
+          username: r.username,
+          displayName: r.display_name,
+          unitId: r.unit_id,
+          roles: r.roles,
+          disabled: false,
+          mustChangePassword: true,
+          imported: true,
+          activationExpiresAt: expiresAt.toISOString(),
+        },
+        unitPath: page[i]!.unit_path,
+      })),
+    );
+    issue(codes);
+    progress(page.length);
+  }
+  for await (const page of stagePages<ChangedAccount>(
+    tx,
+    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles, s.existing`,
+    `s.outcome = 'UPDATE'`,
+  )) {
+    await tx.execute(
+      `update account a set display_name = r.display_name, unit_id = r.unit_id, roles = r.roles, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, display_name text, unit_id uuid, roles text[]) where a.id = r.id`,
+      [
+        JSON.stringify(
+          page.map((c) => ({ id: c.existing.id, display_name: c.display_name, unit_id: c.unit_id, roles: c.roles })),
+        ),
+      ],
+    );
+    await appendAuditEvents(
+      tx,
+      actor,
+      page.map((c): AuditEntry => {
+        const e = c.existing;
+        const common = { username: e.username, disabled: e.disabled, mustChangePassword: e.must_change_password };
         return {
-          id: randomUUID(),
-          username: c.username,
-          display_name: c.displayName,
-          unit_id: c.unit!.id,
-          roles: c.roles,
-          activation_code_hash: hashActivationCode(code),
-        };
-      });
-      await tx.execute(
-        `insert into account (id, username, display_name, unit_id, roles, password_hash, must_change_password,
-                              activation_code_hash, activation_expires_at)
-         select id, username, display_name, unit_id, roles, ?, true, activation_code_hash, ?::timestamptz
-           from jsonb_to_recordset(?::jsonb) as r(id uuid, username text, display_name text, unit_id uuid, roles text[],
-                                                   activation_code_hash text)`,
-        [NO_PASSWORD, expiresAt.toISOString(), JSON.stringify(rows)],
-      );
-      await appendAuditEvents(
-        tx,
-        actor,
-        rows.map((r, i): AuditEntry => ({
-          action: 'account.created',
+          action: 'account.updated',
           entityType: 'Account',
-          entityId: r.id,
-          after: {
-            username: r.username,
-            displayName: r.display_name,
-            unitId: r.unit_id,
-            roles: r.roles,
-            disabled: false,
-            mustChangePassword: true,
-            imported: true,
-            activationExpiresAt: expiresAt.toISOString(),
-          },
-          unitPath: slice[i]!.unit!.path,
-        })),
-      );
-    },
-    progress,
-  );
-  await inSlices(
-    plan.updates,
-    5_000,
-    async (slice) => {
-      await tx.execute(
-        `update account a set display_name = r.display_name, unit_id = r.unit_id, roles = r.roles, updated_at = now()
-           from jsonb_to_recordset(?::jsonb) as r(id uuid, display_name text, unit_id uuid, roles text[]) where a.id = r.id`,
-        [
-          JSON.stringify(
-            slice.map((c) => ({ id: c.existing!.id, display_name: c.displayName, unit_id: c.unit!.id, roles: c.roles })),
-          ),
-        ],
-      );
-      await appendAuditEvents(
-        tx,
-        actor,
-        slice.map((c): AuditEntry => {
-          const e = c.existing!;
-          const common = { username: e.username, disabled: e.disabled, mustChangePassword: e.must_change_password };
-          return {
-            action: 'account.updated',
-            entityType: 'Account',
-            entityId: e.id,
-            before: { ...common, displayName: e.display_name, unitId: e.unit_id, roles: e.roles },
-            after: { ...common, displayName: c.displayName, unitId: c.unit!.id, roles: c.roles, imported: true },
-            unitPath: c.unit!.path,
-          };
-        }),
-      );
-    },
-    progress,
-  );
-  return issued;
+          entityId: e.id,
+          before: { ...common, displayName: e.display_name, unitId: e.unit_id, roles: e.roles },
+          after: { ...common, displayName: c.display_name, unitId: c.unit_id, roles: c.roles, imported: true },
+          unitPath: c.unit_path,
+        };
+      }),
+    );
+    progress(page.length);
+  }
 }
