@@ -171,6 +171,69 @@ describe('ImportService', () => {
       expect(refusal(report, 13)).toEqual({ outcome: 'REFUSED', column: 'code', reason: ImportReason.OUTSIDE_SUBTREE });
     });
 
+    it('refuses the children of a refused row down the file, rows leading into a loop, and a deactivated parent', async () => {
+      const closed = await buildUnit(t.em(), { parent: tree.province });
+      await t.em().getConnection().execute(`update unit set active = false where id = ?`, [closed.id]);
+      const [x, y, z, l1, l2, into, self, ok] = [u(), u(), u(), u(), u(), u(), u(), u()];
+      const report = await run(
+        adminViewer,
+        ImportKind.UNITS,
+        await xlsx(UNIT_HEADER, [
+          [z, 'Chắt', 'CELL', y], // 2
+          [y, 'Cháu', 'CELL', x], // 3
+          [x, 'Không có cha', 'COMMUNE', 'NO-SUCH-UNIT'], // 4
+          [into, 'Con của vòng', 'CELL', l1], // 5
+          [l1, 'Vòng 1', 'COMMUNE', l2], // 6
+          [l2, 'Vòng 2', 'COMMUNE', l1], // 7
+          [self, 'Cha là chính mình', 'COMMUNE', self], // 8
+          [u(), 'Cha đã ngừng', 'CELL', closed.code], // 9
+          [ok, 'Đúng', 'COMMUNE', tree.province.code], // 10
+          [u(), 'Con của dòng đúng', 'CELL', ok], // 11
+        ]),
+      );
+      const at = (row: number) => report.rows.find((r) => r.row === row)!;
+      expect(at(4)).toMatchObject({ reason: ImportReason.UNKNOWN_PARENT, detail: 'NO-SUCH-UNIT' });
+      expect(at(3)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_REFUSED, detail: '4' });
+      expect(at(2)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_REFUSED, detail: '3' });
+      for (const row of [5, 6, 7]) expect(at(row)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_CYCLE });
+      expect(at(8)).toMatchObject({ column: 'parentCode', reason: ImportReason.UNKNOWN_PARENT, detail: self });
+      expect(at(9)).toMatchObject({ column: 'parentCode', reason: ImportReason.INACTIVE_UNIT, detail: closed.code });
+      expect([at(10).outcome, at(11).outcome]).toEqual([ImportOutcome.CREATE, ImportOutcome.CREATE]);
+      expect(report.counts).toMatchObject({ CREATE: 2, REFUSED: 8 });
+    });
+
+    it('checks a file of several pages, children first, streams every outcome in order and holds a bounded sample', async () => {
+      const parent = u();
+      const cells = Array.from({ length: 6_000 }, (_, i) => [`${parent}-${i}`, `Chi bộ ${i}`, 'CELL', parent]);
+      const file = await xlsx(UNIT_HEADER, [...cells, [parent, 'Xã cuối tệp', 'COMMUNE', tree.province.code], cells[0]!]);
+      const streamed: number[] = [];
+      const dry = await t.app.services.imports.run(t.em(), adminViewer, ImportKind.UNITS, file, 'xlsx', {
+        apply: false,
+        activationCodeDays: 14,
+        onResults: (rows) => streamed.push(...rows.map((r) => r.row)),
+      });
+      expect(dry.totalRows).toBe(6_002);
+      expect(dry.counts).toMatchObject({ CREATE: 6_001, REFUSED: 1 });
+      expect(streamed).toEqual(Array.from({ length: 6_002 }, (_, i) => i + 2));
+      // The first 5,000 rows and the refused one, not all 6,002.
+      expect(dry.rows).toHaveLength(5_001);
+      expect(dry.rows.at(-1)).toMatchObject({ row: 6_003, reason: ImportReason.DUPLICATE_IN_FILE, detail: '2' });
+
+      const whole = await xlsx(UNIT_HEADER, [...cells, [parent, 'Xã cuối tệp', 'COMMUNE', tree.province.code]]);
+      const applied = await run(adminViewer, ImportKind.UNITS, whole, true);
+      expect(applied.counts.CREATE).toBe(6_001);
+      const [{ n, depths }] = await t
+        .em()
+        .getConnection()
+        .execute<{ n: number; depths: number[] }[]>(
+          `select count(*)::int as n, array_agg(distinct c.depth) as depths from unit c join unit p on p.id = c.parent_id
+            where p.code = ? and starts_with(c.path, p.path)`,
+          [parent],
+        );
+      expect(n).toBe(6_000);
+      expect(depths).toEqual([tree.province.depth + 2]);
+    });
+
     it('applies all or nothing: one refused row and no unit of the file is created', async () => {
       const good = u();
       const file = await xlsx(UNIT_HEADER, [
@@ -280,6 +343,23 @@ describe('ImportService', () => {
         .getConnection()
         .execute<{ display_name: string }[]>(`select display_name from account where id = ?`, [outsider.id]);
       expect(display_name).toBe(outsider.displayName);
+    });
+    it('refuses a repeated username even when its first row is refused for another column, and a deactivated unit', async () => {
+      const closed = await buildUnit(t.em(), { parent: tree.province });
+      await t.em().getConnection().execute(`update unit set active = false where id = ?`, [closed.id]);
+      const name = `nv.${u().toLowerCase()}`;
+      const report = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [
+          [name, '', tree.commune.code, 'REPORTER'], // 2
+          [name.toUpperCase(), 'Hai', tree.commune.code, 'REPORTER'], // 3
+          [`nv.${u().toLowerCase()}`, 'Ba', closed.code, 'REPORTER'], // 4
+        ]),
+      );
+      expect(refusal(report, 2)).toEqual({ outcome: 'REFUSED', column: 'displayName', reason: ImportReason.MISSING_VALUE });
+      expect(report.rows[1]).toMatchObject({ row: 3, column: 'username', reason: ImportReason.DUPLICATE_IN_FILE, detail: '2' });
+      expect(refusal(report, 4)).toEqual({ outcome: 'REFUSED', column: 'unitCode', reason: ImportReason.INACTIVE_UNIT });
     });
   });
 

@@ -7,7 +7,15 @@ import { isWithin } from '../organisations/unit-path.js';
 import type { Viewer } from '../scope/viewer.js';
 import { ImportOutcome, ImportReason } from './import-columns.js';
 import { KEYS, refuse, required, type SourceRow } from './import-plan.js';
-import { refuseDuplicates, refusedInto, settleStaged, stagePages, stagedRow, type StageColumns, type StagedRow } from './import-stage.js';
+import {
+  refuseDuplicates,
+  refusedInto,
+  settleStaged,
+  stagePages,
+  stagedRow,
+  type StageColumns,
+  type StagedRow,
+} from './import-stage.js';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 

@@ -15,6 +15,7 @@ import {
   ROW_SAMPLE,
   createStage,
   firstRefused,
+  indexStage,
   insertStage,
   resultPages,
   sampleResults,
@@ -221,7 +222,7 @@ export class ImportService {
         }
       }
       await insertStage(tx, values, page);
-      page = [];
+      await indexStage(tx);
       progress('read', total, total);
       if (!total) throw new BadInputError('file', 'The file has a header but no rows');
       progress('check', 0, total);

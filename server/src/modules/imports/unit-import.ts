@@ -92,6 +92,8 @@ export async function checkUnits(tx: EntityManager, viewer: Viewer): Promise<voi
       where c.outcome is null and c.existing_id is null and p.in_file and p.existing_id is null
         and p.key = c.parent_code and p.row <> c.row`,
   );
+  await tx.execute(`create index on ${STAGE} (file_parent)`);
+  await tx.execute(`analyze ${STAGE}`);
   const missing = `x.id is null`;
   const outsideParent = `not starts_with(x.path, v.path)`;
   await tx.execute(
@@ -120,9 +122,7 @@ export async function checkUnits(tx: EntityManager, viewer: Viewer): Promise<voi
        from walk w where s.row = w.row and s.root is not true`,
   );
   // What no walk reached has a loop among its parents.
-  await tx.execute(
-    `update ${STAGE} set outcome = 'REFUSED', col = 'parentCode', reason = 'PARENT_CYCLE' where outcome is null`,
-  );
+  await tx.execute(`update ${STAGE} set outcome = 'REFUSED', col = 'parentCode', reason = 'PARENT_CYCLE' where outcome is null`);
 }
 
 interface NewUnit {
@@ -152,9 +152,7 @@ interface ChangedUnit {
 /** Writes the checked rows in the caller's transaction: inserts a depth at a time (parents first), then updates, with audit events. */
 export async function writeUnits(tx: EntityManager, viewer: Viewer, progress: (n: number) => void): Promise<void> {
   await tx.execute(`update ${STAGE} set id = gen_random_uuid() where outcome = 'CREATE'`);
-  await tx.execute(
-    `update ${STAGE} c set parent_id = p.id from ${STAGE} p where c.file_parent = p.row and c.outcome = 'CREATE'`,
-  );
+  await tx.execute(`update ${STAGE} c set parent_id = p.id from ${STAGE} p where c.file_parent = p.row and c.outcome = 'CREATE'`);
   const actor = actorOf(viewer);
   const depths = await tx.execute<{ depth: number }[]>(
     `select distinct depth from ${STAGE} where outcome = 'CREATE' order by depth`,
@@ -167,10 +165,9 @@ export async function writeUnits(tx: EntityManager, viewer: Viewer, progress: (n
       `s.outcome = 'CREATE' and s.depth = ?`,
       [depth],
     )) {
-      const seqs = await tx.execute<{ seq: number }[]>(
-        `select nextval('unit_seq')::int as seq from generate_series(1, ?::int)`,
-        [page.length],
-      );
+      const seqs = await tx.execute<{ seq: number }[]>(`select nextval('unit_seq')::int as seq from generate_series(1, ?::int)`, [
+        page.length,
+      ]);
       const rows = page.map((c, i) => ({ ...c, seq: seqs[i]!.seq, path: unitPath(c.parent_path, seqs[i]!.seq) }));
       await tx.execute(
         `insert into unit (id, seq, code, name, kind, parent_id, path, depth, active)
