@@ -3,14 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashActivationCode, newActivationCode } from '../accounts/activation-code.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, appendAuditEvents, type AuditEntry } from '../audit/audit.service.js';
-import { isWithin } from '../organisations/unit-path.js';
 import type { Viewer } from '../scope/viewer.js';
-import { ImportOutcome, ImportReason } from './import-columns.js';
-import { KEYS, refuse, required, type SourceRow } from './import-plan.js';
+import { ImportReason } from './import-columns.js';
+import { refuse, required, type SourceRow } from './import-plan.js';
 import {
+  STAGE,
   refuseDuplicates,
   refusedInto,
-  settleStaged,
   stagePages,
   stagedRow,
   type StageColumns,
@@ -41,13 +40,6 @@ interface ExistingAccount {
   roles: Role[];
   disabled: boolean;
   must_change_password: boolean;
-}
-
-interface UnitRef {
-  id: string;
-  code: string;
-  path: string;
-  active: boolean;
 }
 
 /** A code handed to one new account, for the administrator's one-time download. */
@@ -85,7 +77,7 @@ export const ACCOUNT_VALUES: StageColumns = [
 export const ACCOUNT_WORK: StageColumns = [
   ['unit_id', 'uuid'],
   ['unit_path', 'text'],
-  ['existing', 'jsonb'],
+  ['existing_id', 'uuid'],
 ];
 
 /** The checks of one row alone, as it is read. */
@@ -110,78 +102,63 @@ export function stageAccount(src: SourceRow): StagedRow {
   return staged;
 }
 
-interface LiveAccount {
-  row: number;
-  key: string;
-  display_name: string;
-  unit_code: string;
-  roles: Role[];
-}
+const REFUSALS: Record<string, string> = {
+  UNKNOWN_UNIT: 'unitCode',
+  OUTSIDE_SUBTREE: 'unitCode',
+  INACTIVE_UNIT: 'unitCode',
+  ROLE_NOT_HELD: 'roles',
+  DUPLICATE_USERNAME: 'username',
+  OWN_ACCOUNT: 'username',
+};
 
 /**
  * Accounts: matched by username. New ones and changes go only to units of the importer's subtree,
- * with roles it holds; a username taken outside the subtree is refused, never updated. Duplicates
- * within the file are found set-based; the rest a page of staged rows at a time.
+ * with roles it holds; a username taken outside the subtree is refused, never updated. Checked
+ * set-based over the staging table, the first failing check of a row giving its reason.
  */
-export async function checkAccounts(tx: EntityManager, viewer: Viewer, progress: (n: number) => void): Promise<void> {
+export async function checkAccounts(tx: EntityManager, viewer: Viewer): Promise<void> {
   await refuseDuplicates(tx, 'username');
-  for await (const page of stagePages<LiveAccount>(
-    tx,
-    `s.row, s.key, s.display_name, s.unit_code, s.roles`,
-    `s.outcome is null`,
-  )) {
-    const units = new Map(
-      (
-        await tx.execute<UnitRef[]>(`select id, code, path, active from unit where code = any(${KEYS})`, [
-          JSON.stringify([...new Set(page.map((i) => i.unit_code))]),
-        ])
-      ).map((u) => [u.code, u]),
-    );
-    const accounts = new Map(
-      (
-        await tx.execute<ExistingAccount[]>(
-          `select a.id, a.username, a.display_name, a.unit_id, u.code as unit_code, u.path, a.roles,
-                  a.disabled_at is not null as disabled, a.must_change_password
-             from account a join unit u on u.id = a.unit_id where a.username = any(${KEYS})`,
-          [JSON.stringify(page.map((i) => i.key))],
-        )
-      ).map((a) => [a.username, a]),
-    );
-    const settled = page.map((item) => {
-      const staged = stagedRow(item.row, item.key);
-      try {
-        const unit = units.get(item.unit_code);
-        if (!unit) refuse('unitCode', ImportReason.UNKNOWN_UNIT, item.unit_code);
-        if (!isWithin(unit!.path, viewer.unitPath)) refuse('unitCode', ImportReason.OUTSIDE_SUBTREE, item.unit_code);
-        if (!unit!.active) refuse('unitCode', ImportReason.INACTIVE_UNIT, item.unit_code);
-        Object.assign(staged, { unit_id: unit!.id, unit_path: unit!.path });
-        const found = accounts.get(item.key);
-        if (!found) {
-          const missing = item.roles.filter((r) => !viewer.roles.includes(r));
-          if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-          staged.outcome = ImportOutcome.CREATE;
-          return staged;
-        }
-        if (!isWithin(found.path, viewer.unitPath)) refuse('username', ImportReason.DUPLICATE_USERNAME, item.key);
-        staged.existing = found;
-        const roles = [...found.roles].sort();
-        const changedRoles = [...item.roles.filter((r) => !roles.includes(r)), ...roles.filter((r) => !item.roles.includes(r))];
-        if (found.display_name === item.display_name && found.unit_id === unit!.id && !changedRoles.length) {
-          staged.outcome = ImportOutcome.UNCHANGED;
-          return staged;
-        }
-        if (found.id === viewer.accountId) refuse('username', ImportReason.OWN_ACCOUNT);
-        const missing = changedRoles.filter((r) => !viewer.roles.includes(r));
-        if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-        staged.outcome = ImportOutcome.UPDATE;
-      } catch (e) {
-        refusedInto(staged, e);
-      }
-      return staged;
-    });
-    await settleStaged(tx, ACCOUNT_WORK, settled);
-    progress(page.length);
-  }
+  // The roles a row adds or removes, in the order the reason names them: its own (sorted), then the account's (sorted).
+  const notHeld = (roles: string) => `array_to_string(array(${roles}), ', ')`;
+  await tx.execute(
+    `with v as (select ?::text as path, ?::text[] as roles, ?::uuid as account_id),
+     x as (
+       select s.row, u.id as unit_id, u.path as unit_path, a.id as account_id,
+              case when u.id is null then 'UNKNOWN_UNIT'
+                   when not starts_with(u.path, v.path) then 'OUTSIDE_SUBTREE'
+                   when not u.active then 'INACTIVE_UNIT'
+                   when a.id is null then case when m.create_missing <> '' then 'ROLE_NOT_HELD' else 'CREATE' end
+                   when not starts_with(ap.path, v.path) then 'DUPLICATE_USERNAME'
+                   when a.display_name = s.display_name and a.unit_id = u.id and s.roles <@ a.roles::text[]
+                        and a.roles::text[] <@ s.roles then 'UNCHANGED'
+                   when a.id = v.account_id then 'OWN_ACCOUNT'
+                   when m.change_missing <> '' then 'ROLE_NOT_HELD'
+                   else 'UPDATE' end as verdict,
+              case when a.id is null then m.create_missing else m.change_missing end as missing
+         from ${STAGE} s cross join v
+         left join unit u on u.code = s.unit_code
+         left join account a on a.username = s.key
+         left join unit ap on ap.id = a.unit_id
+         cross join lateral (
+           select ${notHeld(`select r from unnest(s.roles) with ordinality t(r, i) where r <> all(v.roles) order by i`)} as create_missing,
+                  ${notHeld(`select r from (
+                      select r, 1 as k, i from unnest(s.roles) with ordinality t(r, i) where r <> all(coalesce(a.roles::text[], '{}'))
+                      union all
+                      select r, 2, i from unnest(array(select r from unnest(a.roles::text[]) r order by r collate "C")) with ordinality t(r, i)
+                       where r <> all(s.roles)) c
+                     where r <> all(v.roles) order by k, i`)} as change_missing
+         ) m
+        where s.outcome is null
+     )
+     update ${STAGE} s set unit_id = x.unit_id, unit_path = x.unit_path, existing_id = x.account_id,
+            outcome = case when x.verdict in ('CREATE', 'UPDATE', 'UNCHANGED') then x.verdict else 'REFUSED' end,
+            col = (?::jsonb)->>x.verdict,
+            reason = case when x.verdict not in ('CREATE', 'UPDATE', 'UNCHANGED') then x.verdict end,
+            detail = case x.verdict when 'ROLE_NOT_HELD' then x.missing when 'DUPLICATE_USERNAME' then s.key
+                                    when 'OWN_ACCOUNT' then null else s.unit_code end
+       from x where s.row = x.row`,
+    [viewer.unitPath, `{${viewer.roles.join(',')}}`, viewer.accountId, JSON.stringify(REFUSALS)],
+  );
 }
 
 interface NewAccount {
@@ -195,7 +172,7 @@ interface NewAccount {
 }
 
 interface ChangedAccount extends NewAccount {
-  existing: ExistingAccount;
+  existing: Omit<ExistingAccount, 'unit_code' | 'path'>;
 }
 
 /**
@@ -262,7 +239,10 @@ export async function writeAccounts(
   }
   for await (const page of stagePages<ChangedAccount>(
     tx,
-    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles, s.existing`,
+    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles,
+     (select json_build_object('id', a.id, 'username', a.username, 'display_name', a.display_name, 'unit_id', a.unit_id,
+                               'roles', a.roles, 'disabled', a.disabled_at is not null, 'must_change_password', a.must_change_password)
+        from account a where a.id = s.existing_id) as existing`,
     `s.outcome = 'UPDATE'`,
   )) {
     await tx.execute(

@@ -227,10 +227,7 @@ export class ImportService {
       if (!total) throw new BadInputError('file', 'The file has a header but no rows');
       progress('check', 0, total);
       if (kind === ImportKind.UNITS) await checkUnits(tx, viewer);
-      else {
-        let checked = 0;
-        await checkAccounts(tx, viewer, (n) => progress('check', (checked += n), total));
-      }
+      else await checkAccounts(tx, viewer);
       progress('check', total, total);
       const counts = await stageCounts(tx);
       if (options.onResults) for await (const results of resultPages(tx)) options.onResults(results);
