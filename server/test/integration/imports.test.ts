@@ -361,6 +361,38 @@ describe('ImportService', () => {
       expect(report.rows[1]).toMatchObject({ row: 3, column: 'username', reason: ImportReason.DUPLICATE_IN_FILE, detail: '2' });
       expect(refusal(report, 4)).toEqual({ outcome: 'REFUSED', column: 'unitCode', reason: ImportReason.INACTIVE_UNIT });
     });
+    it('updates an account of the subtree, refusing a change of roles the admin does not hold', async () => {
+      const officer = await buildAccount(t.em(), tree.commune, [Role.REPORTER]);
+      const refused = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [[officer.username, 'Tên mới', tree.commune.code, 'REPORTER, LEADER']]),
+      );
+      expect(refused.rows[0]).toMatchObject({ column: 'roles', reason: ImportReason.ROLE_NOT_HELD, detail: 'LEADER' });
+      const report = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [[officer.username, 'Tên mới', tree.cell.code, 'REPORTER, FOCAL']]),
+        true,
+      );
+      expect(report.counts).toMatchObject({ UPDATE: 1, CREATE: 0 });
+      const [row] = await t
+        .em()
+        .getConnection()
+        .execute<{ display_name: string; unit_id: string; roles: string[] }[]>(
+          `select display_name, unit_id, roles from account where id = ?`,
+          [officer.id],
+        );
+      expect(row).toEqual({ display_name: 'Tên mới', unit_id: tree.cell.id, roles: ['FOCAL', 'REPORTER'] });
+      const [event] = await t
+        .em()
+        .getConnection()
+        .execute<{ before: { displayName: string; roles: string[] } }[]>(
+          `select before from audit_event where action = 'account.updated' and entity_id = ?`,
+          [officer.id],
+        );
+      expect(event!.before).toMatchObject({ displayName: officer.displayName, roles: ['REPORTER'] });
+    });
   });
 
   describe('tasks', () => {
