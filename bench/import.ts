@@ -17,6 +17,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { createLogger } from '../server/src/common/logger.js';
@@ -214,6 +215,8 @@ const viewer: Viewer = {
   familyId: randomUUID(),
 };
 
+// The process before any file is read (modules, pool, the generated files gone): what the import adds is above it.
+const rssBefore = process.memoryUsage().rss;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 const service = new ImportService(config.activationCodeDays);
@@ -325,7 +328,7 @@ console.log(
   `| **all three** | ${fmt(runs.reduce((s, r) => s + r.rows, 0))} | | ${runs.reduce((s, r) => s + r.drySeconds, 0).toFixed(1)} s | **${applyTotal.toFixed(1)} s** | | | | |`,
 );
 console.log(
-  `\nactivation codes sheet: ${(sheetBytes / 1048576).toFixed(1)} MiB (written during the apply); peak RSS ${(peakRss / 1048576).toFixed(0)} MiB; accounts re-imported: ${again.counts.UNCHANGED} unchanged, ${again.counts.CREATE + again.counts.UPDATE} changed, in ${againSeconds.toFixed(1)} s; derived worker drained in ${drainSeconds.toFixed(1)} s; derived:verify ${verification.differences.length ? `${verification.differences.length} DIFFERENCES` : '0 differences'}`,
+  `\nactivation codes sheet: ${(sheetBytes / 1048576).toFixed(1)} MiB (written during the apply); peak RSS ${(peakRss / 1048576).toFixed(0)} MiB (${(rssBefore / 1048576).toFixed(0)} MiB before the first file, V8 heap limit ${(v8.getHeapStatistics().heap_size_limit / 1048576).toFixed(0)} MiB); accounts re-imported: ${again.counts.UNCHANGED} unchanged, ${again.counts.CREATE + again.counts.UPDATE} changed, in ${againSeconds.toFixed(1)} s; derived worker drained in ${drainSeconds.toFixed(1)} s; derived:verify ${verification.differences.length ? `${verification.differences.length} DIFFERENCES` : '0 differences'}`,
 );
 console.log(
   `BENCH ${JSON.stringify({
@@ -339,6 +342,8 @@ console.log(
     perFile: Object.fromEntries(runs.map((r) => [r.file, Math.round(r.applySeconds * 10) / 10])),
     codesSheetMiB: Math.round((sheetBytes / 1048576) * 10) / 10,
     peakRssMiB: Math.round(peakRss / 1048576),
+    rssBeforeMiB: Math.round(rssBefore / 1048576),
+    heapLimitMiB: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576),
     reimportUnchanged: again.counts.UNCHANGED,
     derivedDifferences: verification.differences.length,
     targetSeconds: 120,
