@@ -2,6 +2,7 @@ import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type {
   ConflictRecord,
   DeferredRemoval,
+  DraftRow,
   LocalExtensionRequest,
   LocalNotification,
   LocalReport,
@@ -32,6 +33,7 @@ export class OfflineDatabase extends Dexie {
   deferredRemovals!: EntityTable<DeferredRemoval, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
   extensionRequests!: EntityTable<LocalExtensionRequest, 'id'>;
+  drafts!: EntityTable<DraftRow, 'key'>;
 
   constructor(name = 'resolute', options?: DexieOptions) {
     super(name, options);
@@ -98,6 +100,8 @@ export class OfflineDatabase extends Dexie {
           });
         await tx.table('meta').delete('cursor');
       });
+    // 4: half-typed forms (task edit, plan forms) kept across reloads; nothing to rewrite.
+    this.version(4).stores({ drafts: 'key' });
   }
 }
 
