@@ -12,7 +12,7 @@ import { connectDatabase } from '../db/database.js';
 import { ImportKind, ImportOutcome } from '../modules/imports/import-columns.js';
 import { reasonMessage } from '../modules/imports/import-plan.js';
 import { sniffFormat } from '../modules/imports/import-reader.js';
-import { activationCodesXlsx, ImportService, type ImportPhase } from '../modules/imports/import.service.js';
+import { ImportService, type ImportPhase } from '../modules/imports/import.service.js';
 import type { Role } from '../modules/accounts/role.js';
 import type { Viewer } from '../modules/scope/viewer.js';
 import { randomUUID } from 'node:crypto';
@@ -81,32 +81,38 @@ try {
   };
   const bytes = await readFile(file);
   const started = Date.now();
+  let listed = false;
   const report = await new ImportService(config.activationCodeDays).run(em, viewer, kind, bytes, sniffFormat(bytes), {
     apply: values.apply,
     activationCodeDays: config.activationCodeDays,
     onProgress: progressBar(),
+    // The outcomes stream out a page at a time: a national file's list is never held whole.
+    onResults: (rows) => {
+      for (const r of rows) {
+        if (r.outcome !== ImportOutcome.REFUSED && !values.rows) continue;
+        if (!listed) process.stderr.write('\n');
+        listed = true;
+        const why = r.reason ? `  ${r.column}: ${reasonMessage(r.reason, r.detail)}` : '';
+        console.log(`row ${String(r.row).padStart(6)}  ${r.outcome.padEnd(9)} ${r.key}${why}`);
+      }
+    },
   });
   process.stderr.write('\n');
-  for (const r of report.rows) {
-    if (r.outcome !== ImportOutcome.REFUSED && !values.rows) continue;
-    const why = r.reason ? `  ${r.column}: ${reasonMessage(r.reason, r.detail)}` : '';
-    console.log(`row ${String(r.row).padStart(6)}  ${r.outcome.padEnd(9)} ${r.key}${why}`);
-  }
   const c = report.counts;
   const verb = report.applied ? 'imported' : 'dry run (nothing written; add --apply)';
   console.log(
-    `${path.basename(file)}: ${report.rows.length} rows, ${verb}: ${c.CREATE} to create, ${c.UPDATE} to update, ${c.UNCHANGED} unchanged, ${c.REFUSED} refused (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `${path.basename(file)}: ${report.totalRows} rows, ${verb}: ${c.CREATE} to create, ${c.UPDATE} to update, ${c.UNCHANGED} unchanged, ${c.REFUSED} refused (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   if (c.REFUSED) exitCode = 1;
-  if (report.issuedCodes.length) {
+  if (report.activationCodes) {
     const out = path.resolve(
       cwd,
       values['codes-out'] ?? `activation-codes-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.xlsx`,
     );
-    await writeFile(out, await activationCodesXlsx(report.issuedCodes, report.activationExpiresAt!), { mode: 0o600 });
+    await writeFile(out, report.activationCodes.sheet, { mode: 0o600 });
     await chmod(out, 0o600);
     console.log(
-      `${report.issuedCodes.length} activation codes written to ${out} (the only copy: hand them out, then delete the file)`,
+      `${report.activationCodes.count} activation codes written to ${out} (the only copy: hand them out, then delete the file)`,
     );
   }
 } catch (error) {

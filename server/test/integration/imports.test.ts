@@ -63,6 +63,20 @@ const TASK_HEADER = [
 
 const u = () => `I${randomUUID().slice(0, 8)}`;
 
+/** The activation codes sheet of a report, read back: username, full name, unit code, code by row. */
+async function codesOf(report: ImportReport): Promise<{ username: string; code: string }[]> {
+  if (!report.activationCodes) return [];
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(report.activationCodes.sheet as unknown as ArrayBuffer);
+  const out: { username: string; code: string }[] = [];
+  wb.worksheets[0]!.eachRow((r, n) => {
+    const v = r.values as string[];
+    if (n > 1) out.push({ username: v[1]!, code: v[4]! });
+  });
+  expect(out).toHaveLength(report.activationCodes.count);
+  return out;
+}
+
 function refusal(report: ImportReport, row: number) {
   const r = report.rows.find((x) => x.row === row)!;
   return { outcome: r.outcome, column: r.column, reason: r.reason };
@@ -157,6 +171,69 @@ describe('ImportService', () => {
       expect(refusal(report, 13)).toEqual({ outcome: 'REFUSED', column: 'code', reason: ImportReason.OUTSIDE_SUBTREE });
     });
 
+    it('refuses the children of a refused row down the file, rows leading into a loop, and a deactivated parent', async () => {
+      const closed = await buildUnit(t.em(), { parent: tree.province });
+      await t.em().getConnection().execute(`update unit set active = false where id = ?`, [closed.id]);
+      const [x, y, z, l1, l2, into, self, ok] = [u(), u(), u(), u(), u(), u(), u(), u()];
+      const report = await run(
+        adminViewer,
+        ImportKind.UNITS,
+        await xlsx(UNIT_HEADER, [
+          [z, 'Chắt', 'CELL', y], // 2
+          [y, 'Cháu', 'CELL', x], // 3
+          [x, 'Không có cha', 'COMMUNE', 'NO-SUCH-UNIT'], // 4
+          [into, 'Con của vòng', 'CELL', l1], // 5
+          [l1, 'Vòng 1', 'COMMUNE', l2], // 6
+          [l2, 'Vòng 2', 'COMMUNE', l1], // 7
+          [self, 'Cha là chính mình', 'COMMUNE', self], // 8
+          [u(), 'Cha đã ngừng', 'CELL', closed.code], // 9
+          [ok, 'Đúng', 'COMMUNE', tree.province.code], // 10
+          [u(), 'Con của dòng đúng', 'CELL', ok], // 11
+        ]),
+      );
+      const at = (row: number) => report.rows.find((r) => r.row === row)!;
+      expect(at(4)).toMatchObject({ reason: ImportReason.UNKNOWN_PARENT, detail: 'NO-SUCH-UNIT' });
+      expect(at(3)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_REFUSED, detail: '4' });
+      expect(at(2)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_REFUSED, detail: '3' });
+      for (const row of [5, 6, 7]) expect(at(row)).toMatchObject({ column: 'parentCode', reason: ImportReason.PARENT_CYCLE });
+      expect(at(8)).toMatchObject({ column: 'parentCode', reason: ImportReason.UNKNOWN_PARENT, detail: self });
+      expect(at(9)).toMatchObject({ column: 'parentCode', reason: ImportReason.INACTIVE_UNIT, detail: closed.code });
+      expect([at(10).outcome, at(11).outcome]).toEqual([ImportOutcome.CREATE, ImportOutcome.CREATE]);
+      expect(report.counts).toMatchObject({ CREATE: 2, REFUSED: 8 });
+    });
+
+    it('checks a file of several pages, children first, streams every outcome in order and holds a bounded sample', async () => {
+      const parent = u();
+      const cells = Array.from({ length: 6_000 }, (_, i) => [`${parent}-${i}`, `Chi bộ ${i}`, 'CELL', parent]);
+      const file = await xlsx(UNIT_HEADER, [...cells, [parent, 'Xã cuối tệp', 'COMMUNE', tree.province.code], cells[0]!]);
+      const streamed: number[] = [];
+      const dry = await t.app.services.imports.run(t.em(), adminViewer, ImportKind.UNITS, file, 'xlsx', {
+        apply: false,
+        activationCodeDays: 14,
+        onResults: (rows) => streamed.push(...rows.map((r) => r.row)),
+      });
+      expect(dry.totalRows).toBe(6_002);
+      expect(dry.counts).toMatchObject({ CREATE: 6_001, REFUSED: 1 });
+      expect(streamed).toEqual(Array.from({ length: 6_002 }, (_, i) => i + 2));
+      // The first 5,000 rows and the refused one, not all 6,002.
+      expect(dry.rows).toHaveLength(5_001);
+      expect(dry.rows.at(-1)).toMatchObject({ row: 6_003, reason: ImportReason.DUPLICATE_IN_FILE, detail: '2' });
+
+      const whole = await xlsx(UNIT_HEADER, [...cells, [parent, 'Xã cuối tệp', 'COMMUNE', tree.province.code]]);
+      const applied = await run(adminViewer, ImportKind.UNITS, whole, true);
+      expect(applied.counts.CREATE).toBe(6_001);
+      const [{ n, depths }] = await t
+        .em()
+        .getConnection()
+        .execute<{ n: number; depths: number[] }[]>(
+          `select count(*)::int as n, array_agg(distinct c.depth) as depths from unit c join unit p on p.id = c.parent_id
+            where p.code = ? and starts_with(c.path, p.path)`,
+          [parent],
+        );
+      expect(n).toBe(6_000);
+      expect(depths).toEqual([tree.province.depth + 2]);
+    });
+
     it('applies all or nothing: one refused row and no unit of the file is created', async () => {
       const good = u();
       const file = await xlsx(UNIT_HEADER, [
@@ -216,8 +293,9 @@ describe('ImportService', () => {
       ]);
       const report = await run(adminViewer, ImportKind.ACCOUNTS, file, true);
       expect(report.counts.CREATE).toBe(2);
-      expect(report.issuedCodes.map((c) => c.username)).toEqual([n1, n2]);
-      const code = report.issuedCodes[0]!.code;
+      const issued = await codesOf(report);
+      expect(issued.map((c) => c.username)).toEqual([n1, n2]);
+      const code = issued[0]!.code;
       expect(code).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
       const [row] = await t
         .em()
@@ -230,7 +308,7 @@ describe('ImportService', () => {
       expect(row!.activation_code_hash).not.toContain(code.replace(/-/g, ''));
       const again = await run(adminViewer, ImportKind.ACCOUNTS, file, true);
       expect(again.counts).toMatchObject({ CREATE: 0, UNCHANGED: 2 });
-      expect(again.issuedCodes).toEqual([]);
+      expect(again.activationCodes).toBeNull();
     });
 
     it('refuses a duplicate username, an unknown unit, a unit outside the subtree and a role the admin does not hold', async () => {
@@ -265,6 +343,55 @@ describe('ImportService', () => {
         .getConnection()
         .execute<{ display_name: string }[]>(`select display_name from account where id = ?`, [outsider.id]);
       expect(display_name).toBe(outsider.displayName);
+    });
+    it('refuses a repeated username even when its first row is refused for another column, and a deactivated unit', async () => {
+      const closed = await buildUnit(t.em(), { parent: tree.province });
+      await t.em().getConnection().execute(`update unit set active = false where id = ?`, [closed.id]);
+      const name = `nv.${u().toLowerCase()}`;
+      const report = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [
+          [name, '', tree.commune.code, 'REPORTER'], // 2
+          [name.toUpperCase(), 'Hai', tree.commune.code, 'REPORTER'], // 3
+          [`nv.${u().toLowerCase()}`, 'Ba', closed.code, 'REPORTER'], // 4
+        ]),
+      );
+      expect(refusal(report, 2)).toEqual({ outcome: 'REFUSED', column: 'displayName', reason: ImportReason.MISSING_VALUE });
+      expect(report.rows[1]).toMatchObject({ row: 3, column: 'username', reason: ImportReason.DUPLICATE_IN_FILE, detail: '2' });
+      expect(refusal(report, 4)).toEqual({ outcome: 'REFUSED', column: 'unitCode', reason: ImportReason.INACTIVE_UNIT });
+    });
+    it('updates an account of the subtree, refusing a change of roles the admin does not hold', async () => {
+      const officer = await buildAccount(t.em(), tree.commune, [Role.REPORTER]);
+      const refused = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [[officer.username, 'Tên mới', tree.commune.code, 'REPORTER, LEADER']]),
+      );
+      expect(refused.rows[0]).toMatchObject({ column: 'roles', reason: ImportReason.ROLE_NOT_HELD, detail: 'LEADER' });
+      const report = await run(
+        adminViewer,
+        ImportKind.ACCOUNTS,
+        await xlsx(ACCOUNT_HEADER, [[officer.username, 'Tên mới', tree.cell.code, 'REPORTER, FOCAL']]),
+        true,
+      );
+      expect(report.counts).toMatchObject({ UPDATE: 1, CREATE: 0 });
+      const [row] = await t
+        .em()
+        .getConnection()
+        .execute<{ display_name: string; unit_id: string; roles: string[] }[]>(
+          `select display_name, unit_id, roles from account where id = ?`,
+          [officer.id],
+        );
+      expect(row).toEqual({ display_name: 'Tên mới', unit_id: tree.cell.id, roles: ['FOCAL', 'REPORTER'] });
+      const [event] = await t
+        .em()
+        .getConnection()
+        .execute<{ before: { displayName: string; roles: string[] } }[]>(
+          `select before from audit_event where action = 'account.updated' and entity_id = ?`,
+          [officer.id],
+        );
+      expect(event!.before).toMatchObject({ displayName: officer.displayName, roles: ['REPORTER'] });
     });
   });
 
@@ -454,7 +581,7 @@ describe('the import API', () => {
       await xlsx(ACCOUNT_HEADER, [[name, 'Phạm D', tree.cell.code, 'REPORTER']]),
       true,
     );
-    const old = report.issuedCodes[0]!.code;
+    const old = (await codesOf(report))[0]!.code;
     const [{ id }] = await t
       .em()
       .getConnection()

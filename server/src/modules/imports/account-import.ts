@@ -3,10 +3,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashActivationCode, newActivationCode } from '../accounts/activation-code.js';
 import { Role } from '../accounts/role.js';
 import { actorOf, appendAuditEvents, type AuditEntry } from '../audit/audit.service.js';
-import { isWithin } from '../organisations/unit-path.js';
 import type { Viewer } from '../scope/viewer.js';
-import { ImportOutcome, ImportReason } from './import-columns.js';
-import { KEYS, RowRefusal, inSlices, refuse, required, selectByKeys, type RowResult, type SourceRow } from './import-plan.js';
+import { ImportReason } from './import-columns.js';
+import { refuse, required, type SourceRow } from './import-plan.js';
+import {
+  STAGE,
+  refuseDuplicates,
+  refusedInto,
+  stagePages,
+  stagedRow,
+  type StageColumns,
+  type StagedRow,
+} from './import-stage.js';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
@@ -34,28 +42,6 @@ interface ExistingAccount {
   must_change_password: boolean;
 }
 
-interface UnitRef {
-  id: string;
-  code: string;
-  path: string;
-  active: boolean;
-}
-
-interface AccountRow {
-  src: SourceRow;
-  username: string;
-  displayName: string;
-  unit: UnitRef | null;
-  roles: Role[];
-  result: RowResult;
-  existing: ExistingAccount | null;
-}
-
-export interface AccountPlan {
-  creates: AccountRow[];
-  updates: AccountRow[];
-}
-
 /** A code handed to one new account, for the administrator's one-time download. */
 export interface IssuedCode {
   username: string;
@@ -80,202 +66,210 @@ function parseRoles(raw: string): Role[] {
   return [...roles].sort();
 }
 
+/** An account row's values in the staging table (the username is its key). */
+export const ACCOUNT_VALUES: StageColumns = [
+  ['display_name', 'text'],
+  ['unit_code', 'text'],
+  ['roles', 'text[]'],
+];
+
+/** What the checks find out: the unit, and the account the username already names. */
+export const ACCOUNT_WORK: StageColumns = [
+  ['unit_id', 'uuid'],
+  ['unit_path', 'text'],
+  ['existing_id', 'uuid'],
+];
+
+/** The checks of one row alone, as it is read. */
+export function stageAccount(src: SourceRow): StagedRow {
+  const username = String(src.values.username ?? '')
+    .trim()
+    .toLowerCase();
+  const staged = stagedRow(src.row, username);
+  try {
+    required(src.values, 'username', 64);
+    if (!USERNAME.test(username))
+      refuse('username', ImportReason.BAD_VALUE, '3 to 64 letters a–z, digits, dots, dashes or underscores');
+    // Compared with the other rows before the rest is checked: a later row repeating it is a duplicate either way.
+    staged.dup_key = username;
+    staged.display_name = required(src.values, 'displayName', 255);
+    required(src.values, 'unitCode', 64);
+    staged.unit_code = String(src.values.unitCode).trim();
+    staged.roles = parseRoles(required(src.values, 'roles', 200));
+  } catch (e) {
+    refusedInto(staged, e);
+  }
+  return staged;
+}
+
+const REFUSALS: Record<string, string> = {
+  UNKNOWN_UNIT: 'unitCode',
+  OUTSIDE_SUBTREE: 'unitCode',
+  INACTIVE_UNIT: 'unitCode',
+  ROLE_NOT_HELD: 'roles',
+  DUPLICATE_USERNAME: 'username',
+  OWN_ACCOUNT: 'username',
+};
+
 /**
  * Accounts: matched by username. New ones and changes go only to units of the importer's subtree,
- * with roles it holds; a username taken outside the subtree is refused, never updated.
+ * with roles it holds; a username taken outside the subtree is refused, never updated. Checked
+ * set-based over the staging table, the first failing check of a row giving its reason.
  */
-export async function planAccounts(
-  em: EntityManager,
-  viewer: Viewer,
-  rows: SourceRow[],
-): Promise<{ results: RowResult[]; plan: AccountPlan }> {
-  const items: AccountRow[] = [];
-  const seen = new Map<string, number>();
-  for (const src of rows) {
-    const username = String(src.values.username ?? '')
-      .trim()
-      .toLowerCase();
-    const result: RowResult = {
-      row: src.row,
-      outcome: ImportOutcome.CREATE,
-      key: username,
-      column: null,
-      reason: null,
-      detail: null,
-    };
-    const item: AccountRow = { src, username, displayName: '', unit: null, roles: [], result, existing: null };
-    items.push(item);
-    try {
-      required(src.values, 'username', 64);
-      if (!USERNAME.test(username))
-        refuse('username', ImportReason.BAD_VALUE, '3 to 64 letters a–z, digits, dots, dashes or underscores');
-      const earlier = seen.get(username);
-      if (earlier !== undefined) refuse('username', ImportReason.DUPLICATE_IN_FILE, String(earlier));
-      seen.set(username, src.row);
-      item.displayName = required(src.values, 'displayName', 255);
-      required(src.values, 'unitCode', 64);
-      item.roles = parseRoles(required(src.values, 'roles', 200));
-    } catch (e) {
-      settle(item, e);
-    }
-  }
-  const live = items.filter((i) => i.result.outcome !== ImportOutcome.REFUSED);
-  const units = new Map(
-    (
-      await selectByKeys<UnitRef>(
-        em,
-        `select id, code, path, active from unit where code = any(${KEYS})`,
-        live.map((i) => String(i.src.values.unitCode).trim()),
-      )
-    ).map((u) => [u.code, u]),
+export async function checkAccounts(tx: EntityManager, viewer: Viewer): Promise<void> {
+  await refuseDuplicates(tx, 'username');
+  // The roles a row adds or removes, in the order the reason names them: its own (sorted), then the account's (sorted).
+  const notHeld = (roles: string) => `array_to_string(array(${roles}), ', ')`;
+  await tx.execute(
+    `with v as (select ?::text as path, ?::text[] as roles, ?::uuid as account_id),
+     x as (
+       select s.row, u.id as unit_id, u.path as unit_path, a.id as account_id,
+              case when u.id is null then 'UNKNOWN_UNIT'
+                   when not starts_with(u.path, v.path) then 'OUTSIDE_SUBTREE'
+                   when not u.active then 'INACTIVE_UNIT'
+                   when a.id is null then case when m.create_missing <> '' then 'ROLE_NOT_HELD' else 'CREATE' end
+                   when not starts_with(ap.path, v.path) then 'DUPLICATE_USERNAME'
+                   when a.display_name = s.display_name and a.unit_id = u.id and s.roles <@ a.roles::text[]
+                        and a.roles::text[] <@ s.roles then 'UNCHANGED'
+                   when a.id = v.account_id then 'OWN_ACCOUNT'
+                   when m.change_missing <> '' then 'ROLE_NOT_HELD'
+                   else 'UPDATE' end as verdict,
+              case when a.id is null then m.create_missing else m.change_missing end as missing
+         from ${STAGE} s cross join v
+         left join unit u on u.code = s.unit_code
+         left join account a on a.username = s.key
+         left join unit ap on ap.id = a.unit_id
+         cross join lateral (
+           select ${notHeld(`select r from unnest(s.roles) with ordinality t(r, i) where r <> all(v.roles) order by i`)} as create_missing,
+                  ${notHeld(`select r from (
+                      select r, 1 as k, i from unnest(s.roles) with ordinality t(r, i) where r <> all(coalesce(a.roles::text[], '{}'))
+                      union all
+                      select r, 2, i from unnest(array(select r from unnest(a.roles::text[]) r order by r collate "C")) with ordinality t(r, i)
+                       where r <> all(s.roles)) c
+                     where r <> all(v.roles) order by k, i`)} as change_missing
+         ) m
+        where s.outcome is null
+     )
+     update ${STAGE} s set unit_id = x.unit_id, unit_path = x.unit_path, existing_id = x.account_id,
+            outcome = case when x.verdict in ('CREATE', 'UPDATE', 'UNCHANGED') then x.verdict else 'REFUSED' end,
+            col = (?::jsonb)->>x.verdict,
+            reason = case when x.verdict not in ('CREATE', 'UPDATE', 'UNCHANGED') then x.verdict end,
+            detail = case x.verdict when 'ROLE_NOT_HELD' then x.missing when 'DUPLICATE_USERNAME' then s.key
+                                    when 'OWN_ACCOUNT' then null else s.unit_code end
+       from x where s.row = x.row`,
+    [viewer.unitPath, `{${viewer.roles.join(',')}}`, viewer.accountId, JSON.stringify(REFUSALS)],
   );
-  const accounts = new Map(
-    (
-      await selectByKeys<ExistingAccount>(
-        em,
-        `select a.id, a.username, a.display_name, a.unit_id, u.code as unit_code, u.path, a.roles,
-                a.disabled_at is not null as disabled, a.must_change_password
-           from account a join unit u on u.id = a.unit_id where a.username = any(${KEYS})`,
-        live.map((i) => i.username),
-      )
-    ).map((a) => [a.username, a]),
-  );
-  for (const item of live) {
-    try {
-      const code = String(item.src.values.unitCode).trim();
-      const unit = units.get(code);
-      if (!unit) refuse('unitCode', ImportReason.UNKNOWN_UNIT, code);
-      if (!isWithin(unit!.path, viewer.unitPath)) refuse('unitCode', ImportReason.OUTSIDE_SUBTREE, code);
-      if (!unit!.active) refuse('unitCode', ImportReason.INACTIVE_UNIT, code);
-      item.unit = unit!;
-      const found = accounts.get(item.username);
-      if (!found) {
-        const missing = item.roles.filter((r) => !viewer.roles.includes(r));
-        if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-        continue;
-      }
-      if (!isWithin(found.path, viewer.unitPath)) refuse('username', ImportReason.DUPLICATE_USERNAME, item.username);
-      item.existing = found;
-      const roles = [...found.roles].sort();
-      const changedRoles = [...item.roles.filter((r) => !roles.includes(r)), ...roles.filter((r) => !item.roles.includes(r))];
-      const same = found.display_name === item.displayName && found.unit_id === unit!.id && !changedRoles.length;
-      if (same) {
-        item.result.outcome = ImportOutcome.UNCHANGED;
-        continue;
-      }
-      if (found.id === viewer.accountId) refuse('username', ImportReason.OWN_ACCOUNT);
-      const missing = changedRoles.filter((r) => !viewer.roles.includes(r));
-      if (missing.length) refuse('roles', ImportReason.ROLE_NOT_HELD, missing.join(', '));
-      item.result.outcome = ImportOutcome.UPDATE;
-    } catch (e) {
-      settle(item, e);
-    }
-  }
-  return {
-    results: items.map((i) => i.result),
-    plan: {
-      creates: live.filter((i) => i.result.outcome === ImportOutcome.CREATE),
-      updates: live.filter((i) => i.result.outcome === ImportOutcome.UPDATE),
-    },
-  };
 }
 
-function settle(item: AccountRow, e: unknown): void {
-  if (!(e instanceof RowRefusal)) throw e;
-  Object.assign(item.result, { outcome: ImportOutcome.REFUSED, column: e.column, reason: e.reason, detail: e.detail });
+interface NewAccount {
+  row: number;
+  key: string;
+  display_name: string;
+  unit_id: string;
+  unit_code: string;
+  unit_path: string;
+  roles: Role[];
+}
+
+interface ChangedAccount extends NewAccount {
+  existing: Omit<ExistingAccount, 'unit_code' | 'path'>;
 }
 
 /**
- * Writes the plan in the caller's transaction: new accounts with a fresh activation code each
- * (only its SHA-256 is stored; the codes are returned once), changed accounts, audit events.
+ * Writes the checked rows in the caller's transaction: new accounts with a fresh activation code
+ * each (only its SHA-256 is stored; the clear codes go to `issue`, for the administrator's sheet),
+ * changed accounts, audit events.
  */
 export async function writeAccounts(
   tx: EntityManager,
   viewer: Viewer,
-  plan: AccountPlan,
   expiresAt: Date,
   progress: (n: number) => void,
-): Promise<IssuedCode[]> {
+  issue: (codes: IssuedCode[]) => void,
+): Promise<void> {
   const actor = actorOf(viewer);
-  const issued: IssuedCode[] = [];
-  await inSlices(
-    plan.creates,
-    5_000,
-    async (slice) => {
-      const rows = slice.map((c) => {
-        const code = newActivationCode();
-        issued.push({ username: c.username, displayName: c.displayName, unitCode: c.unit!.code, code });
+  for await (const page of stagePages<NewAccount>(
+    tx,
+    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles`,
+    `s.outcome = 'CREATE'`,
+  )) {
+    const codes: IssuedCode[] = [];
+    const rows = page.map((c) => {
+      const code = newActivationCode();
+      codes.push({ username: c.key, displayName: c.display_name, unitCode: c.unit_code, code });
+      return {
+        id: randomUUID(),
+        username: c.key,
+        display_name: c.display_name,
+        unit_id: c.unit_id,
+        roles: c.roles,
+        activation_code_hash: hashActivationCode(code),
+      };
+    });
+    await tx.execute(
+      `insert into account (id, username, display_name, unit_id, roles, password_hash, must_change_password,
+                            activation_code_hash, activation_expires_at)
+       select id, username, display_name, unit_id, roles, ?, true, activation_code_hash, ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, username text, display_name text, unit_id uuid, roles text[],
+                                                 activation_code_hash text)`,
+      [NO_PASSWORD, expiresAt.toISOString(), JSON.stringify(rows)],
+    );
+    await appendAuditEvents(
+      tx,
+      actor,
+      rows.map((r, i): AuditEntry => ({
+        action: 'account.created',
+        entityType: 'Account',
+        entityId: r.id,
+        after: {
+          username: r.username,
+          displayName: r.display_name,
+          unitId: r.unit_id,
+          roles: r.roles,
+          disabled: false,
+          mustChangePassword: true,
+          imported: true,
+          activationExpiresAt: expiresAt.toISOString(),
+        },
+        unitPath: page[i]!.unit_path,
+      })),
+    );
+    issue(codes);
+    progress(page.length);
+  }
+  for await (const page of stagePages<ChangedAccount>(
+    tx,
+    `s.row, s.key, s.display_name, s.unit_id, s.unit_code, s.unit_path, s.roles,
+     (select json_build_object('id', a.id, 'username', a.username, 'display_name', a.display_name, 'unit_id', a.unit_id,
+                               'roles', a.roles, 'disabled', a.disabled_at is not null, 'must_change_password', a.must_change_password)
+        from account a where a.id = s.existing_id) as existing`,
+    `s.outcome = 'UPDATE'`,
+  )) {
+    await tx.execute(
+      `update account a set display_name = r.display_name, unit_id = r.unit_id, roles = r.roles, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, display_name text, unit_id uuid, roles text[]) where a.id = r.id`,
+      [
+        JSON.stringify(
+          page.map((c) => ({ id: c.existing.id, display_name: c.display_name, unit_id: c.unit_id, roles: c.roles })),
+        ),
+      ],
+    );
+    await appendAuditEvents(
+      tx,
+      actor,
+      page.map((c): AuditEntry => {
+        const e = c.existing;
+        const common = { username: e.username, disabled: e.disabled, mustChangePassword: e.must_change_password };
         return {
-          id: randomUUID(),
-          username: c.username,
-          display_name: c.displayName,
-          unit_id: c.unit!.id,
-          roles: c.roles,
-          activation_code_hash: hashActivationCode(code),
-        };
-      });
-      await tx.execute(
-        `insert into account (id, username, display_name, unit_id, roles, password_hash, must_change_password,
-                              activation_code_hash, activation_expires_at)
-         select id, username, display_name, unit_id, roles, ?, true, activation_code_hash, ?::timestamptz
-           from jsonb_to_recordset(?::jsonb) as r(id uuid, username text, display_name text, unit_id uuid, roles text[],
-                                                   activation_code_hash text)`,
-        [NO_PASSWORD, expiresAt.toISOString(), JSON.stringify(rows)],
-      );
-      await appendAuditEvents(
-        tx,
-        actor,
-        rows.map((r, i): AuditEntry => ({
-          action: 'account.created',
+          action: 'account.updated',
           entityType: 'Account',
-          entityId: r.id,
-          after: {
-            username: r.username,
-            displayName: r.display_name,
-            unitId: r.unit_id,
-            roles: r.roles,
-            disabled: false,
-            mustChangePassword: true,
-            imported: true,
-            activationExpiresAt: expiresAt.toISOString(),
-          },
-          unitPath: slice[i]!.unit!.path,
-        })),
-      );
-    },
-    progress,
-  );
-  await inSlices(
-    plan.updates,
-    5_000,
-    async (slice) => {
-      await tx.execute(
-        `update account a set display_name = r.display_name, unit_id = r.unit_id, roles = r.roles, updated_at = now()
-           from jsonb_to_recordset(?::jsonb) as r(id uuid, display_name text, unit_id uuid, roles text[]) where a.id = r.id`,
-        [
-          JSON.stringify(
-            slice.map((c) => ({ id: c.existing!.id, display_name: c.displayName, unit_id: c.unit!.id, roles: c.roles })),
-          ),
-        ],
-      );
-      await appendAuditEvents(
-        tx,
-        actor,
-        slice.map((c): AuditEntry => {
-          const e = c.existing!;
-          const common = { username: e.username, disabled: e.disabled, mustChangePassword: e.must_change_password };
-          return {
-            action: 'account.updated',
-            entityType: 'Account',
-            entityId: e.id,
-            before: { ...common, displayName: e.display_name, unitId: e.unit_id, roles: e.roles },
-            after: { ...common, displayName: c.displayName, unitId: c.unit!.id, roles: c.roles, imported: true },
-            unitPath: c.unit!.path,
-          };
-        }),
-      );
-    },
-    progress,
-  );
-  return issued;
+          entityId: e.id,
+          before: { ...common, displayName: e.display_name, unitId: e.unit_id, roles: e.roles },
+          after: { ...common, displayName: c.display_name, unitId: c.unit_id, roles: c.roles, imported: true },
+          unitPath: c.unit_path,
+        };
+      }),
+    );
+    progress(page.length);
+  }
 }

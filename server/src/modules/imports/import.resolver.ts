@@ -6,27 +6,33 @@ import type { ImportReport } from './import.service.js';
 import { activationCodesXlsx } from './import.service.js';
 import { ActivationCodeSheetType, ImportProgressType, ImportReportType } from './import.type.js';
 
-async function sheet(codes: { username: string; displayName: string; unitCode: string; code: string }[], expiresAt: Date) {
+function sheetType(content: Buffer, count: number, expiresAt: Date): ActivationCodeSheetType {
   return Object.assign(new ActivationCodeSheetType(), {
     fileName: `activation-codes-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.xlsx`,
-    contentBase64: (await activationCodesXlsx(codes, expiresAt)).toString('base64'),
-    count: codes.length,
+    contentBase64: content.toString('base64'),
+    count,
     expiresAt,
   });
 }
 
-async function toType(r: ImportReport & { uploadId: string }): Promise<ImportReportType> {
+async function sheet(codes: { username: string; displayName: string; unitCode: string; code: string }[], expiresAt: Date) {
+  return sheetType(await activationCodesXlsx(codes, expiresAt), codes.length, expiresAt);
+}
+
+function toType(r: ImportReport & { uploadId: string }): ImportReportType {
   return Object.assign(new ImportReportType(), {
     uploadId: r.uploadId,
     kind: r.kind,
     applied: r.applied,
-    totalRows: r.rows.length,
+    totalRows: r.totalRows,
     created: r.counts.CREATE,
     updated: r.counts.UPDATE,
     unchanged: r.counts.UNCHANGED,
     refused: r.counts.REFUSED,
     allRows: r.rows,
-    activationCodes: r.issuedCodes.length ? await sheet(r.issuedCodes, r.activationExpiresAt!) : null,
+    activationCodes: r.activationCodes
+      ? sheetType(r.activationCodes.sheet, r.activationCodes.count, r.activationCodes.expiresAt)
+      : null,
   });
 }
 

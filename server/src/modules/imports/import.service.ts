@@ -6,31 +6,52 @@ import { AppError, BadInputError, ConflictError, ErrorCode, ForbiddenError, NotF
 import { assertUuid } from '../../common/ids.js';
 import { Role } from '../accounts/role.js';
 import { hasRole, type Viewer } from '../scope/viewer.js';
-import { planAccounts, writeAccounts, type IssuedCode } from './account-import.js';
+import { ACCOUNT_VALUES, ACCOUNT_WORK, checkAccounts, stageAccount, writeAccounts, type IssuedCode } from './account-import.js';
 import { COLUMNS, ImportKind, ImportOutcome, mapHeader } from './import-columns.js';
 import { reasonMessage, type RowResult, type SourceRow } from './import-plan.js';
 import { readRows, sniffFormat, type Cell, type ImportFormat } from './import-reader.js';
+import {
+  PAGE,
+  ROW_SAMPLE,
+  createStage,
+  firstRefused,
+  indexStage,
+  insertStage,
+  resultPages,
+  sampleResults,
+  stageCounts,
+  type StagedRow,
+} from './import-stage.js';
 import { planTasks, writeTasks } from './task-import.js';
-import { planUnits, writeUnits } from './unit-import.js';
+import { UNIT_VALUES, UNIT_WORK, checkUnits, stageUnit, writeUnits } from './unit-import.js';
 
 /** How far an import has come: rows read, checked, written. */
 export type ImportPhase = 'read' | 'check' | 'write';
 export type ProgressListener = (phase: ImportPhase, done: number, total: number) => void;
 
+/** The one-time codes of the accounts an applied import created (never stored in clear), as the sheet to hand out. */
+export interface ActivationCodes {
+  count: number;
+  sheet: Buffer;
+  expiresAt: Date;
+}
+
 export interface ImportReport {
   kind: ImportKind;
   applied: boolean;
+  /** The first rows of the file and its refused rows (at most ROW_SAMPLE of each), in file order. */
   rows: RowResult[];
+  totalRows: number;
   counts: Record<ImportOutcome, number>;
-  /** Accounts created by an applied import, with their one-time codes (never stored in clear). */
-  issuedCodes: IssuedCode[];
-  activationExpiresAt: Date | null;
+  activationCodes: ActivationCodes | null;
 }
 
 export interface ImportOptions {
   apply: boolean;
   activationCodeDays: number;
   onProgress?: ProgressListener;
+  /** Every row's outcome, a page at a time in file order, once the rows are checked (before an apply is refused). */
+  onResults?: (rows: RowResult[]) => void;
 }
 
 /** At most this many rows in one file: a country's accounts with room to spare. */
@@ -166,7 +187,10 @@ export class ImportService {
   /**
    * Reads the file (streamed), checks every row and, with `apply`, writes all of it in one
    * transaction or, when any row is refused, nothing (BAD_USER_INPUT naming the first refused
-   * rows). Re-importing a file already applied changes nothing.
+   * rows). Re-importing a file already applied changes nothing. Units and accounts are streamed
+   * into a staging table a page at a time and checked and written from there, so memory stays
+   * bounded whatever the file's size; a tasks file (one row per task a plan assigns) is checked
+   * in memory.
    */
   async run(
     em: EntityManager,
@@ -177,30 +201,102 @@ export class ImportService {
     options: ImportOptions,
   ): Promise<ImportReport> {
     assertCanImport(viewer, kind);
+    if (kind === ImportKind.TASKS) return this.runTasks(em, viewer, bytes, format, options);
     const progress = options.onProgress ?? (() => undefined);
-    const rows = await this.read(kind, bytes, format, progress);
-    if (!rows.length) throw new BadInputError('file', 'The file has a header but no rows');
-    const plan = (tx: EntityManager) => {
-      progress('check', 0, rows.length);
-      return kind === ImportKind.UNITS
-        ? planUnits(tx, viewer, rows)
-        : kind === ImportKind.ACCOUNTS
-          ? planAccounts(tx, viewer, rows)
-          : planTasks(tx, viewer, rows);
-    };
-    if (!options.apply) {
-      const { results } = await plan(em);
-      progress('check', rows.length, rows.length);
-      return report(kind, false, results, [], null);
-    }
     const expiresAt = new Date(Date.now() + options.activationCodeDays * 86_400_000);
+    const [values, work, stageRow] =
+      kind === ImportKind.UNITS ? [UNIT_VALUES, UNIT_WORK, stageUnit] : [ACCOUNT_VALUES, ACCOUNT_WORK, stageAccount];
+    // A dry run too runs in a transaction: the staging table lives as long as it, on its one connection.
     return em.transactional(async (tx) => {
       // One import of a kind at a time: two files naming the same new unit or username wait for each other.
-      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`resolute-import:${kind}`]);
-      const planned = await plan(tx);
+      if (options.apply) await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`resolute-import:${kind}`]);
+      await createStage(tx, values, work);
+      let total = 0;
+      let page: StagedRow[] = [];
+      for await (const src of sourceRows(kind, bytes, format)) {
+        page.push(stageRow(src));
+        if (++total % PAGE === 0) {
+          await insertStage(tx, values, page);
+          page = [];
+          if (total % 10_000 === 0) progress('read', total, 0);
+        }
+      }
+      await insertStage(tx, values, page);
+      await indexStage(tx);
+      progress('read', total, total);
+      if (!total) throw new BadInputError('file', 'The file has a header but no rows');
+      progress('check', 0, total);
+      if (kind === ImportKind.UNITS) await checkUnits(tx, viewer);
+      else await checkAccounts(tx, viewer);
+      progress('check', total, total);
+      const counts = await stageCounts(tx);
+      if (options.onResults) for await (const results of resultPages(tx)) options.onResults(results);
+      if (options.apply && counts.REFUSED) {
+        const refused = await firstRefused(tx, 20);
+        const first = refused[0]!;
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `${counts.REFUSED} row(s) refused, so nothing was imported; row ${first.row}, column ${first.column}: ${reasonMessage(first.reason!, first.detail)}`,
+          { field: 'file', refused: counts.REFUSED, rows: refused },
+        );
+      }
+      const rows = await sampleResults(tx);
+      if (!options.apply) return { kind, applied: false, rows, totalRows: total, counts, activationCodes: null };
+      const writes = counts.CREATE + counts.UPDATE;
+      let done = 0;
+      const wrote = (n: number) => progress('write', (done += n), writes);
+      progress('write', 0, writes);
+      let activationCodes: ActivationCodes | null = null;
+      if (kind === ImportKind.UNITS) await writeUnits(tx, viewer, wrote);
+      else {
+        const sheet = new ActivationCodeSheet(expiresAt);
+        await writeAccounts(tx, viewer, expiresAt, wrote, (codes) => sheet.add(codes));
+        if (sheet.count) activationCodes = { count: sheet.count, sheet: await sheet.finish(), expiresAt };
+      }
+      return { kind, applied: true, rows, totalRows: total, counts, activationCodes };
+    });
+  }
+
+  /** A tasks file: its rows checked in memory (they are few: the tasks one plan assigns), written in one transaction. */
+  private async runTasks(
+    em: EntityManager,
+    viewer: Viewer,
+    bytes: Buffer,
+    format: ImportFormat,
+    options: ImportOptions,
+  ): Promise<ImportReport> {
+    const progress = options.onProgress ?? (() => undefined);
+    const rows: SourceRow[] = [];
+    for await (const src of sourceRows(ImportKind.TASKS, bytes, format)) {
+      rows.push(src);
+      if (rows.length % 10_000 === 0) progress('read', rows.length, 0);
+    }
+    progress('read', rows.length, rows.length);
+    if (!rows.length) throw new BadInputError('file', 'The file has a header but no rows');
+    const done = (results: RowResult[], applied: boolean): ImportReport => {
+      const counts = { CREATE: 0, UPDATE: 0, UNCHANGED: 0, REFUSED: 0 } as Record<ImportOutcome, number>;
+      for (const r of results) counts[r.outcome]++;
+      options.onResults?.(results);
+      let refusedKept = 0;
+      const sample = results.filter(
+        (r, i) => i < ROW_SAMPLE || (r.outcome === ImportOutcome.REFUSED && ++refusedKept <= ROW_SAMPLE),
+      );
+      return { kind: ImportKind.TASKS, applied, rows: sample, totalRows: results.length, counts, activationCodes: null };
+    };
+    if (!options.apply) {
+      progress('check', 0, rows.length);
+      const { results } = await planTasks(em, viewer, rows);
+      progress('check', rows.length, rows.length);
+      return done(results, false);
+    }
+    return em.transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`resolute-import:${ImportKind.TASKS}`]);
+      progress('check', 0, rows.length);
+      const planned = await planTasks(tx, viewer, rows);
       const refused = planned.results.filter((r) => r.outcome === ImportOutcome.REFUSED);
       progress('check', rows.length, rows.length);
       if (refused.length) {
+        options.onResults?.(planned.results);
         const first = refused[0]!;
         throw new AppError(
           ErrorCode.BAD_USER_INPUT,
@@ -208,68 +304,47 @@ export class ImportService {
           { field: 'file', refused: refused.length, rows: refused.slice(0, 20) },
         );
       }
-      const total = planned.results.filter(
-        (r) => r.outcome === ImportOutcome.CREATE || r.outcome === ImportOutcome.UPDATE,
-      ).length;
-      let done = 0;
-      const wrote = (n: number) => progress('write', (done += n), total);
+      const total = planned.plan.creates.length + planned.plan.updates.length;
+      let written = 0;
       progress('write', 0, total);
-      let issued: IssuedCode[] = [];
-      if (kind === ImportKind.UNITS) await writeUnits(tx, viewer, (planned as Awaited<ReturnType<typeof planUnits>>).plan, wrote);
-      else if (kind === ImportKind.ACCOUNTS)
-        issued = await writeAccounts(tx, viewer, (planned as Awaited<ReturnType<typeof planAccounts>>).plan, expiresAt, wrote);
-      else await writeTasks(tx, viewer, (planned as Awaited<ReturnType<typeof planTasks>>).plan, wrote);
-      return report(kind, true, planned.results, issued, issued.length ? expiresAt : null);
+      await writeTasks(tx, viewer, planned.plan, (n) => progress('write', (written += n), total));
+      return done(planned.results, true);
     });
-  }
-
-  private async read(kind: ImportKind, bytes: Buffer, format: ImportFormat, progress: ProgressListener): Promise<SourceRow[]> {
-    let keys: (string | null)[] | null = null;
-    const rows: SourceRow[] = [];
-    for await (const { row, cells } of readRows(bytes, format)) {
-      if (!keys) {
-        const header = mapHeader(
-          kind,
-          cells.map((c) => (c instanceof Date ? '' : c)),
-        );
-        const expected = COLUMNS[kind].map((c) => `"${c.vi}" / "${c.en}"`).join(', ');
-        if (header.unknown.length)
-          throw new BadInputError(
-            'file',
-            `Unknown column "${header.unknown[0]!.slice(0, 60)}" in row ${row}; the columns are ${expected}`,
-          );
-        if (header.missing.length)
-          throw new BadInputError(
-            'file',
-            `The column "${header.missing[0]!.vi}" / "${header.missing[0]!.en}" is missing from row ${row}`,
-          );
-        keys = header.keys;
-        continue;
-      }
-      const values: Record<string, Cell> = {};
-      keys.forEach((k, i) => {
-        if (k) values[k] = cells[i] ?? '';
-      });
-      rows.push({ row, values });
-      if (rows.length > MAX_ROWS) throw new BadInputError('file', `The file has more than ${MAX_ROWS} rows; split it`);
-      if (rows.length % 10_000 === 0) progress('read', rows.length, 0);
-    }
-    if (!keys) throw new BadInputError('file', 'The file is empty');
-    progress('read', rows.length, rows.length);
-    return rows;
   }
 }
 
-function report(
-  kind: ImportKind,
-  applied: boolean,
-  rows: RowResult[],
-  issuedCodes: IssuedCode[],
-  activationExpiresAt: Date | null,
-): ImportReport {
-  const counts = { CREATE: 0, UPDATE: 0, UNCHANGED: 0, REFUSED: 0 } as Record<ImportOutcome, number>;
-  for (const r of rows) counts[r.outcome]++;
-  return { kind, applied, rows, counts, issuedCodes, activationExpiresAt };
+/** The data rows of a file, streamed, each with its cells by column key; the header row is checked first. */
+async function* sourceRows(kind: ImportKind, bytes: Buffer, format: ImportFormat): AsyncGenerator<SourceRow> {
+  let keys: (string | null)[] | null = null;
+  let n = 0;
+  for await (const { row, cells } of readRows(bytes, format)) {
+    if (!keys) {
+      const header = mapHeader(
+        kind,
+        cells.map((c) => (c instanceof Date ? '' : c)),
+      );
+      const expected = COLUMNS[kind].map((c) => `"${c.vi}" / "${c.en}"`).join(', ');
+      if (header.unknown.length)
+        throw new BadInputError(
+          'file',
+          `Unknown column "${header.unknown[0]!.slice(0, 60)}" in row ${row}; the columns are ${expected}`,
+        );
+      if (header.missing.length)
+        throw new BadInputError(
+          'file',
+          `The column "${header.missing[0]!.vi}" / "${header.missing[0]!.en}" is missing from row ${row}`,
+        );
+      keys = header.keys;
+      continue;
+    }
+    const values: Record<string, Cell> = {};
+    keys.forEach((k, i) => {
+      if (k) values[k] = cells[i] ?? '';
+    });
+    if (++n > MAX_ROWS) throw new BadInputError('file', `The file has more than ${MAX_ROWS} rows; split it`);
+    yield { row, values };
+  }
+  if (!keys) throw new BadInputError('file', 'The file is empty');
 }
 
 /** The header row (and, for the template, an instructions sheet) of `kind`, in `lang`. */
@@ -310,30 +385,52 @@ export function templateCsv(kind: ImportKind, lang: 'vi' | 'en'): string {
 }
 
 /**
- * The sheet of activation codes the administrator hands out: written row by row (exceljs'
- * streaming writer), so 150,000 codes never make one large workbook in memory.
+ * The sheet of activation codes the administrator hands out: written row by row as the codes are
+ * made (exceljs' streaming writer), so 150,000 codes never make one large workbook, nor a list, in memory.
  */
+export class ActivationCodeSheet {
+  private readonly chunks: Buffer[] = [];
+  private readonly done: Promise<void>;
+  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  private readonly ws: ExcelJS.Worksheet;
+  private readonly expires: string;
+  count = 0;
+
+  constructor(expiresAt: Date) {
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => this.chunks.push(c));
+    this.done = new Promise<void>((resolve, reject) => {
+      out.on('end', resolve);
+      out.on('error', reject);
+    });
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    this.ws = this.wb.addWorksheet('Mã kích hoạt - Activation codes');
+    this.ws.columns = [
+      { header: 'Tên đăng nhập / Username', key: 'username', width: 28 },
+      { header: 'Họ và tên / Full name', key: 'displayName', width: 32 },
+      { header: 'Mã đơn vị / Unit code', key: 'unitCode', width: 20 },
+      { header: 'Mã kích hoạt / Activation code', key: 'code', width: 30 },
+      { header: 'Hết hạn / Expires', key: 'expires', width: 22 },
+    ];
+    this.expires = expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+
+  add(codes: IssuedCode[]): void {
+    for (const c of codes) this.ws.addRow({ ...c, expires: this.expires }).commit();
+    this.count += codes.length;
+  }
+
+  async finish(): Promise<Buffer> {
+    this.ws.commit();
+    await this.wb.commit();
+    await this.done;
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/** The sheet of `codes` (reissued ones). */
 export async function activationCodesXlsx(codes: IssuedCode[], expiresAt: Date): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const ws = wb.addWorksheet('Mã kích hoạt - Activation codes');
-  ws.columns = [
-    { header: 'Tên đăng nhập / Username', key: 'username', width: 28 },
-    { header: 'Họ và tên / Full name', key: 'displayName', width: 32 },
-    { header: 'Mã đơn vị / Unit code', key: 'unitCode', width: 20 },
-    { header: 'Mã kích hoạt / Activation code', key: 'code', width: 30 },
-    { header: 'Hết hạn / Expires', key: 'expires', width: 22 },
-  ];
-  const expires = expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  for (const c of codes) ws.addRow({ ...c, expires }).commit();
-  ws.commit();
-  await wb.commit();
-  await done;
-  return Buffer.concat(chunks);
+  const sheet = new ActivationCodeSheet(expiresAt);
+  sheet.add(codes);
+  return sheet.finish();
 }

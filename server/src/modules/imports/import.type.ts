@@ -75,7 +75,7 @@ export class ImportReportType {
   @Field(() => Int)
   refused!: number;
 
-  /** Every row's outcome, in file order (held for the field below). */
+  /** The first rows and the refused rows, in file order (held for the field below; see ImportReport.rows). */
   allRows!: RowResult[];
 
   @Field(() => [ImportRowType], { description: 'Rows in file order, refused ones first when `refusedFirst`; at most 5,000' })
