@@ -24,7 +24,11 @@ describe('names on the field screens', () => {
         reviewComment: 'Thiếu ảnh',
       }),
     );
-    await db.resolutions.put({ ...task.resolution!, code: '57-NQ/TW', titleVi: 'Đột phá phát triển khoa học, công nghệ (đã sửa)' });
+    await db.resolutions.put({
+      ...task.resolution!,
+      code: '57-NQ/TW',
+      titleVi: 'Đột phá phát triển khoa học, công nghệ (đã sửa)',
+    });
     await db.units.put({ id: 'unit-cell', name: 'Chi bộ thôn Tân Lập', kind: 'CELL' });
     await db.people.put({ id: 'acc-hoa', displayName: 'Nguyễn Thị Hoà' });
     return task;

@@ -132,9 +132,17 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
     ok(await t.gql(query, variables, token));
   }
   const renameResolution = (id: string, titleVi: string) =>
-    gqlOk(`mutation ($input: UpdateResolutionInput!) { updateResolution(input: $input) { id } }`, { input: { id, titleVi } }, centralAdmin);
+    gqlOk(
+      `mutation ($input: UpdateResolutionInput!) { updateResolution(input: $input) { id } }`,
+      { input: { id, titleVi } },
+      centralAdmin,
+    );
   const renameUnit = (id: string, name: string) =>
-    gqlOk(`mutation ($id: ID!, $input: UpdateUnitInput!) { updateUnit(id: $id, input: $input) { id } }`, { id, input: { name } }, provinceAdmin);
+    gqlOk(
+      `mutation ($id: ID!, $input: UpdateUnitInput!) { updateUnit(id: $id, input: $input) { id } }`,
+      { id, input: { name } },
+      provinceAdmin,
+    );
   const renamePerson = (id: string, displayName: string) =>
     gqlOk(
       `mutation ($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id } }`,
@@ -153,12 +161,8 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
     return encodeCursor({ since: x, next: x, after: null, view: viewFingerprint(account.id, unitPath), protocol: 4 });
   }
   const changeXid = async (table: string, id: string) =>
-    (
-      await t
-        .em()
-        .getConnection()
-        .execute<{ x: string }[]>(`select change_xid::text as x from "${table}" where id = ?`, [id])
-    )[0]!.x;
+    (await t.em().getConnection().execute<{ x: string }[]>(`select change_xid::text as x from "${table}" where id = ?`, [id]))[0]!
+      .x;
 
   it('sends with the first pull the resolutions, the unit and the reviewers its rows name, and nothing else', async () => {
     const first = await pullAll(null, cellToken);
@@ -212,7 +216,15 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
       .execute<{ version: number }[]>(`select version from indicator where id = ?`, [indicator.id]);
     await gqlOk(
       `mutation ($input: UpdateIndicatorInput!) { updateIndicator(input: $input) { id } }`,
-      { input: { id: indicator.id, baseVersion: version, name: 'Hộ dùng nước sạch hợp vệ sinh', target: 90, reason: 'Chỉ tiêu mới' } },
+      {
+        input: {
+          id: indicator.id,
+          baseVersion: version,
+          name: 'Hộ dùng nước sạch hợp vệ sinh',
+          target: 90,
+          reason: 'Chỉ tiêu mới',
+        },
+      },
       communeFocal,
     );
     const changed = await pullAll(next.cursor, cellToken);
@@ -244,8 +256,12 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
     let cursor: string | null = cell.cursor;
     let pages = 0;
     for (;;) {
-      const res = await t.gql<{ syncPull: Page }>(PULL, { input: { protocolVersion: 4, clientId: randomUUID(), cursor, limit: 1 } }, cellToken);
-      const page = ok(res).syncPull;
+      const res = await t.gql<{ syncPull: Page }>(
+        PULL,
+        { input: { protocolVersion: 4, clientId: randomUUID(), cursor, limit: 1 } },
+        cellToken,
+      );
+      const page: Page = ok(res).syncPull;
       pages++;
       // What the device keeps: each row as its last page had it (pages are ever later snapshots).
       for (const x of page.resolutions) last.set(x.id, x.titleVi);
@@ -255,7 +271,11 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
       if (!page.hasMore) break;
     }
     expect(pages).toBeGreaterThanOrEqual(3);
-    expect(Object.fromEntries(last)).toEqual({ [resolution.id]: 'Tên mới A', [tree.cell.id]: 'Chi bộ A', [reviewer.id]: 'Người duyệt A' });
+    expect(Object.fromEntries(last)).toEqual({
+      [resolution.id]: 'Tên mới A',
+      [tree.cell.id]: 'Chi bộ A',
+      [reviewer.id]: 'Người duyệt A',
+    });
   });
 
   it('does not miss a rename committed late by a transaction open during the pull', async () => {
@@ -283,7 +303,9 @@ describe('SyncService.pull: reference data (protocol 4)', () => {
     const account = await renamed('account', reviewer.id);
     const unit = await renamed('unit', tree.cell.id);
     // A sign-in, a failed attempt, a unit's other columns: not a rename.
-    await db.execute(`update account set last_sign_in_at = now(), failed_attempts = failed_attempts + 1 where id = ?`, [reviewer.id]);
+    await db.execute(`update account set last_sign_in_at = now(), failed_attempts = failed_attempts + 1 where id = ?`, [
+      reviewer.id,
+    ]);
     await db.execute(`update unit set active = active, depth = depth where id = ?`, [tree.cell.id]);
     expect(await renamed('account', reviewer.id)).toBe(account);
     expect(await renamed('unit', tree.cell.id)).toBe(unit);

@@ -112,7 +112,11 @@ export class OfflineDatabase extends Dexie {
       .stores({ resolutions: 'id', units: 'id', people: 'id' })
       .upgrade(async (tx) => {
         const seen = new Map<string, LocalResolution>();
-        const withV4 = (t: Partial<ServerTask>) => ({ ...t, leadUnitId: t.leadUnitId ?? null, assignerUnitId: t.assignerUnitId ?? null });
+        const withV4 = (t: Partial<ServerTask>) => ({
+          ...t,
+          leadUnitId: t.leadUnitId ?? null,
+          assignerUnitId: t.assignerUnitId ?? null,
+        });
         await tx
           .table('tasks')
           .toCollection()

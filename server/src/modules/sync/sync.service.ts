@@ -190,7 +190,10 @@ export class SyncService {
                 // What this page's rows name (the device may not have it yet: a first pull, a task
                 // just assigned), and what was renamed since the cursor among what the view names.
                 resolutions: [...ids('S'), ...tasks.map((x) => x.resolution.id)],
-                units: [...ids('U'), ...tasks.flatMap((x) => (x.assignerUnitId ? [x.leadUnitId, x.assignerUnitId] : [x.leadUnitId]))],
+                units: [
+                  ...ids('U'),
+                  ...tasks.flatMap((x) => (x.assignerUnitId ? [x.leadUnitId, x.assignerUnitId] : [x.leadUnitId])),
+                ],
                 people: [
                   ...ids('A'),
                   ...reports.flatMap((r) => (r.reviewedById ? [r.reviewedById] : [])),
