@@ -951,6 +951,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       throw new Error(`the schema after the load differs from the migrated one:\n${diffLines(before, after)}`);
     await (await openDatabase(url)).close(true);
     phase('later migrations');
+    counts.sync_client = await fillDevices(client, asOf);
+    phase('devices (sync_client)');
     // The backfills wrote whole tables (rollups, report facts, sync columns): without a vacuum
     // their visibility maps are empty and every index-only read fetches the heap, as a live
     // database would not after autovacuum has passed.
@@ -960,6 +962,26 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A phone for nine reporters in ten, as the sync-health screen reads them: last pull within the
+ * past month and a push a little before it, chosen by a hash of the account so the same data
+ * set gives the same rows. Without them the dashboard's sync health reads an empty table.
+ */
+export async function fillDevices(client: pg.Client, asOf: string): Promise<number> {
+  const res = await client.query(
+    `insert into sync_client (client_id, account_id, protocol_version, first_seen_at, last_pull_at, last_push_at, pushed_entries, user_agent)
+     select md5('device:' || a.id)::uuid, a.id, 3, x.day - interval '180 days', x.day + interval '8 hours',
+            x.day + interval '7 hours', 20 + x.h % 200, 'Mozilla/5.0 (Linux; Android 11) Chrome/120 Mobile'
+       from account a
+       cross join lateral (select y.h, ($1::date - (y.h % 30)::int)::timestamptz as day
+                             from (select abs(hashtext(a.id::text)) as h) y) x
+      where 'REPORTER' = any(a.roles) and a.disabled_at is null and x.h % 10 <> 0
+     on conflict do nothing`,
+    [asOf],
+  );
+  return res.rowCount ?? 0;
 }
 
 function diffLines(a: string, b: string): string {

@@ -38,6 +38,26 @@ const report = (over: Record<string, unknown>) => ({
   ...over,
 });
 
+const historyEntry = (over: Record<string, unknown>) => ({
+  __typename: 'TaskHistoryEntry',
+  id: 'h1',
+  kind: 'RESCHEDULED',
+  at: '2026-10-01T03:00:00.000Z',
+  reason: 'Chờ kinh phí',
+  actorName: 'Lê Văn Tỉnh',
+  indicatorId: null,
+  before: { dueOn: '2026-10-20' },
+  after: { dueOn: '2026-11-20' },
+  ...over,
+});
+
+const historyPage = (nodes: unknown[], totalCount: number, endCursor: string | null = null) => ({
+  __typename: 'TaskHistoryEntryConnection',
+  totalCount,
+  pageInfo: { __typename: 'PageInfo', hasNextPage: endCursor !== null, endCursor },
+  nodes,
+});
+
 const task = (over: Record<string, unknown> = {}) => ({
   __typename: 'Task',
   id: 't3',
@@ -95,9 +115,11 @@ const task = (over: Record<string, unknown> = {}) => ({
       messageEn: 'Overdue by 10 days (due 20 Nov 2026), progress 40%.',
     },
   ],
+  historyPage: historyPage([historyEntry({})], 1),
   reports: {
     __typename: 'ProgressReportConnection',
     totalCount: 3,
+    pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'rc3' },
     nodes: [
       report({ id: 'r3', state: 'SUBMITTED', percent: 40, reviewerName: null, reviewedAt: null, answersReportId: 'r2' }),
       report({ id: 'r2', state: 'RETURNED', percent: 60, reviewComment: 'Số liệu chưa khớp sổ gốc, đề nghị đối chiếu lại.' }),
@@ -113,6 +135,7 @@ const answer = (over: Record<string, unknown> = {}) => ({
     tasks: {
       __typename: 'TaskConnection',
       totalCount: 1,
+      pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'tc1' },
       nodes: [
         {
           __typename: 'Task',
@@ -145,7 +168,7 @@ describe('CommitteeTaskPage', () => {
   it('shows the task, its overdue reason, indicators, sub-tasks and who reviewed each report', async () => {
     signInAs(['LEADER']);
     const { server, wrapper } = await mountTask({ CommitteeTask: answer() });
-    expect(server.of('CommitteeTask')[0]!.variables).toEqual({ id: 't3' });
+    expect(server.of('CommitteeTask')[0]!.variables).toEqual({ id: 't3', reportsFirst: 10, historyFirst: 10, subTasksFirst: 20 });
     expect(wrapper.find('h1').text()).toBe('Số hoá hồ sơ hộ tịch phường');
     expect(wrapper.text()).toContain('57-NQ/TW — Đột phá khoa học');
     expect(wrapper.find('.status-line').text()).toContain('Quá hạn');
@@ -225,7 +248,7 @@ describe('CommitteeTaskPage', () => {
     const focal = await mountTask({ CommitteeTask: answer() });
     expect(focal.wrapper.find('.actions a').exists()).toBe(false);
     const buttons = focal.wrapper.findAll('.actions button');
-    expect(buttons.map((b) => b.text())).toEqual(['Giao lại', 'Đổi hạn']);
+    expect(buttons.map((b) => b.text())).toEqual(['Giao lại', 'Đổi hạn', 'Huỷ nhiệm vụ']);
   });
 
   it('reschedules with the plan page’s form and shows the task again from the server', async () => {
@@ -281,5 +304,163 @@ describe('CommitteeTaskPage', () => {
 
     const en = await mountTask({ CommitteeTask: gqlError('FORBIDDEN', 'no') }, 't9', 'en');
     expect(en.wrapper.find('[role="alert"]').text()).toContain('Your account may not view this task.');
+  });
+
+  it('loads the reports, sub-tasks and history beyond the first page, each after the last one shown', async () => {
+    signInAs(['LEADER']);
+    const first = answer({
+      reports: {
+        __typename: 'ProgressReportConnection',
+        totalCount: 3,
+        pageInfo: { __typename: 'PageInfo', hasNextPage: true, endCursor: 'rc2' },
+        nodes: [report({ id: 'r3', percent: 40 }), report({ id: 'r2', percent: 30 })],
+      },
+      historyPage: historyPage([historyEntry({ id: 'h2', kind: 'UPDATED', reason: null })], 2, 'hc2'),
+    });
+    (first.data.tasks as { totalCount: number; pageInfo: unknown }).totalCount = 2;
+    (first.data.tasks as { pageInfo: unknown }).pageInfo = { __typename: 'PageInfo', hasNextPage: true, endCursor: 'tc1' };
+    const { server, wrapper } = await mountTask({
+      CommitteeTask: first,
+      CommitteeTaskReports: {
+        data: {
+          task: {
+            __typename: 'Task',
+            id: 't3',
+            reports: {
+              __typename: 'ProgressReportConnection',
+              totalCount: 3,
+              pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'rc1' },
+              // The page may repeat one already shown (a report arrived meanwhile): shown once.
+              nodes: [report({ id: 'r2', percent: 30 }), report({ id: 'r1', percent: 10 })],
+            },
+          },
+        },
+      },
+      CommitteeSubTasks: {
+        data: {
+          tasks: {
+            __typename: 'TaskConnection',
+            totalCount: 2,
+            pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'tc2' },
+            nodes: [
+              {
+                __typename: 'Task',
+                id: 't5',
+                title: 'Số hoá sổ kết hôn',
+                status: 'NOT_STARTED',
+                progress: 0,
+                dueOn: null,
+                leadUnit: { __typename: 'Unit', id: 'k2', name: 'Chi bộ Tổ dân phố 2' },
+              },
+            ],
+          },
+        },
+      },
+      CommitteeTaskHistory: {
+        data: {
+          task: { __typename: 'Task', id: 't3', historyPage: historyPage([historyEntry({ id: 'h1', kind: 'CREATED' })], 2) },
+        },
+      },
+    });
+    const more = () => wrapper.findAll('.list-more button');
+    expect(more().map((b) => b.text())).toEqual(['Xem thêm 1 nhiệm vụ con', 'Xem thêm 1 báo cáo', 'Xem thêm 1 thay đổi']);
+
+    await more()[1]!.trigger('click');
+    await settle();
+    expect(server.of('CommitteeTaskReports')[0]!.variables).toEqual({ id: 't3', first: 10, after: 'rc2' });
+    expect(wrapper.findAll('.reports > li')).toHaveLength(3);
+    expect(wrapper.find('.reports').text()).toContain('10%');
+
+    await more()[0]!.trigger('click');
+    await settle();
+    expect(server.of('CommitteeSubTasks')[0]!.variables).toEqual({ id: 't3', first: 20, after: 'tc1' });
+    expect(wrapper.findAll('.subtasks a').map((a) => a.text())).toEqual(['Số hoá sổ khai sinh', 'Số hoá sổ kết hôn']);
+
+    await more()[0]!.trigger('click');
+    await settle();
+    expect(server.of('CommitteeTaskHistory')[0]!.variables).toEqual({ id: 't3', first: 10, after: 'hc2' });
+    const history = wrapper.find('[data-test="task-history"]');
+    expect(history.findAll(':scope > li').map((li) => li.find('strong').text())).toEqual(['Chỉnh sửa', 'Tạo mới']);
+    // Every page is in: no "more" is left.
+    expect(more()).toHaveLength(0);
+  });
+
+  it('says who changed the task and why in its history, and hides a person above the viewer', async () => {
+    signInAs(['LEADER']);
+    const { wrapper } = await mountTask({
+      CommitteeTask: answer({
+        historyPage: historyPage(
+          [
+            historyEntry({
+              id: 'h2',
+              kind: 'CANCELLED',
+              actorName: null,
+              reason: 'Không còn phù hợp',
+              before: { state: 'OPEN' },
+              after: { state: 'CANCELLED' },
+            }),
+            historyEntry({}),
+          ],
+          2,
+        ),
+      }),
+    });
+    const items = wrapper.findAll('[data-test="task-history"] > li');
+    expect(items[0]!.text()).toContain('Huỷ');
+    expect(items[0]!.text()).toContain('bởi một đơn vị cấp trên');
+    expect(items[0]!.text()).toContain('Không còn phù hợp');
+    expect(items[1]!.text()).toContain('bởi Lê Văn Tỉnh');
+    expect(items[1]!.text()).toContain('dueOn: 2026-10-20 → 2026-11-20');
+  });
+
+  it('cancels only with a reason, and after a version conflict shows the current task before cancelling it', async () => {
+    signInAs(['FOCAL']);
+    let version = 4;
+    let status = 'OVERDUE';
+    const { server, wrapper } = await mountTask({
+      CommitteeTask: () => answer({ version, status, cancelledAt: status === 'CANCELLED' ? '2026-12-01T03:00:00.000Z' : null }),
+      CommitteeCancelTask: (v) => {
+        const input = v.input as { baseVersion: number };
+        if (input.baseVersion !== version)
+          return { errors: [{ message: 'The task was changed since your copy', extensions: { code: 'CONFLICT' } }] };
+        status = 'CANCELLED';
+        version += 1;
+        return {
+          data: { cancelTask: { __typename: 'Task', id: 't3', status, version, cancelledAt: '2026-12-01T03:00:00.000Z' } },
+        };
+      },
+    });
+    const cancelButton = () => wrapper.findAll('.actions button').find((b) => b.text() === 'Huỷ nhiệm vụ')!;
+    await cancelButton().trigger('click');
+    await settle();
+    const form = () => wrapper.find('form.cancel-form');
+    expect(form().find('h2').text()).toBe('Huỷ nhiệm vụ «Số hoá hồ sơ hộ tịch phường»?');
+    expect(document.activeElement).toBe(form().find('textarea').element);
+    // No reason: refused on the spot, naming the field, and nothing sent.
+    await form().trigger('submit');
+    await settle();
+    expect(form().find('#cancel-t3-reason-error').text()).toBe('Hãy nêu lý do huỷ.');
+    expect(form().find('textarea').attributes('aria-invalid')).toBe('true');
+    expect(server.of('CommitteeCancelTask')).toHaveLength(0);
+
+    // Someone else changed the task meanwhile: the page shows it again, the reason stays typed.
+    await form().find('textarea').setValue('Trùng với nhiệm vụ của tỉnh');
+    version = 5;
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('CommitteeCancelTask')[0]!.variables).toEqual({
+      input: { id: 't3', baseVersion: 4, reason: 'Trùng với nhiệm vụ của tỉnh' },
+    });
+    expect(form().find('[role="alert"]').text()).toContain('Có người đã thay đổi nhiệm vụ này');
+    expect(server.of('CommitteeTask')).toHaveLength(2);
+    expect((form().find('textarea').element as HTMLTextAreaElement).value).toBe('Trùng với nhiệm vụ của tỉnh');
+
+    await form().trigger('submit');
+    await settle();
+    expect(server.of('CommitteeCancelTask')[1]!.variables).toMatchObject({ input: { baseVersion: 5 } });
+    expect(wrapper.find('.status-line').text()).toContain('Đã hủy');
+    expect(wrapper.find('form.cancel-form').exists()).toBe(false);
+    expect(wrapper.text()).toContain('Đã huỷ nhiệm vụ «Số hoá hồ sơ hộ tịch phường».');
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import TaskPlanPage from '../src/pages/committee/TaskPlanPage.vue';
 import { saveSession } from '../src/graphql/session';
+import { resetDatabaseForTests } from '../src/composables/useDatabase';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
 
@@ -63,9 +64,11 @@ beforeEach(() => {
     },
   });
 });
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
+  // The forms keep half-typed input in IndexedDB: each case starts with none.
+  await resetDatabaseForTests();
 });
 
 async function mountPlan(answers: Parameters<typeof stubServer>[0], locale: 'vi' | 'en' = 'vi') {

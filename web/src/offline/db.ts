@@ -2,6 +2,7 @@ import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type {
   ConflictRecord,
   DeferredRemoval,
+  DraftRow,
   LocalExtensionRequest,
   LocalNotification,
   LocalPerson,
@@ -35,6 +36,7 @@ export class OfflineDatabase extends Dexie {
   deferredRemovals!: EntityTable<DeferredRemoval, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
   extensionRequests!: EntityTable<LocalExtensionRequest, 'id'>;
+  drafts!: EntityTable<DraftRow, 'key'>;
   resolutions!: EntityTable<LocalResolution, 'id'>;
   units!: EntityTable<LocalUnit, 'id'>;
   people!: EntityTable<LocalPerson, 'id'>;
@@ -104,8 +106,10 @@ export class OfflineDatabase extends Dexie {
           });
         await tx.table('meta').delete('cursor');
       });
+    // 4: half-typed forms (task edit, plan forms) kept across reloads; nothing to rewrite.
+    this.version(4).stores({ drafts: 'key' });
     // 5 (sync protocol 4): reference data. The names the rows show live in tables of their own,
-    // kept current by the pull, and the screens join them in. (4 is another change's version.)
+    // kept current by the pull, and the screens join them in.
     // The resolutions the tasks carry inline seed `resolutions`, so nothing shows blank before
     // the next pull; the cursor goes so that pull brings the units, people and their ids.
     this.version(5)

@@ -304,6 +304,13 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** A form's unsaved input, as the form last left it (offline/drafts.ts). */
+export interface DraftRow {
+  key: string;
+  value: unknown;
+  savedAt: string;
+}
+
 // ---- wire types -------------------------------------------------------------------------------
 // Generated from the operations in protocol.ts (`npm run codegen`); type-only, so the sync client
 // still loads without Apollo or any generated runtime.

@@ -119,17 +119,35 @@ export class ReportService {
   }
 
   /** Reports of a task the caller has already shown to be visible, newest first. */
-  async listForTask(em: EntityManager, taskId: string, page: PageArgs): Promise<Connection<ProgressReport>> {
-    const where: Record<string, unknown> = { task: taskId };
+  async listForTask(em: EntityManager, taskId: string, page: PageArgs): Promise<Connection<ReportRow>> {
+    const keyset: string[] = [];
+    const params: unknown[] = [taskId];
     if (page.after) {
-      const [received, id] = decodeCursor(page.after, 2) as [string, string];
-      where.$or = [{ receivedAt: { $lt: new Date(received) } }, { receivedAt: new Date(received), id: { $lt: id } }];
+      const [received, id] = decodeCursor(page.after, 2) as [unknown, unknown];
+      if (typeof received !== 'string' || Number.isNaN(Date.parse(received)) || typeof id !== 'string')
+        throw new BadInputError('after', 'The cursor is not one this server issued');
+      assertUuid('after', id);
+      keyset.push('(r.received_at, r.id) < (?::timestamptz, ?::uuid)');
+      params.push(received, id);
     }
-    const [rows, total] = await Promise.all([
-      em.find(ProgressReport, where, { orderBy: { receivedAt: 'desc', id: 'desc' }, limit: page.first + 1 }),
-      em.count(ProgressReport, { task: taskId }),
+    const conn = em.getConnection();
+    // Plain rows, and the cursor keeps received_at to the microsecond: a Date's millisecond
+    // would skip a report received in the same millisecond as the last one of the page.
+    const [rows, [{ n }]] = await Promise.all([
+      conn.execute<Record<string, unknown>[]>(
+        `select ${reportColumns('r')}, to_char(r.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_key
+         from progress_report r where ${['r.task_id = ?', ...keyset].join(' and ')}
+         order by r.received_at desc, r.id desc limit ?`,
+        [...params, page.first + 1],
+      ),
+      conn.execute<{ n: string }[]>(`select count(*) as n from progress_report where task_id = ?`, [taskId]),
     ]);
-    return toConnection(rows, page.first, total, (r) => [r.receivedAt.toISOString(), r.id]);
+    const keys = new Map<string, string>();
+    const reports = rows.map(({ received_key, ...row }) => {
+      keys.set(row.id as string, received_key as string);
+      return toReportRow(row);
+    });
+    return toConnection(reports, page.first, Number(n), (r) => [keys.get(r.id), r.id]);
   }
 
   /**

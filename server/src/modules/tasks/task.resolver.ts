@@ -23,7 +23,7 @@ import {
   UpdateTaskInput,
 } from './task.inputs.js';
 import { deriveStatus, FiveClear, missingClears } from './task-status.js';
-import { TaskAncestorType, TaskConnection, TaskHistoryType, TaskType } from './task.type.js';
+import { TaskAncestorType, TaskConnection, TaskHistoryConnection, TaskHistoryType, TaskType } from './task.type.js';
 
 @Resolver(() => TaskType)
 export class TaskResolver {
@@ -82,7 +82,12 @@ export class TaskResolver {
 
   @FieldResolver(() => [TaskHistoryType], { description: 'What changed on the task and its indicators, and why; oldest first' })
   history(@Root() task: TaskRow, @Ctx() ctx: Context) {
-    return ctx.services.tasks.listHistory(ctx.em, task.id);
+    return ctx.services.tasks.listHistory(ctx.em, requireViewer(ctx), task.id);
+  }
+
+  @FieldResolver(() => TaskHistoryConnection, { description: 'The same history a page at a time, newest first' })
+  historyPage(@Root() task: TaskRow, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return ctx.services.tasks.historyPage(ctx.em, requireViewer(ctx), task.id, page);
   }
 
   @FieldResolver(() => TaskStatus)

@@ -43,6 +43,8 @@ import type { ReportScheduleInput } from './report-schedule.type.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
 import { taskColumns, toTaskRow, type TaskRow } from './task.row.js';
+import { HISTORY_COLUMNS, HISTORY_FROM, toHistoryRow, type TaskHistoryRow } from './task-history.row.js';
+import type { TaskHistoryType } from './task.type.js';
 import { taskFields, taskView } from './task.view.js';
 
 const TITLE_MAX = 500;
@@ -390,8 +392,46 @@ export class TaskService {
   }
 
   /** The change history of a visible task, oldest first. */
-  async listHistory(em: EntityManager, taskId: string): Promise<TaskHistory[]> {
-    return em.find(TaskHistory, { task: taskId }, { orderBy: { at: 'asc', id: 'asc' } });
+  async listHistory(em: EntityManager, viewer: Viewer, taskId: string): Promise<TaskHistoryType[]> {
+    const rows = await em
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        `select ${HISTORY_COLUMNS} from ${HISTORY_FROM} where h.task_id = ? order by h.at asc, h.id asc`,
+        [taskId],
+      );
+    return rows.map((r) => namedActor(viewer, toHistoryRow(r)));
+  }
+
+  /**
+   * One page of a visible task's history, newest first, with its total: the committee task page
+   * shows the latest changes and loads older ones on demand.
+   */
+  async historyPage(em: EntityManager, viewer: Viewer, taskId: string, page: PageArgs): Promise<Connection<TaskHistoryType>> {
+    const conn = em.getConnection();
+    const keyset: string[] = [];
+    const params: unknown[] = [taskId];
+    if (page.after) {
+      const [at, id] = decodeCursor(page.after, 2) as [unknown, unknown];
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^\d{1,19}$/.test(id))
+        throw new BadInputError('after', 'The cursor is not one this server issued');
+      keyset.push('(h.at, h.id) < (?::timestamptz, ?::bigint)');
+      params.push(at, id);
+    }
+    const rows = await conn.execute<Record<string, unknown>[]>(
+      `select ${HISTORY_COLUMNS} from ${HISTORY_FROM} where ${['h.task_id = ?', ...keyset].join(' and ')}
+       order by h.at desc, h.id desc limit ?`,
+      [...params, page.first + 1],
+    );
+    const keys = new Map<string, string>();
+    const entries = rows.map((r) => {
+      keys.set(r.id as string, r.at_key as string);
+      return namedActor(viewer, toHistoryRow(r));
+    });
+    const count = async () => {
+      const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from task_history where task_id = ?`, [taskId]);
+      return Number(n);
+    };
+    return toConnection(entries, page.first, count, (h) => [keys.get(h.id), h.id]);
   }
 
   private async lockVisible(tx: EntityManager, viewer: Viewer, id: string): Promise<Task> {
@@ -569,4 +609,9 @@ async function viewsWholeTree(em: EntityManager, viewer: Viewer): Promise<boolea
 
 function pick(from: Record<string, unknown>, changed: [string, unknown][]): Record<string, unknown> {
   return Object.fromEntries(changed.map(([k]) => [k, from[k] ?? null]));
+}
+
+/** A history row with its actor named only when their unit is in the viewer's subtree. */
+function namedActor(viewer: Viewer, { actorUnitPath, actorName, ...row }: TaskHistoryRow): TaskHistoryType {
+  return { ...row, actorName: actorUnitPath && canSeeUnit(viewer, actorUnitPath) ? actorName : null };
 }

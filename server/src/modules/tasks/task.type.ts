@@ -121,4 +121,9 @@ export class TaskHistoryType {
 
   @Field(() => GraphQLJSONObject, { nullable: true })
   after?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'Who made the change, when within your subtree' })
+  actorName?: string | null;
 }
+
+export const TaskHistoryConnection = ConnectionType('TaskHistoryEntry', TaskHistoryType);
