@@ -18,6 +18,7 @@ import { Migration20261206190000_extension_requests } from './Migration202612061
 import { Migration20261206190000_approval_levels } from './Migration20261206190000_approval_levels.js';
 import { Migration20261206190000_report_schedule } from './Migration20261206190000_report_schedule.js';
 import { Migration20261206230000_push_notices } from './Migration20261206230000_push_notices.js';
+import { Migration20261206230000_sync_reference_data } from './Migration20261206230000_sync_reference_data.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -44,4 +45,5 @@ export const migrationsList = [
   { name: 'Migration20261206190000_approval_levels', class: Migration20261206190000_approval_levels },
   { name: 'Migration20261206190000_report_schedule', class: Migration20261206190000_report_schedule },
   { name: 'Migration20261206230000_push_notices', class: Migration20261206230000_push_notices },
+  { name: 'Migration20261206230000_sync_reference_data', class: Migration20261206230000_sync_reference_data },
 ];

@@ -18,6 +18,7 @@ type Documents = {
     "\n  mutation E2ePushRequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      request {\n        id\n      }\n    }\n  }\n": typeof types.E2ePushRequestExtensionDocument,
     "\n  mutation E2ePushRefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n    }\n  }\n": typeof types.E2ePushRefuseExtensionDocument,
     "\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n": typeof types.E2ePushNoticesDocument,
+    "\n  mutation E2eRenameResolution($input: UpdateResolutionInput!) {\n    updateResolution(input: $input) {\n      id\n      titleVi\n    }\n  }\n": typeof types.E2eRenameResolutionDocument,
     "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": typeof types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": typeof types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": typeof types.E2eUpdateTaskDocument,
@@ -27,6 +28,7 @@ const documents: Documents = {
     "\n  mutation E2ePushRequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      request {\n        id\n      }\n    }\n  }\n": types.E2ePushRequestExtensionDocument,
     "\n  mutation E2ePushRefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n    }\n  }\n": types.E2ePushRefuseExtensionDocument,
     "\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n": types.E2ePushNoticesDocument,
+    "\n  mutation E2eRenameResolution($input: UpdateResolutionInput!) {\n    updateResolution(input: $input) {\n      id\n      titleVi\n    }\n  }\n": types.E2eRenameResolutionDocument,
     "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": types.E2eUpdateTaskDocument,
@@ -62,6 +64,10 @@ export function graphql(source: "\n  mutation E2ePushRefuseExtension($id: ID!, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2eRenameResolution($input: UpdateResolutionInput!) {\n    updateResolution(input: $input) {\n      id\n      titleVi\n    }\n  }\n"): (typeof documents)["\n  mutation E2eRenameResolution($input: UpdateResolutionInput!) {\n    updateResolution(input: $input) {\n      id\n      titleVi\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,7 @@
 // search, filters and sorting. Kept free of Vue so the rules are tested directly.
 import type { LocalReport, LocalTask, TaskResolution } from '../offline/types';
 import { nextPeriodToReport, taskPeriods, type TaskPeriod } from '../offline/report-periods';
+import { NO_REFERENCES, resolutionOf, unitName, type References } from '../offline/references';
 
 export type WarningKind = 'overdue' | 'dueSoon' | 'behind' | 'stale' | 'obstacle' | 'returned' | 'rejected' | 'fiveClears';
 
@@ -23,7 +24,10 @@ export interface TaskRow {
   urgency: number;
   /** Lower-cased, without diacritics: what search compares against. */
   haystack: string;
+  /** Joined from the reference rows (protocol 4), so a renamed resolution shows at once. */
   resolution: TaskResolution | null;
+  /** The lead unit's current name; null until a protocol-4 pull brings it. */
+  leadUnitName: string | null;
   /** For a completed task whose completion time is known: when, its day in Vietnam, and days after the due date. */
   completion: { at: string; day: string; daysLate: number } | null;
   /** Periodic reporting, for a task with a schedule: its periods so far and the one to report next. */
@@ -193,7 +197,13 @@ export function urgencyOf(task: LocalTask, warnings: TaskWarning[], now: Date): 
 }
 
 /** Builds the rows once per change of the local data; filters and sorts then work on these. */
-export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = new Date(), rules = DEFAULT_RULES): TaskRow[] {
+export function buildTaskRows(
+  tasks: LocalTask[],
+  reports: LocalReport[],
+  now = new Date(),
+  rules = DEFAULT_RULES,
+  refs: References = NO_REFERENCES,
+): TaskRow[] {
   const latestByTask = new Map<string, LocalReport>();
   const unsentByTask = new Map<string, number>();
   const rejectedTasks = new Set<string>();
@@ -212,7 +222,7 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
   return tasks.map((task) => {
     const latest = latestByTask.get(task.id) ?? null;
     const warnings = warningsFor(task, latest, rejectedTasks.has(task.id), now, rules);
-    const resolution = task.resolution ?? null;
+    const resolution = resolutionOf(task, refs);
     return {
       task,
       status: statusOf(task, now),
@@ -231,6 +241,7 @@ export function buildTaskRows(tasks: LocalTask[], reports: LocalReport[], now = 
         ].join(' '),
       ),
       resolution,
+      leadUnitName: unitName(task.leadUnitId, refs),
       completion:
         task.state === 'COMPLETED' && task.completedAt
           ? { at: task.completedAt, day: dayInVietnam(task.completedAt), daysLate: daysLate(task) }

@@ -5,8 +5,11 @@ import type {
   DraftRow,
   LocalExtensionRequest,
   LocalNotification,
+  LocalPerson,
   LocalReport,
+  LocalResolution,
   LocalTask,
+  LocalUnit,
   MetaRow,
   OutboxEntry,
   PhotoRow,
@@ -34,6 +37,9 @@ export class OfflineDatabase extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   extensionRequests!: EntityTable<LocalExtensionRequest, 'id'>;
   drafts!: EntityTable<DraftRow, 'key'>;
+  resolutions!: EntityTable<LocalResolution, 'id'>;
+  units!: EntityTable<LocalUnit, 'id'>;
+  people!: EntityTable<LocalPerson, 'id'>;
 
   constructor(name = 'resolute', options?: DexieOptions) {
     super(name, options);
@@ -102,6 +108,42 @@ export class OfflineDatabase extends Dexie {
       });
     // 4: half-typed forms (task edit, plan forms) kept across reloads; nothing to rewrite.
     this.version(4).stores({ drafts: 'key' });
+    // 5 (sync protocol 4): reference data. The names the rows show live in tables of their own,
+    // kept current by the pull, and the screens join them in.
+    // The resolutions the tasks carry inline seed `resolutions`, so nothing shows blank before
+    // the next pull; the cursor goes so that pull brings the units, people and their ids.
+    this.version(5)
+      .stores({ resolutions: 'id', units: 'id', people: 'id' })
+      .upgrade(async (tx) => {
+        const seen = new Map<string, LocalResolution>();
+        const withV4 = (t: Partial<ServerTask>) => ({
+          ...t,
+          leadUnitId: t.leadUnitId ?? null,
+          assignerUnitId: t.assignerUnitId ?? null,
+        });
+        await tx
+          .table('tasks')
+          .toCollection()
+          .modify((t: LocalTask) => {
+            if (t.server?.resolution) seen.set(t.server.resolution.id, t.server.resolution);
+            Object.assign(t, withV4(t));
+            if (t.server) t.server = withV4(t.server) as ServerTask;
+          });
+        await tx.table('resolutions').bulkPut([...seen.values()]);
+        await tx
+          .table('reports')
+          .toCollection()
+          .modify((r: LocalReport) => {
+            r.reviewedById = r.reviewedById ?? null;
+          });
+        await tx
+          .table('extensionRequests')
+          .toCollection()
+          .modify((x: LocalExtensionRequest) => {
+            x.decidedById = x.decidedById ?? null;
+          });
+        await tx.table('meta').delete('cursor');
+      });
   }
 }
 

@@ -33,6 +33,8 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
       titleVi
       titleEn
     }
+    leadUnitId
+    assignerUnitId
     ancestorTitles
     reportSchedule {
       frequency
@@ -84,6 +86,7 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         reviewedAt
         reviewComment
         reviewerName
+        reviewedById
         approvalLevels
         approvedLevels
         awaitingUnitKind
@@ -109,10 +112,26 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         decidedAt
         decisionComment
         decidedByName
+        decidedById
       }
       removals {
         entity
         id
+      }
+      resolutions {
+        id
+        code
+        titleVi
+        titleEn
+      }
+      units {
+        id
+        name
+        kind
+      }
+      people {
+        id
+        displayName
       }
     }
   }

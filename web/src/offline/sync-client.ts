@@ -678,9 +678,22 @@ export class SyncClient {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.tasks, db.reports, db.notifications, db.deferredRemovals, db.meta, db.outbox, db.extensionRequests],
+      [
+        db.tasks,
+        db.reports,
+        db.notifications,
+        db.deferredRemovals,
+        db.meta,
+        db.outbox,
+        db.extensionRequests,
+        db.resolutions,
+        db.units,
+        db.people,
+      ],
       async () => {
         const referenced = new Set((await db.outbox.toArray()).flatMap((e) => e.refs));
+        // Another view: its names go too (the full pull brings those the new view names).
+        await Promise.all([db.resolutions.clear(), db.units.clear(), db.people.clear()]);
         await db.tasks.filter((t) => !referenced.has(t.id)).delete();
         await db.extensionRequests.filter((x) => x.syncState === 'SYNCED' && !referenced.has(x.id)).delete();
         await db.reports.filter((r) => r.syncState === 'SYNCED' && !referenced.has(r.id)).delete();
@@ -694,7 +707,18 @@ export class SyncClient {
   /** One page, applied whole with its cursor in one transaction: a cut leaves the old cursor. */
   private async applyPage(page: SyncPullResult): Promise<void> {
     const db = this.db;
-    const tables = [db.tasks, db.reports, db.notifications, db.outbox, db.deferredRemovals, db.meta, db.extensionRequests];
+    const tables = [
+      db.tasks,
+      db.reports,
+      db.notifications,
+      db.outbox,
+      db.deferredRemovals,
+      db.meta,
+      db.extensionRequests,
+      db.resolutions,
+      db.units,
+      db.people,
+    ];
     await db.transaction('rw', tables, async () => {
       for (const t of page.tasks) {
         const existing = await db.tasks.get(t.id);
@@ -711,6 +735,10 @@ export class SyncClient {
       for (const x of page.extensionRequests ?? [])
         await db.extensionRequests.put({ ...x, syncState: 'SYNCED', rejectedReason: null });
       for (const r of page.removals) await removeOrDefer(db, r.entity, r.id);
+      // Reference rows are current as of this page's snapshot, never older than what is stored.
+      if (page.resolutions?.length) await db.resolutions.bulkPut(page.resolutions);
+      if (page.units?.length) await db.units.bulkPut(page.units);
+      if (page.people?.length) await db.people.bulkPut(page.people);
       await db.meta.put({ key: 'cursor', value: page.cursor });
     });
   }

@@ -14,9 +14,10 @@ import type { LocalReportSchedule } from './report-periods.js';
 /**
  * 2: tasks carry their resolution and completedAt, reports their reviewer's name; 3: deadline-
  * extension requests (pulled with their decisions, pushed as REQUEST_EXTENSION) and the tasks'
- * originalDueOn and onTimeDueOn (docs/SYNC.md).
+ * originalDueOn and onTimeDueOn; 4: reference data — the resolutions, units and people the rows
+ * name come as rows of their own, renames included (docs/SYNC.md, "Reference data").
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export type TaskPriority = SchemaTaskPriority;
 export type ReportState = SchemaReportState;
@@ -72,6 +73,10 @@ export interface ServerTask {
   resolution: TaskResolution | null;
   /** The due date before the first approved extension; null when never extended (protocol 3). */
   originalDueOn: string | null;
+  /** The lead unit, a row of `units` (protocol 4); null on rows stored before it, until re-pulled. */
+  leadUnitId?: string | null;
+  /** The assigning unit when it lies within this unit's subtree, else null (protocol 4). */
+  assignerUnitId?: string | null;
   /** The date a completion is measured against under the plan's on-time rule (protocol 3). */
   onTimeDueOn: string | null;
   /** Titles of the tasks above, root first, for context. */
@@ -125,8 +130,10 @@ export interface LocalReport {
   state: ReportState;
   reviewedAt: string | null;
   reviewComment: string | null;
-  /** Who reviewed it (protocol 2); null before review. */
+  /** Who reviewed it (protocol 2); null before review. Shown from `people` when that has the row. */
   reviewerName: string | null;
+  /** The reviewer, a row of `people` (protocol 4). */
+  reviewedById?: string | null;
   /**
    * Approval levels (docs/WORKFLOW.md): how many levels approve it, how many have, and the kind
    * of the unit it waits on. Absent on rows stored before the server sent them: one level.
@@ -138,6 +145,22 @@ export interface LocalReport {
   syncState: ReportSyncState;
   /** Why the server refused it, when syncState is REJECTED. */
   rejectedReason?: string | null;
+}
+
+/** A resolution the rows name (protocol 4, Dexie 5): the current name, joined in by the screens. */
+export type LocalResolution = TaskResolution;
+
+/** A unit the rows name, within this unit's subtree (protocol 4). */
+export interface LocalUnit {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** Someone the rows name: a report's reviewer, an extension request's decider (protocol 4). */
+export interface LocalPerson {
+  id: string;
+  displayName: string;
 }
 
 export interface LocalNotification {
@@ -166,6 +189,8 @@ export interface LocalExtensionRequest {
   decidedAt: string | null;
   decisionComment: string | null;
   decidedByName: string | null;
+  /** Who decided, a row of `people` (protocol 4). */
+  decidedById?: string | null;
   /** PENDING while unsent; REJECTED (with the reason) or CONFLICT when the server did not take it. */
   syncState: ReportSyncState | 'CONFLICT';
   rejectedReason?: string | null;

@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { useDatabase } from '../composables/useDatabase';
 import { useLiveQuery } from '../composables/useLiveQuery';
 import { buildTaskRows, EMPTY_QUERY, queryTaskRows, resolutionsOf, type TaskQuery } from '../composables/taskList';
+import { NO_REFERENCES, readReferences } from '../offline/references';
 import type { LocalReport, LocalTask } from '../offline/types';
 
 /**
@@ -13,11 +14,13 @@ export const useTaskStore = defineStore('tasks', () => {
   const db = useDatabase();
   const tasks = useLiveQuery(() => db.tasks.toArray(), [] as LocalTask[]);
   const reports = useLiveQuery(() => db.reports.toArray(), [] as LocalReport[]);
+  /** The names the rows show (protocol 4), kept apart so a rename rewrites no task. */
+  const references = useLiveQuery(() => readReferences(db), NO_REFERENCES);
   const loaded = shallowRef(false);
   void db.tasks.count().then(() => (loaded.value = true));
   const query = ref<TaskQuery>({ ...EMPTY_QUERY });
 
-  const rows = computed(() => buildTaskRows(tasks.value, reports.value));
+  const rows = computed(() => buildTaskRows(tasks.value, reports.value, undefined, undefined, references.value));
   const visible = computed(() => queryTaskRows(rows.value, query.value));
   const resolutions = computed(() => resolutionsOf(rows.value));
   const statuses = computed(() => [...new Set(rows.value.map((r) => r.status))].sort());
@@ -35,5 +38,5 @@ export const useTaskStore = defineStore('tasks', () => {
     query.value = { ...EMPTY_QUERY };
   }
 
-  return { tasks, reports, loaded, query, rows, visible, resolutions, statuses, row, reportsOf, resetQuery };
+  return { tasks, reports, references, loaded, query, rows, visible, resolutions, statuses, row, reportsOf, resetQuery };
 });

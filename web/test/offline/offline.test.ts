@@ -7,7 +7,7 @@ import { editTask, markNotificationRead, recordReport } from '../../src/offline/
 import { UnsentEntriesError, signOutLocally } from '../../src/offline/session';
 import { SyncClient } from '../../src/offline/sync-client';
 import type { Transport } from '../../src/offline/transport';
-import type { OutboxEntryResult, SyncPullResult } from '../../src/offline/types';
+import { PROTOCOL_VERSION, type OutboxEntryResult, type SyncPullResult } from '../../src/offline/types';
 
 let n = 0;
 const freshDb = () => new OfflineDatabase(`offline-test-${n++}`, { indexedDB, IDBKeyRange });
@@ -36,6 +36,8 @@ function serverTask(over: Partial<WireTask> = {}): WireTask {
     originalDueOn: null,
     onTimeDueOn: null,
     resolution: { id: 'res-1', code: '1-NQ/TW', titleVi: 'Nghị quyết 1', titleEn: 'Resolution 1' },
+    leadUnitId: 'unit-1',
+    assignerUnitId: null,
     ancestorTitles: [],
     reportSchedule: null,
     indicators: [],
@@ -55,6 +57,9 @@ function page(over: Partial<SyncPullResult> = {}): SyncPullResult {
     notifications: [],
     extensionRequests: [],
     removals: [],
+    resolutions: [],
+    units: [],
+    people: [],
     ...over,
   };
 }
@@ -308,7 +313,7 @@ describe('database version 2', () => {
       return { syncPull: page({ tasks: [t] }) } as T;
     };
     await new SyncClient({ db, transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
-    expect(cursors).toEqual([[null, 3]]);
+    expect(cursors).toEqual([[null, PROTOCOL_VERSION]]);
     expect(await db.tasks.where('resolution.id').equals('res-57').primaryKeys()).toEqual([task.id]);
     expect((await db.tasks.get(task.id))!.completedAt).toBe('2026-06-30T03:00:00.000Z');
   });

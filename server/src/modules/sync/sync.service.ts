@@ -15,6 +15,7 @@ import { assertUuid } from '../../common/ids.js';
 import { localDay } from '../../common/dates.js';
 import type { ReportFrequency } from '../tasks/report-schedule.js';
 import { Coalescer } from '../../common/coalescer.js';
+import { isWithin, subtreePattern } from '../organisations/unit-path.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from './sync-cursor.js';
 import {
   OutboxEntryStatus,
@@ -43,8 +44,14 @@ import {
  * the round again from the beginning, so an updated app receives the new fields for every row.
  * 3: deadline-extension requests — pulled as `extensionRequests`, pushed as REQUEST_EXTENSION
  * entries — and SyncTask's originalDueOn and onTimeDueOn.
+ * 4: reference data — the resolutions, units and people the synced rows name come as rows of
+ * their own (`resolutions`, `units`, `people`; the rows carry their ids), with the page that
+ * names them and again whenever they are renamed, so a rename reaches the phones without
+ * touching the rows that name it.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
+/** The first protocol that receives reference data. */
+const REFERENCE_PROTOCOL = 4;
 export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
@@ -123,6 +130,9 @@ export class SyncService {
       notifications: [],
       extensionRequests: [],
       removals: [],
+      resolutions: [],
+      units: [],
+      people: [],
       hasMore: false,
       reset: false,
     };
@@ -159,7 +169,7 @@ export class SyncService {
         const since = cursor?.since ?? '0';
         const next = cursor?.after ? cursor.next : xmin;
         const after = cursor?.after ?? null;
-        const keys = await this.changedKeys(tx, viewer, since, after, limit + 1);
+        const keys = await this.changedKeys(tx, viewer, since, after, limit + 1, protocol);
         const hasMore = keys.length > limit;
         const page = keys.slice(0, limit);
         const last = page.at(-1);
@@ -169,11 +179,28 @@ export class SyncService {
 
         const ids = (k: string) => [...new Set(page.filter((r) => r.k === k).map((r) => r.id))];
         // One connection: the queries go one after another.
-        const tasks = await this.loadTasks(tx, ids('T'));
+        const tasks = await this.loadTasks(tx, ids('T'), viewer.unitPath);
         const reports = await this.loadReports(tx, ids('R'));
         const notifications = await this.loadNotifications(tx, viewer, ids('N'));
         const extensionRequests = await this.loadExtensionRequests(tx, ids('E'));
         const removals = this.loadRemovals(ids('X'), ids('Y'));
+        const references =
+          protocol >= REFERENCE_PROTOCOL
+            ? await this.loadReferences(tx, {
+                // What this page's rows name (the device may not have it yet: a first pull, a task
+                // just assigned), and what was renamed since the cursor among what the view names.
+                resolutions: [...ids('S'), ...tasks.map((x) => x.resolution.id)],
+                units: [
+                  ...ids('U'),
+                  ...tasks.flatMap((x) => (x.assignerUnitId ? [x.leadUnitId, x.assignerUnitId] : [x.leadUnitId])),
+                ],
+                people: [
+                  ...ids('A'),
+                  ...reports.flatMap((r) => (r.reviewedById ? [r.reviewedById] : [])),
+                  ...extensionRequests.flatMap((e) => (e.decidedById ? [e.decidedById] : [])),
+                ],
+              })
+            : { resolutions: [], units: [], people: [] };
         return {
           updateRequired: false,
           reset: false,
@@ -185,6 +212,7 @@ export class SyncService {
           notifications,
           extensionRequests,
           removals,
+          ...references,
         };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
@@ -234,7 +262,10 @@ export class SyncService {
 
   /**
    * The keys (change_xid, kind, id) of everything in the view changed since `since`, after
-   * `after`, in key order. An indicator's change is its task's change.
+   * `after`, in key order. An indicator's change (or deletion) is its task's change. From
+   * protocol 4, and past the first round (whose pages carry what their rows name), the
+   * reference rows renamed since `since` that the view names: resolutions of its tasks, its
+   * unit, the reviewers of its reports and the deciders of its tasks' extension requests.
    */
   private async changedKeys(
     tx: EntityManager,
@@ -242,6 +273,7 @@ export class SyncService {
     since: string,
     after: [string, string, string] | null,
     limit: number,
+    protocol: number,
   ): Promise<KeyRow[]> {
     const p = viewer.unitPath;
     const parts = [
@@ -254,8 +286,26 @@ export class SyncService {
            and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)`,
       `select e.change_xid, 'E', e.id from task_extension_request e join task t on t.id = e.task_id
          where e.change_xid >= ?::xid8 and t.lead_unit_path = ?`,
+      `select s.change_xid, 'T', s.entity_id from sync_tombstone s join task t on t.id = s.entity_id
+         where s.change_xid >= ?::xid8 and s.entity = 'INDICATOR' and t.lead_unit_path = ?`,
     ];
-    const params: unknown[] = [since, p, since, p, since, p, since, p, since, p];
+    const params: unknown[] = [since, p, since, p, since, p, since, p, since, p, since, p];
+    if (protocol >= REFERENCE_PROTOCOL && since !== '0') {
+      // Driven by the few renamed rows (renamed_xid index), each then checked against the view.
+      parts.push(
+        `select r.renamed_xid, 'S', r.id from resolution r where r.renamed_xid >= ?::xid8
+           and exists (select 1 from task t where t.lead_unit_path = ? and t.resolution_id = r.id)`,
+        // The units a view names within its subtree: its own (every task's lead unit) and an
+        // assigning unit only when inside the subtree — never a unit above it (the scope rule).
+        `select u.renamed_xid, 'U', u.id from unit u where u.renamed_xid >= ?::xid8 and u.path like ?
+           and (u.path = ? or exists (select 1 from task t where t.lead_unit_path = ? and t.assigner_unit_id = u.id))`,
+        `select a.renamed_xid, 'A', a.id from account a where a.renamed_xid >= ?::xid8
+           and (exists (select 1 from progress_report r where r.reviewed_by_id = a.id and r.unit_path = ?)
+             or exists (select 1 from task_extension_request e join task t on t.id = e.task_id
+                         where e.decided_by_id = a.id and t.lead_unit_path = ?))`,
+      );
+      params.push(since, p, since, subtreePattern(p), p, p, since, p, p);
+    }
     parts.push(
       `select n.change_xid, 'N', n.id from notification n where n.change_xid >= ?::xid8 and n.account_id = ?`,
       `select s.change_xid, 'Y', s.entity_id from sync_tombstone s
@@ -272,14 +322,14 @@ export class SyncService {
     return tx.execute<KeyRow[]>(sql, params);
   }
 
-  private async loadTasks(tx: EntityManager, ids: string[]): Promise<SyncTaskType[]> {
+  private async loadTasks(tx: EntityManager, ids: string[], viewerPath: string): Promise<SyncTaskType[]> {
     if (!ids.length) return [];
     const rows = await tx.execute<Row[]>(
       `select t.id, t.parent_id, t.title, t.description, t.responsible_person, t.expected_result, t.start_on::text as start_on,
               t.due_on::text as due_on, t.priority, t.state, t.progress, t.version, t.updated_at, t.last_report_at, t.completed_at,
               t.resolution_id, r.code as resolution_code, r.title_vi as resolution_title_vi, r.title_en as resolution_title_en,
               t.original_due_on::text as original_due_on, t.on_time_due_on::text as on_time_due_on,
-              t.report_frequency, t.report_due_days, t.created_at
+              t.report_frequency, t.report_due_days, t.created_at, t.lead_unit_id, t.assigner_unit_id, t.assigner_unit_path
          from task t join resolution r on r.id = t.resolution_id where t.id = any(?::uuid[]) order by t.id`,
       [pgArray(ids)],
     );
@@ -315,7 +365,7 @@ export class SyncService {
     }
     const titles = new Map<string, string[]>();
     for (const a of ancestors) titles.set(a.task_id, [...(titles.get(a.task_id) ?? []), a.title]);
-    return rows.map((t) => toSyncTask(t, byTask.get(t.id as string) ?? [], titles.get(t.id as string) ?? []));
+    return rows.map((t) => toSyncTask(t, byTask.get(t.id as string) ?? [], titles.get(t.id as string) ?? [], viewerPath));
   }
 
   private async loadReports(tx: EntityManager, ids: string[]): Promise<SyncReportType[]> {
@@ -323,7 +373,7 @@ export class SyncService {
     const rows = await tx.execute<Row[]>(
       `select p.id, p.task_id, p.percent, p.narrative, p.has_obstacles, p.obstacles, p.written_at, p.received_at, p.answers_report_id,
               p.flagged_reassigned, p.state, p.reviewed_at, p.review_comment, p.approval_levels, p.approved_levels, p.period_key,
-              a.display_name as reviewer_name, w.kind as awaiting_unit_kind
+              p.reviewed_by_id, a.display_name as reviewer_name, w.kind as awaiting_unit_kind
          from progress_report p
          left join account a on a.id = p.reviewed_by_id
          left join unit w on w.id = p.awaiting_unit_id and p.state = 'SUBMITTED'
@@ -357,6 +407,7 @@ export class SyncService {
       reviewedAt: iso(r.reviewed_at),
       reviewComment: (r.review_comment as string | null) ?? null,
       reviewerName: (r.reviewer_name as string | null) ?? null,
+      reviewedById: (r.reviewed_by_id as string | null) ?? null,
       approvalLevels: Number(r.approval_levels ?? 1),
       approvedLevels: Number(r.approved_levels ?? 0),
       awaitingUnitKind: (r.awaiting_unit_kind as string | null) ?? null,
@@ -400,7 +451,39 @@ export class SyncService {
       decidedAt: iso(e.decided_at),
       decisionComment: (e.decision_comment as string | null) ?? null,
       decidedByName: (e.decided_by_name as string | null) ?? null,
+      decidedById: (e.decided_by_id as string | null) ?? null,
     }));
+  }
+
+  /** The reference rows of the given ids, as the page's snapshot holds them (ids from the view only). */
+  private async loadReferences(
+    tx: EntityManager,
+    ids: { resolutions: string[]; units: string[]; people: string[] },
+  ): Promise<Pick<SyncPullResultType, 'resolutions' | 'units' | 'people'>> {
+    const unique = (xs: string[]) => pgArray([...new Set(xs)]);
+    const resolutions = ids.resolutions.length
+      ? await tx.execute<Row[]>(`select id, code, title_vi, title_en from resolution where id = any(?::uuid[]) order by id`, [
+          unique(ids.resolutions),
+        ])
+      : [];
+    const units = ids.units.length
+      ? await tx.execute<Row[]>(`select id, name, kind from unit where id = any(?::uuid[]) order by id`, [unique(ids.units)])
+      : [];
+    const people = ids.people.length
+      ? await tx.execute<Row[]>(`select id, display_name from account where id = any(?::uuid[]) order by id`, [
+          unique(ids.people),
+        ])
+      : [];
+    return {
+      resolutions: resolutions.map((r) => ({
+        id: r.id as string,
+        code: r.code as string,
+        titleVi: r.title_vi as string,
+        titleEn: r.title_en as string,
+      })),
+      units: units.map((u) => ({ id: u.id as string, name: u.name as string, kind: u.kind as string })),
+      people: people.map((a) => ({ id: a.id as string, displayName: a.display_name as string })),
+    };
   }
 
   private loadRemovals(tasks: string[], notifications: string[]): { entity: SyncEntity; id: string }[] {
@@ -411,8 +494,8 @@ export class SyncService {
   }
 
   /** The server's current copy of a task the viewer may still see, for a CONFLICT answer. */
-  async syncTask(em: EntityManager, id: string): Promise<SyncTaskType | null> {
-    const [task] = await this.loadTasks(em.fork(), [id]);
+  async syncTask(em: EntityManager, id: string, viewerPath: string): Promise<SyncTaskType | null> {
+    const [task] = await this.loadTasks(em.fork(), [id], viewerPath);
     return task ?? null;
   }
 
@@ -506,7 +589,7 @@ export class SyncService {
           await r.em
             .fork()
             .transactional(async (tx) => (await this.applyBatch(tx, [{ ...r, entries: [entry] }]))[0]!.get(entry)!)
-            .catch((e: unknown) => this.failure(r.em, entry, e)),
+            .catch((e: unknown) => this.failure(r.em, r.viewer, entry, e)),
         );
     }
     await this.touchClients(r.em.fork(), [counted(r.client, answers)], 'push').catch((error: unknown) =>
@@ -559,7 +642,7 @@ export class SyncService {
             await tx.transactional((sp) => this.applyOne(sp, r, entry), { propagation: TransactionPropagation.NESTED }),
           );
         } catch (error) {
-          results.set(entry, await this.failure(tx, entry, error));
+          results.set(entry, await this.failure(tx, r.viewer, entry, error));
         }
       }
     return requests.map((r) => new Map(r.entries.map((e) => [e, results.get(e)!])));
@@ -628,12 +711,17 @@ export class SyncService {
     return result(entry.id, OutboxEntryStatus.REJECTED, { code, field, reason: error.message });
   }
 
-  private async failure(em: EntityManager, entry: OutboxEntryInput, error: unknown): Promise<OutboxEntryResultType> {
+  private async failure(
+    em: EntityManager,
+    viewer: Viewer,
+    entry: OutboxEntryInput,
+    error: unknown,
+  ): Promise<OutboxEntryResultType> {
     if (error instanceof ConflictError || error instanceof OptimisticLockError) {
       // A request made on a stale copy of the task is a conflict exactly as an edit is.
       const taskId = entry.updateTask?.taskId ?? entry.requestExtension?.taskId;
       if ((entry.kind === OutboxKind.UPDATE_TASK || entry.kind === OutboxKind.REQUEST_EXTENSION) && taskId) {
-        const serverTask = await this.syncTask(em, taskId);
+        const serverTask = await this.syncTask(em, taskId, viewer.unitPath);
         if (serverTask) {
           return result(entry.id, OutboxEntryStatus.CONFLICT, {
             code: ErrorCode.CONFLICT,
@@ -835,7 +923,7 @@ function dateOnly(d: unknown): string | null {
   return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
 }
 
-function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitles: string[]): SyncTaskType {
+function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitles: string[], viewerPath: string): SyncTaskType {
   return {
     id: t.id as string,
     parentId: (t.parent_id as string | null) ?? null,
@@ -860,6 +948,9 @@ function toSyncTask(t: Row, indicators: SyncTaskType['indicators'], ancestorTitl
       titleVi: t.resolution_title_vi as string,
       titleEn: t.resolution_title_en as string,
     },
+    leadUnitId: t.lead_unit_id as string,
+    // As online (TaskType.assignerUnit): a unit above the viewer's is not named, not even by id.
+    assignerUnitId: isWithin(t.assigner_unit_path as string, viewerPath) ? (t.assigner_unit_id as string) : null,
     ancestorTitles,
     indicators,
     reportSchedule: t.report_frequency

@@ -63,6 +63,25 @@ export class SyncResolutionType {
   @Field(() => String) titleEn!: string;
 }
 
+@ObjectType('SyncUnit', {
+  description: 'A unit a synced task names, within your subtree (protocol 4): its name comes as a row of its own',
+  simpleResolvers: true,
+})
+export class SyncUnitType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'COMMUNE, CELL, …' }) kind!: string;
+}
+
+@ObjectType('SyncPerson', {
+  description: 'Someone a synced row names: the reviewer of a report or the decider of an extension request (protocol 4)',
+  simpleResolvers: true,
+})
+export class SyncPersonType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) displayName!: string;
+}
+
 @ObjectType('SyncReportSchedule', {
   description: 'A synced task’s reporting schedule (protocol 2): the phone works out its periods offline',
   simpleResolvers: true,
@@ -106,6 +125,12 @@ export class SyncTaskType {
   })
   onTimeDueOn!: string | null;
   @Field(() => SyncResolutionType, { description: 'Protocol 2' }) resolution!: SyncResolutionType;
+  @Field(() => ID, { description: 'The unit that leads it: a row of `units` (protocol 4)' }) leadUnitId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The assigning unit, a row of `units`; null when it is above your unit (protocol 4)',
+  })
+  assignerUnitId!: string | null;
   @Field(() => [String], { description: 'Titles of the tasks above, root first' }) ancestorTitles!: string[];
   @Field(() => [SyncIndicatorType]) indicators!: SyncIndicatorType[];
   @Field(() => SyncReportScheduleType, { nullable: true, description: 'Periodic reporting; null when none' })
@@ -131,6 +156,8 @@ export class SyncReportType {
   @Field(() => String, { nullable: true }) reviewComment!: string | null;
   @Field(() => String, { nullable: true, description: 'Display name of the reviewer (protocol 2)' })
   reviewerName!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The reviewer, a row of `people` (protocol 4)' })
+  reviewedById!: string | null;
   @Field(() => Int, { description: 'Levels of units that approve it before it counts' })
   approvalLevels!: number;
   @Field(() => Int, { description: 'Levels that have approved it so far' })
@@ -158,6 +185,7 @@ export class SyncExtensionRequestType {
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
   @Field(() => String, { nullable: true }) decisionComment!: string | null;
   @Field(() => String, { nullable: true }) decidedByName!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Who decided, a row of `people` (protocol 4)' }) decidedById!: string | null;
 }
 
 @ObjectType('SyncNotification', { simpleResolvers: true })
@@ -193,6 +221,16 @@ export class SyncPullResultType {
   @Field(() => [SyncNotificationType]) notifications!: SyncNotificationType[];
   @Field(() => [SyncExtensionRequestType], { description: 'Protocol 3' }) extensionRequests!: SyncExtensionRequestType[];
   @Field(() => [SyncRemovalType]) removals!: SyncRemovalType[];
+  @Field(() => [SyncResolutionType], {
+    description: 'Protocol 4: the resolutions this page’s rows name, and those renamed since the cursor that your tasks name',
+  })
+  resolutions!: SyncResolutionType[];
+  @Field(() => [SyncUnitType], { description: 'Protocol 4: the units this page’s rows name, and those renamed since the cursor' })
+  units!: SyncUnitType[];
+  @Field(() => [SyncPersonType], {
+    description: 'Protocol 4: the reviewers and deciders this page’s rows name, and those renamed since the cursor',
+  })
+  people!: SyncPersonType[];
 }
 
 @InputType('SyncPullInput')
