@@ -1,30 +1,29 @@
 import { computed, nextTick, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessageKey, type ApiError } from '../graphql/errors';
+import { queueWording, type QueueName } from './queueWording';
 import type { DecisionQueue } from './useDecisionQueue';
-
-/** locales/ keys of what a queue says when a decision is refused. */
-export interface DecisionWording {
-  /** Someone else decided it first (CONFLICT). */
-  already: string;
-  /** It left the viewer's view (NOT_FOUND). */
-  gone: string;
-  forbidden: string;
-  /** The comment is missing or refused (checked here and by the server). */
-  commentRequired: string;
-}
 
 /**
  * The keyboard side of a decision queue screen, the same on every queue: the list keeps the
  * focus (the "nothing waiting" line when the list empties), j/k or the arrows move, `a` runs
  * the positive decision, `r` opens the comment box for the negative one and Esc closes it; a
- * refusal is said in the queue's own words. `ids` names the list, the empty line and the comment box.
+ * refusal is said in the queue's own words. The list, its rows, the empty line and the comment box
+ * have the ids `<prefix>-list`, `<prefix>-item-<id>`, `<prefix>-empty` and `<prefix>-comment`; the
+ * line that tells the keys is `<prefix>-keys`.
  */
 export function useDecisionPanel<T extends { id: string }>(
   queue: Pick<DecisionQueue<T>, 'items' | 'selected' | 'selectedIndex' | 'busy' | 'select'>,
-  ids: { list: string; empty: string; comment: string; row: string },
-  wording: DecisionWording,
+  prefix: QueueName,
 ) {
+  const wording = queueWording(prefix);
+  const ids = {
+    list: `${prefix}-list`,
+    empty: `${prefix}-empty`,
+    comment: `${prefix}-comment`,
+    row: `${prefix}-item`,
+    keys: `${prefix}-keys`,
+  };
   const { t } = useI18n();
   const commenting = ref(false);
   const comment = ref('');
@@ -134,6 +133,8 @@ export function useDecisionPanel<T extends { id: string }>(
   }
 
   return {
+    ids,
+    wording,
     commenting,
     comment,
     commentError,

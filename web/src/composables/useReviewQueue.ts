@@ -27,10 +27,9 @@ export function useReviewQueue() {
     return pageOf(data.reviewQueue);
   });
 
-  /** The first page again (or the next one, appended, with `more`). */
-  function load(next: typeof filter, more = false): Promise<void> {
+  /** The filter the next `load()` reads with. */
+  function setFilter(next: typeof filter): void {
     filter = next;
-    return queue.load(more);
   }
 
   /**
@@ -66,5 +65,5 @@ export function useReviewQueue() {
     });
   }
 
-  return { ...queue, resolutions, lastApproval, load, open, decide };
+  return { ...queue, resolutions, lastApproval, setFilter, open, decide };
 }
