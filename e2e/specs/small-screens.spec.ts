@@ -22,6 +22,9 @@ async function expectOnScreen(locator: Locator, what: string): Promise<void> {
   expect(box!.x + box!.width, `${what} ends on screen`).toBeLessThanOrEqual(SMALL_PHONE.width);
 }
 
+/** A row's button: its action, then (for screen readers) the record it acts on. */
+const named = (action: string, key: string) => new RegExp(`^${action}\\s*:\\s*${key.replace(/\./g, '\\.')}$`);
+
 describe.runIf(chromiumAvailable())('small screens: accounts, units and audit log at 360 px', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -58,14 +61,14 @@ describe.runIf(chromiumAvailable())('small screens: accounts, units and audit lo
       await expectOnScreen(first.locator('th[scope="row"]'), 'the username');
       expect(await first.locator('.cell-label').first().isVisible()).toBe(true);
       for (const action of ['Sửa', 'Đặt lại mật khẩu']) {
-        await expectOnScreen(first.getByRole('button', { name: `${action}: ${username}` }), `${action} of ${username}`);
+        await expectOnScreen(first.getByRole('button', { name: named(action, username) }), `${action} of ${username}`);
       }
       // The card's width is the screen's, not the table's columns'.
       const card = (await first.boundingBox())!;
       expect(card.width).toBeLessThanOrEqual(SMALL_PHONE.width);
       await attachScreenshot(annotate, page, JOURNEY, 'accounts-360');
 
-      await first.getByRole('button', { name: `Sửa: ${username}` }).click();
+      await first.getByRole('button', { name: named('Sửa', username) }).click();
       const editName = page.locator('tbody form').getByLabel('Tên hiển thị');
       await expectOnScreen(editName, 'the edit form’s display name');
       await expectOnScreen(page.locator('tbody form').getByRole('button', { name: 'Lưu' }), 'the save button');
