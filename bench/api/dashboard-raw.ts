@@ -31,7 +31,20 @@ interface UnitRow {
 const byPaths = (table: string, conditions = '') =>
   `unnest($1::text[]) q(path) cross join lateral (select * from ${table} x where x.unit_path = q.path${conditions} offset 0) r`;
 
-async function target(pool: pg.Pool, unitId: string): Promise<{ unit: UnitRow; children: UnitRow[] }> {
+/** Within one request the app reads the target and the children's figures once; so does the baseline. */
+const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
+function once<T>(scope: object, key: string, load: () => Promise<T>): Promise<T> {
+  let memo = memos.get(scope);
+  if (!memo) memos.set(scope, (memo = new Map()));
+  if (!memo.has(key)) memo.set(key, load());
+  return memo.get(key) as Promise<T>;
+}
+
+function target(ctx: RawContext): Promise<{ unit: UnitRow; children: UnitRow[] }> {
+  return once(ctx, 'target', () => loadTarget(ctx.pool, ctx.viewer.unitId));
+}
+
+async function loadTarget(pool: pg.Pool, unitId: string): Promise<{ unit: UnitRow; children: UnitRow[] }> {
   const [{ rows: units }, { rows: children }] = await Promise.all([
     pool.query<UnitRow>(`select id, name, path from unit where id = $1`, [unitId]),
     pool.query<UnitRow>(`select id, name, path from unit where parent_id = $1 order by name, id`, [unitId]),
@@ -39,16 +52,16 @@ async function target(pool: pg.Pool, unitId: string): Promise<{ unit: UnitRow; c
   return { unit: units[0]!, children };
 }
 
-async function taskRows(pool: pg.Pool, paths: string[]): Promise<Map<string, TaskRollupRow[]>> {
+async function taskRows(pool: pg.Pool, paths: string[], today: string): Promise<Map<string, TaskRollupRow[]>> {
   const { rows } = await pool.query(
-    `select unit_path, kind, to_char(due_month, 'YYYY-MM-DD') due_month, started, sum(n)::int n, sum(progress_sum)::float8 ps
-       from ${byPaths('task_rollup')} group by unit_path, kind, due_month, started having sum(n) <> 0`,
-    [paths],
+    `select unit_path, kind, coalesce(due_month < $2::date, false) past_due, started, sum(n)::int n, sum(progress_sum)::float8 ps
+       from ${byPaths('task_rollup')} group by 1, 2, 3, 4 having sum(n) <> 0`,
+    [paths, monthStart(today)],
   );
   const out = new Map<string, TaskRollupRow[]>();
   for (const r of rows) {
     const list = out.get(r.unit_path) ?? [];
-    list.push({ kind: r.kind, dueMonth: r.due_month, started: r.started, n: r.n, progressSum: r.ps });
+    list.push({ kind: r.kind, pastDue: r.past_due, started: r.started, n: r.n, progressSum: r.ps });
     out.set(r.unit_path, list);
   }
   return out;
@@ -81,33 +94,39 @@ async function corrections(pool: pg.Pool, paths: string[], today: string): Promi
   return out;
 }
 
-async function summary({ pool, viewer }: RawContext) {
-  const { unit } = await target(pool, viewer.unitId);
+async function summary(ctx: RawContext) {
+  const { pool } = ctx;
+  const { unit } = await target(ctx);
   const today = localDay();
   const [rows, corr, ind] = await Promise.all([
-    taskRows(pool, [unit.path]),
+    taskRows(pool, [unit.path], today),
     corrections(pool, [unit.path], today),
     indicatorRows(pool, [unit.path]),
   ]);
   return {
-    ...summarise(rows.get(unit.path) ?? [], today, corr.get(unit.path)),
+    ...summarise(rows.get(unit.path) ?? [], corr.get(unit.path)),
     indicators: summariseIndicators(ind.get(unit.path) ?? []),
   };
 }
 
-async function byChild({ pool, viewer }: RawContext) {
-  const t = await target(pool, viewer.unitId);
+function byChild(ctx: RawContext) {
+  return once(ctx, 'children', () => loadByChild(ctx));
+}
+
+async function loadByChild(ctx: RawContext) {
+  const { pool } = ctx;
+  const t = await target(ctx);
   const today = localDay();
   const paths = [t.unit.path, ...t.children.map((c) => c.path)];
   const [rows, corr, ind] = await Promise.all([
-    taskRows(pool, paths),
+    taskRows(pool, paths, today),
     corrections(pool, paths, today),
     indicatorRows(pool, paths),
   ]);
   const out = t.children.map((c) => ({
     own: false,
     unit: { id: c.id, name: c.name },
-    summary: summarise(rows.get(c.path) ?? [], today, corr.get(c.path)),
+    summary: summarise(rows.get(c.path) ?? [], corr.get(c.path)),
     indicators: summariseIndicators(ind.get(c.path) ?? []),
   }));
   const own = summarise(
@@ -115,15 +134,15 @@ async function byChild({ pool, viewer }: RawContext) {
       rows.get(t.unit.path) ?? [],
       t.children.flatMap((c) => rows.get(c.path) ?? []),
     ),
-    today,
   );
   if (own.total > 0)
     out.push({ own: true, unit: { id: t.unit.id, name: t.unit.name }, summary: own, indicators: summariseIndicators([]) });
   return { out, t };
 }
 
-async function trend({ pool, viewer }: RawContext) {
-  const { unit } = await target(pool, viewer.unitId);
+async function trend(ctx: RawContext) {
+  const { pool } = ctx;
+  const { unit } = await target(ctx);
   const from = addDays(weekStart(localDay()), -7 * 11);
   const [{ rows: reports }, { rows: done }] = await Promise.all([
     pool.query(
@@ -142,7 +161,7 @@ async function ranking(ctx: RawContext) {
   const [{ out, t }, { rows }] = await Promise.all([
     byChild(ctx),
     ctx.pool.query(`select unit_path, rating, sum(n)::int n from ${byPaths('evaluation_rollup')} group by 1, 2`, [
-      (await target(ctx.pool, ctx.viewer.unitId)).children.map((c) => c.path),
+      (await target(ctx)).children.map((c) => c.path),
     ]),
   ]);
   const ratings = new Map<string, RatingCounts>();
@@ -163,7 +182,8 @@ async function ranking(ctx: RawContext) {
     .sort((a, b) => (b.score.score ?? -1) - (a.score.score ?? -1));
 }
 
-async function warnings({ pool, viewer }: RawContext) {
+async function warnings(ctx: RawContext) {
+  const { pool, viewer } = ctx;
   const [{ rows }, { rows: total }] = await Promise.all([
     pool.query<{ task_id: string }>(
       `select wid, kind, severity, task_id, unit_id, to_char(due_key, 'YYYY-MM-DD') due_key, n, oldest from warning_fact w
@@ -189,15 +209,17 @@ async function warnings({ pool, viewer }: RawContext) {
   return { total: total[0], rows, tasks, latest };
 }
 
-async function warningCounts({ pool, viewer }: RawContext) {
+async function warningCounts(ctx: RawContext) {
+  const { pool, viewer } = ctx;
   const { rows } = await pool.query(`select kind, n from warning_fact_count where unit_path = $1 and res_key is null`, [
     viewer.unitPath,
   ]);
   return rows;
 }
 
-async function syncHealth({ pool, viewer }: RawContext) {
-  const t = await target(pool, viewer.unitId);
+async function syncHealth(ctx: RawContext) {
+  const { pool } = ctx;
+  const t = await target(ctx);
   const from = addDays(weekStart(localDay()), -7 * 3);
   const [{ rows: reports }, { rows: devices }] = await Promise.all([
     pool.query(

@@ -1,11 +1,14 @@
 /**
- * npm run bench:dashboard -- [--runs N] [--freshness N] [--database-url URL]
+ * npm run bench:dashboard -- [--runs N] [--freshness N] [--push-devices D [--push-rate R] [--push-batch B]]
+ *                            [--database-url URL]
  *
  * The committee dashboard's queries through the real GraphQL API for a viewer at every level (the
  * nation's leader, a province's, a commune's, an officer of a cell): each query alone and the whole
  * dashboard as one request, each beside the same reads in plain SQL behind a bare HTTP server
  * (bench/api/dashboard-raw.ts); and the warnings' freshness: a task edit committed → visible in
- * the nation's warning counts, with the derived-data worker running.
+ * the nation's warning counts, with the derived-data worker running, and with `--push-devices`
+ * while that many devices push reports (bench:push's load: B reports a request, R requests a
+ * second each, or back to back).
  */
 import pg from 'pg';
 import { addDays, localDay } from '../../server/src/common/dates.js';
@@ -22,6 +25,7 @@ import {
   stats,
   timeRuns,
 } from '../lib/harness.js';
+import { graphqlApplied, graphqlPushBody, officerSessions, pct, runLoad, type Phase } from '../lib/push-gen.js';
 import { RAW_PARTS, rawWholeDashboard } from './dashboard-raw.js';
 
 const PARTS: Record<string, string> = {
@@ -40,9 +44,13 @@ const runs = argNumber('runs', 10);
 const skip = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--skip' ? [a] : []));
 for (const name of skip) delete PARTS[name];
 const freshnessSamples = argNumber('freshness', 20);
+const pushDevices = process.argv.includes('--push-devices') ? argNumber('push-devices', 0) : 0;
+const pushRate = process.argv.includes('--push-rate') ? argNumber('push-rate', 0) : 0;
+const pushBatch = argNumber('push-batch', 1);
+const pushArgs = pushDevices ? ` --push-devices ${pushDevices} --push-rate ${pushRate} --push-batch ${pushBatch}` : '';
 await describeRun(
   databaseUrl,
-  `npm run bench:dashboard -- --runs ${runs} --freshness ${freshnessSamples}${skip.map((s) => ` --skip "${s}"`).join('')}`,
+  `npm run bench:dashboard -- --runs ${runs} --freshness ${freshnessSamples}${pushArgs}${skip.map((s) => ` --skip "${s}"`).join('')}`,
 );
 const api = await startApi(databaseUrl);
 // Whatever the worker has not applied yet (after an upgrade: every task's first warning facts).
@@ -144,6 +152,22 @@ const { rows: quiet } = await pool.query<{ id: string; due_on: string }>(
   [today, Math.ceil(freshnessSamples / 2)],
 );
 const fresh: number[] = [];
+// The push load runs from the first edit to the last answer seen.
+let pushing = pushDevices > 0;
+const pushLoad: Promise<Phase> | null = pushDevices
+  ? officerSessions(api, pushDevices).then((sessions) =>
+      runLoad({
+        url: `${api.url}/graphql`,
+        sessions,
+        batch: pushBatch,
+        body: (s) => graphqlPushBody(s, pushBatch),
+        applied: graphqlApplied,
+        done: () => !pushing,
+        rate: pushRate,
+      }),
+    )
+  : null;
+if (pushLoad) api.app.derived.recordLags = true;
 for (const task of quiet) {
   for (const [due, delta] of [
     [addDays(today, -1), 1],
@@ -157,10 +181,17 @@ for (const task of quiet) {
     fresh.push(performance.now() - started);
   }
 }
+pushing = false;
+const pushed = await pushLoad;
+const lags = api.app.derived.lags.map((s) => s * 1000).sort((a, b) => a - b);
+api.app.derived.recordLags = false;
 if (fresh.length) {
   const s = stats(fresh);
+  const under = pushed
+    ? `, while ${pushDevices} devices pushed ${Math.round(pushed.applied / (pushed.ms / 1000))} reports/s (${pushed.errors} errors)`
+    : ', no push load';
   printTable(
-    `Warnings freshness: task edit committed → visible in the nation's warning counts (${fresh.length} edits, ms)`,
+    `Warnings freshness: task edit committed → visible in the nation's warning counts (${fresh.length} edits, ms${under})`,
     ['samples', 'min', 'median', 'p95', 'max'],
     [[String(fresh.length), ...statCells(fresh)]],
   );
@@ -171,6 +202,16 @@ if (fresh.length) {
     median_ms: r1(s.median),
     p95_ms: r1(s.p95),
     max_ms: r1(s.max),
+    ...(pushed
+      ? {
+          push_devices: pushDevices,
+          push_rate: pushRate,
+          push_batch: pushBatch,
+          push_applied_per_s: Math.round(pushed.applied / (pushed.ms / 1000)),
+          push_errors: pushed.errors,
+          lag_p95_ms: Math.round(pct(lags, 95)),
+        }
+      : {}),
   });
 }
 console.log('');

@@ -1,159 +1,80 @@
 /**
- * npm run bench:push -- [--devices N] [--seconds S] [--batch B] [--verify] [--skip-raw]
+ * npm run bench:push -- [--devices N] [--seconds S] [--batch B] [--rate R]
+ *                       [--probe-batch P [--probe-devices D] [--probe-rate Q]] [--verify] [--skip-raw]
  *
  * Sustained report pushes from many simulated devices: `devices` keep-alive connections, each
- * sending one request after another, each request a syncPush of `batch` new reports (fresh
- * device-made ids) by one of `devices` cell officers on their own open task. Then the same rows
- * through a bare `pg` baseline (the same token check, one transaction of set-based inserts of the
- * same rows), so the ratio shows what the app adds. Prints throughput, latency percentiles,
- * errors, and the derived lag: for every change the worker applied during the run, the time from
- * its commit to the batch that applied it. `--verify` runs derived:verify and audit:verify after.
+ * sending one request after another (or R requests a second with `--rate`), each request a
+ * syncPush of `batch` new reports (fresh device-made ids) by one of `devices` cell officers on
+ * their own open task. `--probe-batch` adds D more devices sending P-report pushes Q times a
+ * second during the same run, timed on their own: what a big push costs under that load. Then
+ * the same rows through a bare `pg` baseline (the same token check, one transaction of
+ * set-based inserts of the same rows), so the ratio shows what the app adds. Prints throughput,
+ * latency percentiles, errors, and the derived lag: for every change the worker applied during
+ * the run, the time from its commit to the batch that applied it. `--verify` runs
+ * derived:verify and audit:verify after.
  */
 import 'reflect-metadata';
-import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit-verify.js';
 import { chainKeyFor } from '../../server/src/modules/audit/audit.service.js';
 import { verifyDerived } from '../../server/src/modules/derived/derived-verify.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable, startApi, startRaw, type RawContext } from '../lib/harness.js';
-
-const PUSH = `mutation Push($input: SyncPushInput!) { syncPush(input: $input) { results { id status reason } } }`;
+import {
+  graphqlApplied,
+  graphqlPushBody,
+  officerSessions,
+  pct,
+  reportEntries,
+  runLoad,
+  type Phase,
+  type PushSession,
+  type ReportEntry,
+} from '../lib/push-gen.js';
 
 const argv = process.argv.slice(2);
 const databaseUrl = benchDatabaseUrl();
 const devices = argNumber('devices', 50);
 const seconds = argNumber('seconds', 20);
 const batch = argNumber('batch', 1);
+// Requests per second per device; 0 (the default) is a closed loop.
+const rate = argv.includes('--rate') ? argNumber('rate', 0) : 0;
+// Extra devices sending bigger pushes at their own pace during the app's run, timed apart.
+const probeBatch = argv.includes('--probe-batch') ? argNumber('probe-batch', 50) : 0;
+const probeDevices = argNumber('probe-devices', 4);
+const probeRate = argNumber('probe-rate', 1);
 const verify = argv.includes('--verify');
 const skipRaw = argv.includes('--skip-raw');
 await describeRun(
   databaseUrl,
-  `npm run bench:push -- --devices ${devices} --seconds ${seconds} --batch ${batch}${verify ? ' --verify' : ''}`,
+  `npm run bench:push -- --devices ${devices} --seconds ${seconds} --batch ${batch}${rate ? ` --rate ${rate}` : ''}` +
+    `${probeBatch ? ` --probe-batch ${probeBatch} --probe-devices ${probeDevices} --probe-rate ${probeRate}` : ''}` +
+    `${verify ? ' --verify' : ''}${skipRaw ? ' --skip-raw' : ''}`,
 );
 const api = await startApi(databaseUrl);
-const db = api.orm.em.getConnection();
 
-// One open leaf task per officer, from as many cells as there are devices.
-const officers = await db.execute<{ username: string; task_id: string }[]>(
-  `select distinct on (u.id) 'canbo.' || lower(u.code) as username, t.id as task_id
-     from unit u join task t on t.lead_unit_id = u.id
-    where u.kind = 'CELL' and t.state = 'OPEN' and not exists (select 1 from task c where c.parent_id = t.id)
-    order by u.id, t.id limit ?`,
-  [devices],
-);
-if (!officers.length) throw new Error('no open task of a cell; run npm run bench:data first');
-const sessions = await Promise.all(
-  officers.map(async (o) => ({ ...o, token: await api.tokenFor(o.username), clientId: randomUUID() })),
-);
+const sessions = await officerSessions(api, devices);
+const probes = probeBatch ? await officerSessions(api, probeDevices, devices) : [];
 
-interface ReportEntry {
-  id: string;
-  taskId: string;
-  percent: number;
-  writtenAt: string;
-}
-
-function entries(taskId: string): ReportEntry[] {
-  const now = new Date().toISOString();
-  return Array.from({ length: batch }, () => ({ id: randomUUID(), taskId, percent: 50, writtenAt: now }));
-}
-
-interface Phase {
-  requests: number;
-  applied: number;
-  errors: number;
-  latencies: number[];
-  reasons: Map<string, number>;
-}
-
-/** `devices` loops on keep-alive connections for `seconds`, each waiting for its answer before sending again. */
-async function load(
+/** `sessions` sending for `seconds`, each request `size` reports. */
+const load = (
   url: string,
-  body: (s: (typeof sessions)[number]) => string,
-  count: (json: string) => number,
-): Promise<Phase> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sessions.length });
-  const target = new URL(url);
-  const phase: Phase = { requests: 0, applied: 0, errors: 0, latencies: [], reasons: new Map() };
+  list: PushSession[],
+  size: number,
+  body: (s: PushSession) => string,
+  applied: (text: string) => number,
+  pace = rate,
+) => {
   const until = Date.now() + seconds * 1000;
-  const one = (s: (typeof sessions)[number]) =>
-    new Promise<void>((resolve) => {
-      const payload = body(s);
-      const started = performance.now();
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            authorization: `Bearer ${s.token}`,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            phase.latencies.push(performance.now() - started);
-            phase.requests++;
-            const text = Buffer.concat(chunks).toString('utf8');
-            const n = res.statusCode === 200 ? count(text) : 0;
-            phase.applied += n;
-            if (n < batch) {
-              phase.errors++;
-              const key = `${res.statusCode}: ${text.slice(0, 120)}`;
-              phase.reasons.set(key, (phase.reasons.get(key) ?? 0) + 1);
-            }
-            resolve();
-          });
-        },
-      );
-      req.on('error', (error) => {
-        phase.errors++;
-        phase.reasons.set(String(error), (phase.reasons.get(String(error)) ?? 0) + 1);
-        resolve();
-      });
-      req.end(payload);
-    });
-  await Promise.all(
-    sessions.map(async (s) => {
-      while (Date.now() < until) await one(s);
-    }),
-  );
-  agent.destroy();
-  return phase;
-}
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return runLoad({ url, sessions: list, batch: size, body, applied, done: () => Date.now() >= until, rate: pace });
+};
 
 // --- through the app -------------------------------------------------------------------------
 api.app.derived.recordLags = true;
-const app = await load(
-  `${api.url}/graphql`,
-  (s) =>
-    JSON.stringify({
-      query: PUSH,
-      variables: {
-        input: {
-          protocolVersion: 2,
-          clientId: s.clientId,
-          entries: entries(s.task_id).map((e) => ({
-            id: e.id,
-            kind: 'CREATE_REPORT',
-            createdAt: e.writtenAt,
-            createReport: { reportId: e.id, taskId: e.taskId, percent: e.percent, hasObstacles: false, writtenAt: e.writtenAt },
-          })),
-        },
-      },
-    }),
-  (text) =>
-    (JSON.parse(text) as { data?: { syncPush: { results: { status: string }[] } } }).data?.syncPush.results.filter(
-      (r) => r.status === 'APPLIED',
-    ).length ?? 0,
-);
+const [app, probe] = await Promise.all([
+  load(`${api.url}/graphql`, sessions, batch, (s) => graphqlPushBody(s, batch), graphqlApplied),
+  probes.length
+    ? load(`${api.url}/graphql`, probes, probeBatch, (s) => graphqlPushBody(s, probeBatch), graphqlApplied, probeRate)
+    : Promise.resolve(null),
+]);
 // Whatever the worker had not applied when the load stopped: how long it takes to catch up.
 const catchUpStarted = performance.now();
 for (;;) {
@@ -209,7 +130,9 @@ if (!skipRaw) {
   const server = await startRaw(databaseUrl, api.secret, { '/push': rawPush });
   raw = await load(
     `${server.url}/push`,
-    (s) => JSON.stringify({ clientId: s.clientId, entries: entries(s.task_id) }),
+    sessions,
+    batch,
+    (s) => JSON.stringify({ clientId: s.clientId, entries: reportEntries(s.task_id, batch) }),
     (text) => (JSON.parse(text) as { data: { applied: number } }).data.applied,
   );
   await server.close();
@@ -221,18 +144,20 @@ const lines: Record<string, unknown>[] = [];
 for (const [mode, p] of [
   ['graphql', app],
   ['raw', raw],
+  ['probe', probe],
 ] as const) {
   if (!p) continue;
   const sorted = [...p.latencies].sort((a, b) => a - b);
   const line = {
     bench: 'push',
     mode,
-    devices: sessions.length,
-    batch,
+    devices: mode === 'probe' ? probes.length : sessions.length,
+    batch: mode === 'probe' ? probeBatch : batch,
+    rate: mode === 'probe' ? probeRate : rate,
     seconds,
     requests: p.requests,
     applied: p.applied,
-    applied_per_s: Math.round(p.applied / seconds),
+    applied_per_s: Math.round(p.applied / (p.ms / 1000)),
     p50_ms: +pct(sorted, 50).toFixed(1),
     p95_ms: +pct(sorted, 95).toFixed(1),
     p99_ms: +pct(sorted, 99).toFixed(1),
@@ -249,7 +174,7 @@ for (const [mode, p] of [
   };
   lines.push(line);
   rows.push([
-    mode,
+    mode === 'probe' ? `graphql, ${probes.length} more devices × ${probeBatch} reports at ${probeRate}/s` : mode,
     String(p.requests),
     String(p.applied),
     line.applied_per_s,
@@ -262,7 +187,7 @@ for (const [mode, p] of [
   ]);
 }
 printTable(
-  `Sustained pushes, ${batch} report(s) per request, ${sessions.length} devices for ${seconds} s`,
+  `Sustained pushes, ${batch} report(s) per request, ${sessions.length} devices for ${seconds} s, ${rate ? `${rate} request(s)/s per device` : 'each sending again on its answer'}`,
   [
     'path',
     'requests',
@@ -284,7 +209,8 @@ if (raw)
 console.log(
   `Derived worker caught up ${Math.round(catchUpMs)} ms after the load stopped (${lags.length} changes applied during the run).`,
 );
-for (const [reason, n] of [...app.reasons, ...(raw?.reasons ?? [])]) console.log(`error ×${n}: ${reason}`);
+for (const [reason, n] of [...app.reasons, ...(raw?.reasons ?? []), ...(probe?.reasons ?? [])])
+  console.log(`error ×${n}: ${reason}`);
 
 if (verify) {
   const started = performance.now();

@@ -87,6 +87,12 @@ export const committeeRoutes: RouteRecordRaw[] = [
         meta: { title: 'admin.audit.title' },
       },
       {
+        path: 'sync-health',
+        name: 'committee-sync-health',
+        component: () => import('./pages/committee/SyncHealthPage.vue'),
+        meta: { title: 'syncHealth.title' },
+      },
+      {
         path: 'evaluation',
         name: 'committee-evaluation',
         component: () => import('./pages/committee/EvaluationPage.vue'),

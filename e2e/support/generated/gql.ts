@@ -16,12 +16,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": typeof types.E2ePublishResolutionDocument,
     "\n  mutation E2eSetTaskApprovalLevels($input: SetTaskApprovalLevelsInput!) {\n    setTaskApprovalLevels(input: $input) {\n      id\n      approvalLevels\n    }\n  }\n": typeof types.E2eSetTaskApprovalLevelsDocument,
+    "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": typeof types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": typeof types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": typeof types.E2eUpdateTaskDocument,
 };
 const documents: Documents = {
     "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": types.E2ePublishResolutionDocument,
     "\n  mutation E2eSetTaskApprovalLevels($input: SetTaskApprovalLevelsInput!) {\n    setTaskApprovalLevels(input: $input) {\n      id\n      approvalLevels\n    }\n  }\n": types.E2eSetTaskApprovalLevelsDocument,
+    "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": types.E2eUpdateTaskDocument,
 };
@@ -48,6 +50,10 @@ export function graphql(source: "\n  mutation E2ePublishResolution($resolutionId
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation E2eSetTaskApprovalLevels($input: SetTaskApprovalLevelsInput!) {\n    setTaskApprovalLevels(input: $input) {\n      id\n      approvalLevels\n    }\n  }\n"): (typeof documents)["\n  mutation E2eSetTaskApprovalLevels($input: SetTaskApprovalLevelsInput!) {\n    setTaskApprovalLevels(input: $input) {\n      id\n      approvalLevels\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -10,10 +10,9 @@ import {
   type TaskRollupRow,
 } from '../../src/modules/analytics/rollup-math.js';
 
-const today = '2026-06-15';
-const open = (dueMonth: string | null, started: boolean, n: number, progressSum = 0): TaskRollupRow => ({
+const open = (pastDue: boolean, started: boolean, n: number, progressSum = 0): TaskRollupRow => ({
   kind: 'OPEN',
-  dueMonth,
+  pastDue,
   started,
   n,
   progressSum,
@@ -23,15 +22,14 @@ describe('summarise', () => {
   it('turns rollup rows into derived statuses as of today', () => {
     const s = summarise(
       [
-        open('2026-05-01', true, 2, 60),
-        open('2026-06-01', false, 3),
-        open('2026-07-01', true, 1, 50),
-        open(null, false, 1),
-        { kind: 'ON_TIME', dueMonth: null, started: false, n: 2, progressSum: 200 },
-        { kind: 'LATE', dueMonth: null, started: false, n: 1, progressSum: 100 },
-        { kind: 'CANCELLED', dueMonth: null, started: false, n: 1, progressSum: 0 },
+        open(true, true, 2, 60),
+        open(false, false, 3),
+        open(false, true, 1, 50),
+        open(false, false, 1),
+        { kind: 'ON_TIME', pastDue: false, started: false, n: 2, progressSum: 200 },
+        { kind: 'LATE', pastDue: false, started: false, n: 1, progressSum: 100 },
+        { kind: 'CANCELLED', pastDue: false, started: false, n: 1, progressSum: 0 },
       ],
-      today,
       { started: { n: 0, progressSum: 0 }, notStarted: { n: 1, progressSum: 0 } },
     );
     expect(s.counts).toEqual({
@@ -49,7 +47,7 @@ describe('summarise', () => {
     expect(s.averageProgress).toBeCloseTo((110 + 300) / 10);
   });
   it('gives null rates rather than dividing by zero when there is nothing', () => {
-    const s = summarise([], today);
+    const s = summarise([]);
     expect(s).toMatchObject({
       total: 0,
       completionRate: null,
@@ -59,14 +57,14 @@ describe('summarise', () => {
     });
   });
   it('leaves cancelled tasks out of every rate', () => {
-    const s = summarise([{ kind: 'CANCELLED', dueMonth: null, started: false, n: 5, progressSum: 0 }], today);
+    const s = summarise([{ kind: 'CANCELLED', pastDue: false, started: false, n: 5, progressSum: 0 }]);
     expect(s.counts.CANCELLED).toBe(5);
     expect(s.completionRate).toBeNull();
   });
   it('subtracts children from a subtree to leave the unit’s own tasks', () => {
-    const own = subtractRows([open('2026-07-01', true, 3, 90)], [open('2026-07-01', true, 2, 40)]);
-    expect(own).toEqual([open('2026-07-01', true, 1, 50)]);
-    expect(subtractRows([open(null, false, 1)], [open(null, false, 1)])).toEqual([]);
+    const own = subtractRows([open(false, true, 3, 90), open(true, true, 1, 10)], [open(false, true, 2, 40)]);
+    expect(own).toEqual([open(false, true, 1, 50), open(true, true, 1, 10)]);
+    expect(subtractRows([open(false, false, 1)], [open(false, false, 1)])).toEqual([]);
   });
 });
 

@@ -90,7 +90,24 @@ export interface Target {
 
 const arr = (xs: readonly string[]) => `{${xs.join(',')}}`;
 
-const targets = new WeakMap<EntityManager, Map<string, Promise<Target>>>();
+const memos = new WeakMap<EntityManager, Map<string, Promise<unknown>>>();
+
+/**
+ * `load()` once per request (one EntityManager fork) and key: the whole dashboard asks for the
+ * target in every field and for the children's figures in both the drill-down and the ranking.
+ * A refused load is not kept, so nothing wrong is cached.
+ */
+function perRequest<T>(em: EntityManager, key: string, load: () => Promise<T>): Promise<T> {
+  let memo = memos.get(em);
+  if (!memo) memos.set(em, (memo = new Map()));
+  let found = memo.get(key) as Promise<T> | undefined;
+  if (!found) {
+    found = load();
+    memo.set(key, found);
+    found.catch(() => memo.delete(key));
+  }
+  return found;
+}
 
 /**
  * Rollup rows of the paths bound as one text[] parameter, one index lookup per path: with
@@ -104,9 +121,9 @@ const byPaths = (
   `unnest(?::text[]) q(path) cross join lateral (select * from ${table} x where x.unit_path = q.path${conditions} offset 0) r`;
 
 /**
- * The committee dashboards, read from the trigger-maintained rollups (task_rollup,
- * indicator_rollup, report_rollup) so a nation costs about what a commune does. Only the
- * current month's open tasks are read from `task`, to split them at today.
+ * The committee dashboards, read from the rollups the derived-data worker keeps (task,
+ * task-due, indicator, report and evaluation rollups) so a nation costs about what a commune
+ * does: a read of its own and its children's rows, never a scan of their tasks.
  */
 export class AnalyticsService {
   /** Counts by status, rates, average progress and indicator achievement for a subtree. */
@@ -115,14 +132,14 @@ export class AnalyticsService {
     const paths = [target.unit.path];
     const today = localDay();
     const [rows, corr, ind] = await Promise.all([
-      this.taskRows(em, paths, target.resolutionId),
+      this.taskRows(em, paths, target.resolutionId, today),
       this.corrections(em, paths, target.resolutionId, today),
       this.indicatorRows(em, paths, target.resolutionId),
     ]);
     return {
       unit: target.unit,
       own: false,
-      summary: summarise(rows.get(target.unit.path) ?? [], today, corr.get(target.unit.path)),
+      summary: summarise(rows.get(target.unit.path) ?? [], corr.get(target.unit.path)),
       indicators: summariseIndicators(ind.get(target.unit.path) ?? []),
     };
   }
@@ -132,18 +149,22 @@ export class AnalyticsService {
     return this.childSummaries(em, await this.target(em, viewer, unitId, resolutionId));
   }
 
-  private async childSummaries(em: EntityManager, target: Target): Promise<UnitSummary[]> {
+  private childSummaries(em: EntityManager, target: Target): Promise<UnitSummary[]> {
+    return perRequest(em, `children|${target.unit.id}|${target.resolutionId ?? ''}`, () => this.loadChildSummaries(em, target));
+  }
+
+  private async loadChildSummaries(em: EntityManager, target: Target): Promise<UnitSummary[]> {
     const today = localDay();
     const paths = [target.unit.path, ...target.children.map((c) => c.path)];
     const [rows, corr, ind] = await Promise.all([
-      this.taskRows(em, paths, target.resolutionId),
+      this.taskRows(em, paths, target.resolutionId, today),
       this.corrections(em, paths, target.resolutionId, today),
       this.indicatorRows(em, paths, target.resolutionId),
     ]);
     const out: UnitSummary[] = target.children.map((c) => ({
       unit: c,
       own: false,
-      summary: summarise(rows.get(c.path) ?? [], today, corr.get(c.path)),
+      summary: summarise(rows.get(c.path) ?? [], corr.get(c.path)),
       indicators: summariseIndicators(ind.get(c.path) ?? []),
     }));
     // The unit's own tasks: its subtree's rows minus its children's.
@@ -162,7 +183,7 @@ export class AnalyticsService {
       corr.get(target.unit.path),
       target.children.map((c) => corr.get(c.path)),
     );
-    const own = summarise(ownRows, today, ownCorr);
+    const own = summarise(ownRows, ownCorr);
     if (own.total > 0) out.push({ unit: target.unit, own: true, summary: own, indicators: summariseIndicators(ownInd) });
     return out;
   }
@@ -374,17 +395,9 @@ export class AnalyticsService {
 
   /** The dashboard's unit and children (NOT_FOUND outside the viewer's subtree), looked up once per request. */
   target(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Target> {
-    let perRequest = targets.get(em);
-    if (!perRequest) targets.set(em, (perRequest = new Map()));
-    const key = `${viewer.accountId}|${unitId ?? ''}|${resolutionId ?? ''}`;
-    let found = perRequest.get(key);
-    if (!found) {
-      found = this.loadTarget(em, viewer, unitId, resolutionId);
-      perRequest.set(key, found);
-      // A refused lookup is not kept: the same request may not ask again, but nothing is cached wrong.
-      found.catch(() => perRequest.delete(key));
-    }
-    return found;
+    return perRequest(em, `target|${viewer.accountId}|${unitId ?? ''}|${resolutionId ?? ''}`, () =>
+      this.loadTarget(em, viewer, unitId, resolutionId),
+    );
   }
 
   private async loadTarget(
@@ -412,20 +425,27 @@ export class AnalyticsService {
     return { unit, resolutionId: resolutionId ?? null, children };
   }
 
-  private async taskRows(em: EntityManager, paths: string[], resolutionId: string | null): Promise<Map<string, TaskRollupRow[]>> {
+  /**
+   * Task rollup rows by path, the due months folded in SQL to "before this month" or not: a few
+   * rows per path reach the API instead of one per month × week.
+   */
+  private async taskRows(
+    em: EntityManager,
+    paths: string[],
+    resolutionId: string | null,
+    today: string,
+  ): Promise<Map<string, TaskRollupRow[]>> {
     const rows = await em
       .getConnection()
-      .execute<
-        { unit_path: string; kind: TaskRollupRow['kind']; due_month: string | null; started: boolean; n: number; ps: number }[]
-      >(
-        `select unit_path, kind, to_char(due_month, 'YYYY-MM-DD') due_month, started, sum(n)::int n, sum(progress_sum)::float8 ps
-         from ${byPaths('task_rollup', `${resolutionId ? ' and resolution_id = ?' : ''}`)} group by unit_path, kind, due_month, started having sum(n) <> 0`,
-        [arr(paths), ...(resolutionId ? [resolutionId] : [])],
+      .execute<{ unit_path: string; kind: TaskRollupRow['kind']; past_due: boolean; started: boolean; n: number; ps: number }[]>(
+        `select unit_path, kind, coalesce(due_month < ?::date, false) past_due, started, sum(n)::int n, sum(progress_sum)::float8 ps
+         from ${byPaths('task_rollup', `${resolutionId ? ' and resolution_id = ?' : ''}`)} group by 1, 2, 3, 4 having sum(n) <> 0`,
+        [monthStart(today), arr(paths), ...(resolutionId ? [resolutionId] : [])],
       );
     const out = new Map<string, TaskRollupRow[]>();
     for (const r of rows) {
       const list = out.get(r.unit_path) ?? [];
-      list.push({ kind: r.kind, dueMonth: r.due_month, started: r.started, n: r.n, progressSum: r.ps });
+      list.push({ kind: r.kind, pastDue: r.past_due, started: r.started, n: r.n, progressSum: r.ps });
       out.set(r.unit_path, list);
     }
     return out;

@@ -1,11 +1,11 @@
 import { IndicatorDirection } from '../indicators/indicator.entity.js';
 import { TaskStatus } from '../tasks/task.enums.js';
 
-/** One row of `task_rollup`, summed over whatever the caller grouped by. */
+/** Rows of `task_rollup`, summed over whatever the caller grouped by. */
 export interface TaskRollupRow {
   kind: 'OPEN' | 'ON_TIME' | 'LATE' | 'CANCELLED';
-  /** First day of the due month (open tasks only); null when the task has no due date. */
-  dueMonth: string | null;
+  /** Open tasks due in a month before the current one: overdue outright. */
+  pastDue: boolean;
   started: boolean;
   n: number;
   progressSum: number;
@@ -64,12 +64,11 @@ export function monthStart(day: string): string {
 }
 
 /**
- * Turns rollup rows into derived-status counts and rates as of `today`. Months before the
- * current one are overdue outright; the current month's open tasks are split by `correction`.
+ * Turns rollup rows into derived-status counts and rates. Months before the current one are
+ * overdue outright; the current month's open tasks are split at today by `correction`.
  */
-export function summarise(rows: TaskRollupRow[], today: string, correction?: OverdueCorrection): Summary {
+export function summarise(rows: TaskRollupRow[], correction?: OverdueCorrection): Summary {
   const counts = emptyCounts();
-  const thisMonth = monthStart(today);
   let openProgress = 0;
   for (const r of rows) {
     if (r.kind === 'CANCELLED') counts.CANCELLED += r.n;
@@ -77,7 +76,7 @@ export function summarise(rows: TaskRollupRow[], today: string, correction?: Ove
     else if (r.kind === 'LATE') counts.COMPLETED_LATE += r.n;
     else {
       openProgress += r.progressSum;
-      if (r.dueMonth !== null && r.dueMonth < thisMonth) counts.OVERDUE += r.n;
+      if (r.pastDue) counts.OVERDUE += r.n;
       else if (r.started) counts.IN_PROGRESS += r.n;
       else counts.NOT_STARTED += r.n;
     }
@@ -107,7 +106,7 @@ export function summaryFromCounts(counts: StatusCounts, openProgressSum: number)
 
 /** Subtracts `b` from `a` row by row (a unit's own tasks = its subtree minus its children's). */
 export function subtractRows(a: TaskRollupRow[], b: TaskRollupRow[]): TaskRollupRow[] {
-  const key = (r: TaskRollupRow) => `${r.kind}|${r.dueMonth}|${r.started}`;
+  const key = (r: TaskRollupRow) => `${r.kind}|${r.pastDue}|${r.started}`;
   const out = new Map<string, TaskRollupRow>();
   for (const r of a) {
     const k = key(r);

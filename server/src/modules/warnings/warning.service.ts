@@ -3,15 +3,14 @@ import type { WarningThresholds } from '../../config.js';
 import { BadInputError, NotFoundError } from '../../common/errors.js';
 import { localDay } from '../../common/dates.js';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/pagination.js';
-import { Unit } from '../organisations/unit.entity.js';
+import { unitRowLoader, type UnitRow } from '../organisations/unit.row.js';
 import { subtreePattern } from '../organisations/unit-path.js';
 import type { ReportState } from '../reports/report.enums.js';
-import { Resolution } from '../resolutions/resolution.entity.js';
 import { canSeeUnit } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
-import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
-import type { TaskRow } from '../tasks/task.row.js';
+import { taskColumns, toTaskRow, type TaskRow } from '../tasks/task.row.js';
+import { uuidArray } from '../../common/loaders.js';
 import { assertUuid } from '../../common/ids.js';
 import { describeWarning } from './warning-messages.js';
 import {
@@ -32,7 +31,7 @@ export enum WarningOrder {
 export interface WarningItem extends Finding {
   id: string;
   task: TaskRow;
-  unit: Unit;
+  unit: UnitRow;
   messageVi: string;
   messageEn: string;
 }
@@ -143,15 +142,23 @@ export class WarningService {
     return Object.values(WarningKind).map((kind) => ({ kind, count: byKind.get(kind) ?? 0 }));
   }
 
-  private async scopeUnit(em: EntityManager, viewer: Viewer, unitId: string | null, resolutionId: string | null): Promise<Unit> {
-    if (resolutionId) {
-      assertUuid('resolutionId', resolutionId);
-      if (!(await em.findOne(Resolution, { id: resolutionId }))) throw new NotFoundError('Resolution', resolutionId);
-    }
-    if (!unitId) return em.findOneOrFail(Unit, { id: viewer.unitId });
-    assertUuid('unitId', unitId);
-    const unit = await em.findOne(Unit, { id: unitId });
-    if (!unit || !canSeeUnit(viewer, unit.path)) throw new NotFoundError('Unit', unitId);
+  /** The subtree's unit as a plain row (NOT_FOUND outside the viewer's scope); nothing here is changed. */
+  private async scopeUnit(
+    em: EntityManager,
+    viewer: Viewer,
+    unitId: string | null,
+    resolutionId: string | null,
+  ): Promise<{ path: string }> {
+    if (unitId) assertUuid('unitId', unitId);
+    if (resolutionId) assertUuid('resolutionId', resolutionId);
+    const conn = em.getConnection();
+    const [units, resolutions] = await Promise.all([
+      conn.execute<{ path: string }[]>(`select path from unit where id = ?`, [unitId ?? viewer.unitId]),
+      resolutionId ? conn.execute(`select 1 from resolution where id = ?`, [resolutionId]) : Promise.resolve([{}]),
+    ]);
+    if (!resolutions.length) throw new NotFoundError('Resolution', resolutionId!);
+    const [unit] = units;
+    if (!unit || (unitId && !canSeeUnit(viewer, unit.path))) throw new NotFoundError('Unit', unitId ?? viewer.unitId);
     return unit;
   }
 
@@ -166,9 +173,11 @@ export class WarningService {
     const ids = open.map((t) => t.id);
     const [{ latestByTask, trendByTask, pendingByTask, periodsByTask }, units] = await Promise.all([
       this.reportFacts(em, ids),
-      open.length ? em.find(Unit, { id: { $in: [...new Set(open.map((t) => t.leadUnit.id))] } }) : Promise.resolve([]),
+      unitRows(
+        em,
+        open.map((t) => t.leadUnit.id),
+      ),
     ]);
-    const unitById = new Map(units.map((u) => [u.id, u]));
     return tasks.map((task) => {
       if (task.state !== TaskState.OPEN) return [];
       const facts = {
@@ -182,7 +191,7 @@ export class WarningService {
         ...f,
         id: `${f.kind}:${task.id}`,
         task,
-        unit: unitById.get(task.leadUnit.id)!,
+        unit: units.get(task.leadUnit.id)!,
         messageVi: describeWarning(f, 'vi'),
         messageEn: describeWarning(f, 'en'),
       }));
@@ -242,13 +251,16 @@ export class WarningService {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, units, { latestByTask, trendByTask, pendingByTask, periodsByTask }] = await Promise.all([
-      em.find(Task, { id: { $in: taskIds } }),
-      em.find(Unit, { id: { $in: unitIds } }),
+    const [tasks, unitById, { latestByTask, trendByTask, pendingByTask, periodsByTask }] = await Promise.all([
+      em
+        .getConnection()
+        .execute<Record<string, unknown>[]>(`select ${taskColumns('t')} from task t where t.id = any(?::uuid[])`, [
+          uuidArray(taskIds),
+        ]),
+      unitRows(em, unitIds),
       this.reportFacts(em, taskIds),
     ]);
-    const taskById = new Map(tasks.map((t) => [t.id, t]));
-    const unitById = new Map(units.map((u) => [u.id, u]));
+    const taskById = new Map(tasks.map((r) => [r.id as string, toTaskRow(r)]));
     const items: WarningItem[] = [];
     for (const r of rows) {
       const task = taskById.get(r.task_id);
@@ -281,4 +293,11 @@ export class WarningService {
     }
     return items;
   }
+}
+
+/** Units by id as plain rows, keyed by id. */
+async function unitRows(em: EntityManager, ids: string[]): Promise<Map<string, UnitRow>> {
+  if (!ids.length) return new Map();
+  const rows = await unitRowLoader(em).loadMany([...new Set(ids)]);
+  return new Map(rows.filter((u): u is UnitRow => !!u && !(u instanceof Error)).map((u) => [u.id, u]));
 }
