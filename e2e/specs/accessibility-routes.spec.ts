@@ -46,6 +46,7 @@ const AUDITED: Record<string, [spec: string, screen: string]> = {
   'committee-admin-units': ['accessibility-screens.spec.ts', 'committee-admin-units'],
   'committee-admin-accounts': ['accessibility-screens.spec.ts', 'committee-admin-accounts-create'],
   'committee-import': ['accessibility-routes.spec.ts', 'committee-import'],
+  'committee-sync-health': ['accessibility-routes.spec.ts', 'committee-sync-health'],
   'committee-audit': ['accessibility-screens.spec.ts', 'committee-audit'],
   'committee-evaluation': ['accessibility-screens.spec.ts', 'committee-evaluation'],
   'committee-report': ['accessibility-screens.spec.ts', 'committee-report'],
@@ -94,7 +95,7 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
   afterAll(() => server?.stop());
 
   it(
-    'committee home, extension request form and queue, import, the public index and the not-found screen',
+    'committee home, extension request form and queue, import, sync health, the public index and the not-found screen',
     async () => {
       const violations: Violation[] = [];
       const [task] = await openTasksOf(server, 'C-LD-XUANHUONG', 1);
@@ -133,6 +134,11 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
         await page.goto(new URL('committee/admin/import', server.url).toString());
         await page.getByRole('heading', { level: 1, name: say('imports.title') }).waitFor();
         violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-import')));
+
+        await page.goto(new URL('committee/sync-health', server.url).toString());
+        await page.getByRole('heading', { level: 1, name: say('syncHealth.title') }).waitFor();
+        await page.locator('[data-test="sync-health"] tbody tr').first().waitFor({ timeout: 30_000 });
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-sync-health')));
       } finally {
         await focal.close();
       }

@@ -9,8 +9,19 @@ import { startServer, type RunningServer } from '../support/server.js';
 // record and its buttons stay on screen, and a wide table scrolls in its own box with its key held.
 const JOURNEY = 'small-screens';
 
-async function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+/** How far the page scrolls sideways; when it does, the message names the elements that stick out. */
+async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> {
+  const { overflow, culprits } = await page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('main *')) {
+      const box = el.getBoundingClientRect();
+      const parent = el.parentElement?.getBoundingClientRect();
+      if (box.right > window.innerWidth + 1 && (!parent || parent.right <= window.innerWidth + 1))
+        out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.width)}px «${(el.textContent ?? '').trim().slice(0, 30)}»`);
+    }
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, culprits: out.slice(0, 5) };
+  });
+  expect(overflow, `${where} scrolls sideways: ${culprits.join('; ')}`).toBeLessThanOrEqual(0);
 }
 
 /** The element lies wholly inside the 360 px viewport, left to right. */
@@ -43,7 +54,7 @@ describe.runIf(chromiumAvailable())('small screens: accounts, units and audit lo
       await names.nth(1).waitFor({ timeout: 30_000 });
       await names.nth(1).click();
       await page.locator('form', { hasText: 'Thêm đơn vị cấp dưới' }).waitFor();
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page, 'units');
       for (let i = 0; i < Math.min(3, await names.count()); i++) await expectOnScreen(names.nth(i), `unit ${i} of the tree`);
       await expectOnScreen(page.getByRole('button', { name: 'Thêm đơn vị', exact: true }), 'the add-unit button');
       await expectOnScreen(page.getByRole('button', { name: 'Ngừng hoạt động' }), 'the deactivate button');
@@ -54,7 +65,7 @@ describe.runIf(chromiumAvailable())('small screens: accounts, units and audit lo
       await page.getByRole('link', { name: 'Tài khoản', exact: true }).click();
       const rows = page.locator('[data-test="account-row"]');
       await rows.first().waitFor({ timeout: 30_000 });
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page, 'accounts');
       const first = rows.first();
       const username = (await first.locator('th[scope="row"]').innerText()).trim();
       expect(username.length).toBeGreaterThan(0);
@@ -72,7 +83,7 @@ describe.runIf(chromiumAvailable())('small screens: accounts, units and audit lo
       const editName = page.locator('tbody form').getByLabel('Tên hiển thị');
       await expectOnScreen(editName, 'the edit form’s display name');
       await expectOnScreen(page.locator('tbody form').getByRole('button', { name: 'Lưu' }), 'the save button');
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page, 'the account edit form');
       await attachScreenshot(annotate, page, JOURNEY, 'accounts-edit-360');
       await page.locator('tbody form').getByRole('button', { name: 'Huỷ' }).click();
 
@@ -85,14 +96,14 @@ describe.runIf(chromiumAvailable())('small screens: accounts, units and audit lo
       await expectOnScreen(form.getByRole('button', { name: 'Tạo tài khoản' }), 'the create button');
       await form.getByRole('button', { name: 'Tạo tài khoản' }).click();
       await page.locator('[data-test="temporary-password"]').waitFor();
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page, 'the one-time password');
       await page.getByRole('button', { name: 'Tôi đã trao mật khẩu' }).click();
 
       // The audit log: each change's table scrolls inside its box, the field column held in view.
       await page.getByRole('link', { name: 'Nhật ký' }).click();
       const created = page.locator('.event', { hasText: 'Tạo tài khoản' }).first();
       await created.waitFor({ timeout: 30_000 });
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page, 'the audit log');
       const diff = created.locator('[data-test="audit-diff"]');
       await diff.scrollIntoViewIfNeeded();
       const scroll = await diff.evaluate((el) => {
