@@ -17,7 +17,9 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
       const box = el.getBoundingClientRect();
       const parent = el.parentElement?.getBoundingClientRect();
       if (box.right > window.innerWidth + 1 && (!parent || parent.right <= window.innerWidth + 1))
-        out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.width)}px «${(el.textContent ?? '').trim().slice(0, 30)}»`);
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.width)}px «${(el.textContent ?? '').trim().slice(0, 30)}»`,
+        );
     }
     return { overflow: document.documentElement.scrollWidth - window.innerWidth, culprits: out.slice(0, 5) };
   });
