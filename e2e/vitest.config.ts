@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // One journey at a time: each drives a real server and a real browser on two cores.
     fileParallelism: false,
+    // The verbose reporter prints each journey's annotations: the screenshots attached to it.
+    reporters: ['verbose'],
   },
 });

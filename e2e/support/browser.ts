@@ -61,3 +61,22 @@ export async function screenshots(page: Page, journey: string, name: string): Pr
   }
   await page.setViewportSize(before);
 }
+
+/** The phone size the small-screen journeys check: the narrowest common Android screen. */
+export const SMALL_PHONE = { width: 360, height: 740 };
+
+/** What a test's context offers to attach a file to the journey's output (vitest's `annotate`). */
+export type Annotate = (message: string, attachment?: { path?: string; contentType?: string }) => Promise<unknown>;
+
+/**
+ * Screenshots the page (e2e/artifacts/<journey>/<name>.png) and attaches it to the test, so the
+ * reporter lists it with the journey's result.
+ */
+export async function attachScreenshot(annotate: Annotate, page: Page, journey: string, name: string): Promise<string> {
+  const file = await screenshot(page, journey, name);
+  await annotate(`screenshot ${name} (${page.viewportSize()?.width}×${page.viewportSize()?.height})`, {
+    path: file,
+    contentType: 'image/png',
+  });
+  return file;
+}

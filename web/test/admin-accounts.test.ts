@@ -104,7 +104,7 @@ describe('AdminAccountsPage', () => {
       .find((b) => b.text() === 'Xem thêm')!
       .trigger('click');
     await settle();
-    expect(wrapper.findAll('tbody tr').map((r) => r.find('td').text())).toEqual(['canbo.a1', 'canbo.a2', 'canbo.a3']);
+    expect(wrapper.findAll('tbody tr').map((r) => r.find('th').text())).toEqual(['canbo.a1', 'canbo.a2', 'canbo.a3']);
 
     await wrapper.find('input[type="search"]').setValue('a1');
     await wrapper.find('form.filters').trigger('submit');
@@ -114,13 +114,13 @@ describe('AdminAccountsPage', () => {
 
     await wrapper
       .findAll('button')
-      .find((b) => b.text() === 'Khoá')!
+      .find((b) => b.text().startsWith('Khoá:'))!
       .trigger('click');
     await settle();
     expect(wrapper.find('tbody tr').text()).toContain('Đã khoá');
     await wrapper
       .findAll('button')
-      .find((b) => b.text() === 'Mở khoá')!
+      .find((b) => b.text().startsWith('Mở khoá:'))!
       .trigger('click');
     await settle();
     expect(wrapper.find('tbody tr').text()).toContain('Đang dùng');
@@ -152,7 +152,7 @@ describe('AdminAccountsPage', () => {
     await settle();
     await wrapper
       .findAll('button')
-      .find((b) => b.text() === 'Edit')!
+      .find((b) => b.text().startsWith('Edit:'))!
       .trigger('click');
     const form = wrapper.find('tbody form');
     await form.find('input').setValue('Tên mới');
@@ -163,7 +163,7 @@ describe('AdminAccountsPage', () => {
 
     await wrapper
       .findAll('button')
-      .find((b) => b.text() === 'Edit')!
+      .find((b) => b.text().startsWith('Edit:'))!
       .trigger('click');
     await wrapper.find('tbody form input[value="ADMIN"]').setValue(true);
     await wrapper.find('tbody form').trigger('submit');

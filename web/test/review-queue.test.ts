@@ -160,7 +160,7 @@ describe('ReviewQueuePage', () => {
     expect(server.of('ReviewReport')[0]!.variables).toEqual({ id: 'r4' });
     expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 4');
     expect(wrapper.find('.detail-pane').text()).toContain('Số hoá hồ sơ tổ 4');
-    await wrapper.find('.list-pane button').trigger('click');
+    await wrapper.find('.paged-more').trigger('click');
     await settle();
     const titles = wrapper.findAll('[role="option"] .title').map((o) => o.text());
     expect(titles).toEqual(['Số hoá hồ sơ tổ 4', 'Số hoá hồ sơ tổ 1', 'Số hoá hồ sơ tổ 2', 'Số hoá hồ sơ tổ 3']);

@@ -1,56 +1,60 @@
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref } from 'vue';
 import { toApiError, type ApiError } from '../graphql/errors';
+import { usePagedList, type ListPage } from './usePagedList';
 
-/** One page of a queue: its items, the total waiting and the cursor of the next page. */
-export interface QueuePage<T> {
-  nodes: T[];
-  totalCount: number;
-  next: string | null;
-}
+/** One page of a queue (the same shape as any paged list's). */
+export type QueuePage<T> = ListPage<T>;
 
 /**
- * A queue of things waiting for the viewer's decision, one selected at a time (written for the
- * extension-request queue; the report review queue keeps its own). A decision takes the item
- * out and selects the one that took its place; an item someone else decided meanwhile
- * (CONFLICT) or that left the view (NOT_FOUND) leaves too.
+ * A queue of things waiting for the viewer's decision (reports to review, requests for more
+ * time), read a page at a time, one selected at a time. A decision takes the item out and
+ * selects the one that took its place; an item someone else decided meanwhile (CONFLICT) or that
+ * left the view (NOT_FOUND) leaves too.
  */
 export function useDecisionQueue<T extends { id: string }>(fetchPage: (after: string | null) => Promise<QueuePage<T>>) {
-  const items = shallowRef<T[]>([]);
-  const total = ref(0);
-  const after = ref<string | null>(null);
-  const loading = ref(false);
+  const list = usePagedList<T>(fetchPage);
+  const { items } = list;
   const busy = ref(false);
-  const loadError = shallowRef<ApiError | null>(null);
   const selectedIndex = ref(0);
   const selected = computed<T | null>(() => items.value[selectedIndex.value] ?? null);
 
-  /** The first page again, or the next one appended with `more`. */
+  /** The first page again (the first item selected), or the next one appended with `more`. */
   async function load(more = false): Promise<void> {
-    loading.value = true;
-    loadError.value = null;
-    try {
-      const page = await fetchPage(more ? after.value : null);
-      items.value = more ? [...items.value, ...page.nodes] : page.nodes;
-      total.value = page.totalCount;
-      after.value = page.next;
-      if (!more) selectedIndex.value = 0;
-    } catch (error) {
-      loadError.value = toApiError(error);
-    } finally {
-      loading.value = false;
-    }
+    await list.load(more);
+    if (!more) selectedIndex.value = 0;
   }
 
   function select(index: number): void {
     if (items.value.length) selectedIndex.value = Math.max(0, Math.min(items.value.length - 1, index));
   }
 
-  function drop(id: string): void {
+  /**
+   * Selects the item `id`, fetching it with `fetchOne` when it is not among the pages loaded (a
+   * link may name any item of the queue): it is put first. Resolves with 'decided' when it no
+   * longer waits (fetchOne answered null), 'missing' when the server will not show it.
+   */
+  async function open(id: string, fetchOne: (id: string) => Promise<T | null>): Promise<'shown' | 'decided' | 'missing'> {
     const index = items.value.findIndex((i) => i.id === id);
-    if (index < 0) return;
-    items.value = items.value.filter((i) => i.id !== id);
-    total.value = Math.max(0, total.value - 1);
-    selectedIndex.value = Math.min(index, Math.max(0, items.value.length - 1));
+    if (index >= 0) {
+      selectedIndex.value = index;
+      return 'shown';
+    }
+    try {
+      const item = await fetchOne(id);
+      if (!item) return 'decided';
+      // Put first; the pages below keep their order, and "more" never repeats it (usePagedList).
+      items.value = [item, ...items.value];
+      selectedIndex.value = 0;
+      return 'shown';
+    } catch {
+      return 'missing';
+    }
+  }
+
+  function drop(id: string): void {
+    const index = list.remove(id);
+    // The next item slides into the same place; past the end, the last one is selected.
+    if (index >= 0) selectedIndex.value = Math.min(index, Math.max(0, items.value.length - 1));
   }
 
   /** Runs `action` on the item; resolves with null when done, or the error to show. */
@@ -70,5 +74,20 @@ export function useDecisionQueue<T extends { id: string }>(fetchPage: (after: st
     }
   }
 
-  return { items, total, after, loading, busy, loadError, selectedIndex, selected, load, select, decide };
+  return {
+    items,
+    total: list.total,
+    after: list.after,
+    loading: list.loading,
+    loadError: list.error,
+    busy,
+    selectedIndex,
+    selected,
+    load,
+    select,
+    open,
+    decide,
+  };
 }
+
+export type DecisionQueue<T extends { id: string }> = ReturnType<typeof useDecisionQueue<T>>;

@@ -1,0 +1,250 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditBothSizes, type Violation } from '../support/axe.js';
+import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import { openTasksOf, signIn } from '../support/journeys.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+// Every screen of web/src/router.ts is audited by one of the accessibility journeys; this one
+// audits those the others do not reach and checks the focus and the title after each navigation.
+const JOURNEY = 'accessibility';
+const TIMEOUT = 300_000;
+const web = path.resolve(import.meta.dirname, '../../web/src');
+const specs = import.meta.dirname;
+
+/** The routes' names and title keys, read from the router itself so a new route is noticed. */
+function routes(): { name: string; title: string }[] {
+  const source = readFileSync(path.join(web, 'router.ts'), 'utf8');
+  return [...source.matchAll(/name: '([^']+)',[\s\S]*?meta: \{[^}]*title: '([^']+)'/g)].map((m) => ({
+    name: m[1]!,
+    title: m[2]!,
+  }));
+}
+const vi = JSON.parse(readFileSync(path.join(web, 'locales/vi.json'), 'utf8')) as Record<string, unknown>;
+const say = (key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], vi) as string;
+
+/** Which journey audits each route, under which screen name (the name its screenshots carry). */
+const AUDITED: Record<string, [spec: string, screen: string]> = {
+  'sign-in': ['accessibility.spec.ts', 'sign-in'],
+  tasks: ['accessibility.spec.ts', 'tasks'],
+  task: ['accessibility.spec.ts', 'task-detail'],
+  report: ['accessibility.spec.ts', 'report-form'],
+  'task-edit': ['accessibility-screens.spec.ts', 'task-edit'],
+  sync: ['accessibility.spec.ts', 'sync'],
+  conflict: ['accessibility-screens.spec.ts', 'conflict'],
+  settings: ['accessibility.spec.ts', 'settings'],
+  committee: ['accessibility-routes.spec.ts', 'committee-home'],
+  'committee-dashboard': ['accessibility.spec.ts', 'committee-dashboard'],
+  'committee-warnings': ['accessibility.spec.ts', 'committee-warnings'],
+  'committee-reviews': ['accessibility-screens.spec.ts', 'committee-reviews'],
+  'committee-extensions': ['accessibility-routes.spec.ts', 'committee-extensions'],
+  'committee-task': ['accessibility-screens.spec.ts', 'committee-task'],
+  'committee-plan': ['accessibility-screens.spec.ts', 'committee-plan-sub-task-form'],
+  'committee-admin-units': ['accessibility-screens.spec.ts', 'committee-admin-units'],
+  'committee-admin-accounts': ['accessibility-screens.spec.ts', 'committee-admin-accounts-create'],
+  'committee-import': ['accessibility-routes.spec.ts', 'committee-import'],
+  'committee-sync-health': ['accessibility-routes.spec.ts', 'committee-sync-health'],
+  'committee-audit': ['accessibility-screens.spec.ts', 'committee-audit'],
+  'committee-evaluation': ['accessibility-screens.spec.ts', 'committee-evaluation'],
+  'committee-report': ['accessibility-screens.spec.ts', 'committee-report'],
+  public: ['accessibility-routes.spec.ts', 'public-index'],
+  'public-dashboard': ['accessibility.spec.ts', 'public-view'],
+  'not-found': ['accessibility-routes.spec.ts', 'not-found'],
+};
+
+function expectNone(violations: Violation[]): void {
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+}
+
+/** What has the keyboard focus, and the page's title. */
+async function focusAndTitle(page: Page) {
+  return page.evaluate(() => {
+    const active = document.activeElement as HTMLElement | null;
+    const main = document.querySelector('main');
+    return {
+      title: document.title,
+      tag: active?.tagName ?? '',
+      text: (active?.textContent ?? '').trim(),
+      role: active?.getAttribute('role') ?? '',
+      inMain: !!active && !!main && main !== active && main.contains(active),
+      heading: (document.querySelector('main h1')?.textContent ?? '').trim(),
+    };
+  });
+}
+
+describe('accessibility coverage', () => {
+  it('audits every route of the router in one of the accessibility journeys', () => {
+    const names = routes().map((r) => r.name);
+    expect(names.length).toBeGreaterThan(20);
+    expect(Object.keys(AUDITED).sort()).toEqual([...names].sort());
+    for (const [name, [spec, screen]] of Object.entries(AUDITED)) {
+      const text = readFileSync(path.join(specs, spec), 'utf8');
+      expect(text.includes(`'${screen}'`), `${spec} audits '${screen}' (route ${name})`).toBe(true);
+    }
+  });
+});
+
+describe.runIf(chromiumAvailable())('accessibility of the remaining screens, focus and title after navigation', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it(
+    'committee home, extension request form and queue, import, sync health, the public index and the not-found screen',
+    async () => {
+      const violations: Violation[] = [];
+      const [task] = await openTasksOf(server, 'C-LD-XUANHUONG', 1);
+      const [assigner] = await server.sql<{ code: string }>(
+        `select u.code from task t join unit u on u.id = t.assigner_unit_id where t.id = $1`,
+        [task!.id],
+      );
+      const focal = await openBrowser(DESKTOP);
+      try {
+        const { page } = focal;
+        await signIn(page, server, 'daumoi.xuanhuong', '/committee');
+        await page.getByRole('heading', { level: 1, name: say('committee.title') }).waitFor();
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-home')));
+
+        // The lead unit asks for more time from the committee task page: the shared request form.
+        await page.goto(new URL(`committee/tasks/${task!.id}`, server.url).toString());
+        const section = page.locator('[data-test="committee-extensions"]');
+        await section.getByRole('button', { name: 'Đề nghị gia hạn' }).click({ timeout: 30_000 });
+        const form = section.locator('[data-test="extension-form"]');
+        await form.getByRole('button', { name: 'Lưu đề nghị' }).click();
+        // Sent empty: each field says what is missing, and the date takes the focus.
+        await form.getByText(say('extension.errors.dateRequired')).waitFor();
+        await form.getByText(say('extension.errors.reasonRequired')).waitFor();
+        expect(await form.getByLabel('Hạn mới đề nghị').getAttribute('aria-invalid')).toBe('true');
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('date');
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-extension-form')));
+        const due = await server.sql<{ due: string }>(
+          `select to_char(coalesce(due_on, current_date) + 30, 'YYYY-MM-DD') as due from task where id = $1`,
+          [task!.id],
+        );
+        await form.getByLabel('Hạn mới đề nghị').fill(due[0]!.due);
+        await form.getByLabel('Lý do', { exact: true }).fill('Cần thêm thời gian để hoàn thiện hồ sơ.');
+        await form.getByRole('button', { name: 'Lưu đề nghị' }).click();
+        await section.getByText('Chờ quyết định').waitFor({ timeout: 30_000 });
+
+        await page.goto(new URL('committee/admin/import', server.url).toString());
+        await page.getByRole('heading', { level: 1, name: say('imports.title') }).waitFor();
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-import')));
+
+        await page.goto(new URL('committee/sync-health', server.url).toString());
+        await page.getByRole('heading', { level: 1, name: say('syncHealth.title') }).waitFor();
+        await page.locator('[data-test="sync-health"] tbody tr').first().waitFor({ timeout: 30_000 });
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-sync-health')));
+      } finally {
+        await focal.close();
+      }
+
+      // The assigning unit's leader decides it in the queue, the refusal comment open.
+      const leaderName = assigner!.code === 'P-LAMDONG' ? 'lanhdao.lamdong' : 'lanhdao.xuanhuong';
+      const leader = await openBrowser(DESKTOP);
+      try {
+        const { page } = leader;
+        await signIn(page, server, leaderName, '/committee/extensions');
+        await page.getByRole('heading', { level: 1, name: say('extension.queue.title') }).waitFor();
+        await page.getByRole('option').first().waitFor({ timeout: 30_000 });
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-extensions')));
+        await page.getByRole('listbox').focus();
+        await page.keyboard.press('r');
+        await page.getByLabel(say('extension.queue.commentLabel')).waitFor();
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'committee-extensions-refusal')));
+      } finally {
+        await leader.close();
+      }
+
+      const visitor = await openBrowser(PHONE);
+      try {
+        const { page } = visitor;
+        await page.goto(new URL('public', server.url).toString());
+        await page.getByRole('heading', { level: 1, name: say('publicView.title') }).waitFor();
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'public-index')));
+        await page.goto(new URL('no-such-screen', server.url).toString());
+        await page.getByRole('heading', { level: 1, name: say('notFound.title') }).waitFor();
+        violations.push(...(await auditBothSizes(page, JOURNEY, 'not-found')));
+      } finally {
+        await visitor.close();
+      }
+      expectNone(violations);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'moves the focus to the main heading and names the screen in the title after every navigation',
+    async () => {
+      const titles = new Set(routes().map((r) => `${say(r.title)} · Resolute`));
+      const admin = await openBrowser(DESKTOP);
+      try {
+        const { page } = admin;
+        await signIn(page, server, 'admin.tw', '/committee/dashboard');
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        const nav = page.locator('.committee nav');
+        const hrefs = await nav.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+        expect(hrefs.length).toBeGreaterThanOrEqual(11);
+        let previous = (await focusAndTitle(page)).title;
+        // Every committee screen but the one open, reached through the navigation (a client-side route change).
+        for (const href of hrefs.filter((h) => h.startsWith('/committee') && h !== '/committee/dashboard')) {
+          await nav.locator(`a[href="${href}"]`).click();
+          await page.waitForURL((url) => url.pathname === href);
+          // The link clicked has the focus until the new screen takes it.
+          await page.waitForFunction(
+            () => {
+              const main = document.querySelector('main');
+              return !!main && main !== document.activeElement && main.contains(document.activeElement);
+            },
+            null,
+            { timeout: 15_000 },
+          );
+          const now = await focusAndTitle(page);
+          expect(titles.has(now.title), `${href}: title «${now.title}»`).toBe(true);
+          expect(now.title, `${href}: the title changed`).not.toBe(previous);
+          if (href.endsWith('/reviews') || href.endsWith('/extensions')) {
+            // The queues give the keyboard to their list (or the "nothing waiting" line), inside main.
+            expect(now.inMain, `${href}: focus in main`).toBe(true);
+            expect(['listbox', ''].includes(now.role), `${href}: focus on the list or the empty line`).toBe(true);
+          } else {
+            expect(now.tag, `${href}: focus on the heading`).toBe('H1');
+            expect(now.text).toBe(now.heading);
+          }
+          previous = now.title;
+        }
+      } finally {
+        await admin.close();
+      }
+
+      // The field app's tabs on a phone.
+      const officer = await openBrowser(PHONE);
+      try {
+        const { page } = officer;
+        await signIn(page, server, 'canbo.tdp1');
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        let previous = (await focusAndTitle(page)).title;
+        const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+        for (const [name, heading] of [
+          [/Đồng bộ/, say('sync.title')],
+          [/Cài đặt/, say('settings.title')],
+          [/Nhiệm vụ/, say('tasks.title')],
+        ] as const) {
+          await nav.getByRole('link', { name }).click();
+          await page.waitForFunction((h) => document.activeElement?.textContent?.trim() === h, heading, { timeout: 15_000 });
+          const now = await focusAndTitle(page);
+          expect(now.tag).toBe('H1');
+          expect(now.title).toBe(`${heading} · Resolute`);
+          expect(now.title).not.toBe(previous);
+          previous = now.title;
+        }
+      } finally {
+        await officer.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
