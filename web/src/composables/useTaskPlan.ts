@@ -318,3 +318,25 @@ export function explainPlanError(t: (key: string) => string, error: ApiError): {
   const showDetail = ['BAD_USER_INPUT', 'FORBIDDEN', 'CONFLICT'].includes(error.code);
   return { message: t(key), detail: showDetail ? error.message : null };
 }
+
+/**
+ * The state every plan-change form keeps (field errors, the server's refusal, sending) and its
+ * submit: `send` runs only when `found` holds no field error, and a refusal is worded for the form.
+ * Resolves true when the change was accepted.
+ */
+export function usePlanSubmit(t: (key: string) => string) {
+  const errors = ref<Record<string, string>>({});
+  const serverError = ref<{ message: string; detail: string | null } | null>(null);
+  const saving = ref(false);
+  async function run(found: Record<string, string>, send: () => Promise<ApiError | null>): Promise<boolean> {
+    serverError.value = null;
+    errors.value = found;
+    if (Object.keys(found).length) return false;
+    saving.value = true;
+    const error = await send();
+    saving.value = false;
+    if (error) serverError.value = explainPlanError(t, error);
+    return !error;
+  }
+  return { errors, serverError, saving, run };
+}
