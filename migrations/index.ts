@@ -19,6 +19,7 @@ import { Migration20261206190000_approval_levels } from './Migration202612061900
 import { Migration20261206190000_report_schedule } from './Migration20261206190000_report_schedule.js';
 import { Migration20261206230000_push_notices } from './Migration20261206230000_push_notices.js';
 import { Migration20261206230000_sync_reference_data } from './Migration20261206230000_sync_reference_data.js';
+import { Migration20261207075900_derived_change_xid } from './Migration20261207075900_derived_change_xid.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -46,4 +47,5 @@ export const migrationsList = [
   { name: 'Migration20261206190000_report_schedule', class: Migration20261206190000_report_schedule },
   { name: 'Migration20261206230000_push_notices', class: Migration20261206230000_push_notices },
   { name: 'Migration20261206230000_sync_reference_data', class: Migration20261206230000_sync_reference_data },
+  { name: 'Migration20261207075900_derived_change_xid', class: Migration20261207075900_derived_change_xid },
 ];

@@ -45,7 +45,15 @@ export async function startApi(databaseUrl: string): Promise<Api> {
   // Migrations first, exactly as the app does on start.
   await (await openDatabase(databaseUrl)).close(true);
   const secret = randomBytes(32).toString('hex');
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
+  // The worker's batch interval may be set for a run, as in production.
+  const interval = process.env.DERIVED_BATCH_INTERVAL_MS;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    ...(interval === undefined ? {} : { DERIVED_BATCH_INTERVAL_MS: interval }),
+  });
   const orm = await MikroORM.init(ormOptions(databaseUrl));
   const app = await createApp({ config, orm, logger: createLogger('silent'), secret });
   const server = http.createServer(app.express);

@@ -68,7 +68,7 @@ export interface App {
 export async function createApp({ config, orm, logger, secret, replicas, vapid }: AppDeps): Promise<App> {
   const schema = await createSchema();
   const services = createServices(config, secret, logger, vapid ?? null);
-  const derived = new DerivedWorker(orm, logger, { warnings: config.warnings });
+  const derived = new DerivedWorker(orm, logger, { warnings: config.warnings, minIntervalMs: config.derivedBatchIntervalMs });
   const push = vapid ? new PushSender(orm, vapid, logger) : null;
   const production = config.env === 'production';
   const metrics = createMetrics();

@@ -66,6 +66,8 @@ export interface Config {
   seedDemo: boolean;
   /** Whether this process may be elected to run background work (derived data, periodic jobs). */
   derivedWorker: boolean;
+  /** Shortest time between two batches of the derived-data worker that were not full. */
+  derivedBatchIntervalMs: number;
   /** API processes started by node:cluster (1: this process serves alone). */
   webConcurrency: number;
   /** An imported account's activation code expires after this many days (it can be reissued). */
@@ -281,6 +283,12 @@ export const configSpec = {
     read: boolean,
     fallback: () => true,
   },
+  DERIVED_BATCH_INTERVAL_MS: {
+    description:
+      'Shortest time in ms between two batches of the derived-data worker when it is not behind: longer gathers more changes a batch (less CPU under load), shorter makes figures fresher',
+    read: integer(0, 60_000),
+    fallback: () => 250,
+  },
   WEB_CONCURRENCY: {
     description: 'API processes to start on this machine (node:cluster; about one per core); more than 1 needs DATABASE_URL',
     read: integer(1, 256),
@@ -442,6 +450,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: get('REDIS_URL'),
     seedDemo: get('SEED_DEMO'),
     derivedWorker: get('DERIVED_WORKER'),
+    derivedBatchIntervalMs: get('DERIVED_BATCH_INTERVAL_MS'),
     webConcurrency: get('WEB_CONCURRENCY'),
     activationCodeDays: get('ACTIVATION_CODE_DAYS'),
     importMaxBytes: get('IMPORT_MAX_BYTES'),

@@ -190,6 +190,52 @@ describe('the write path', () => {
     expect((await verifyDerived(t.em())).differences).toEqual([]);
   });
 
+  it("a new report brings its reviewing unit's clock forward; one stored long waiting is a bottleneck at once", async () => {
+    const [d] = await devices(1);
+    const conn = t.em().getConnection();
+    ok(
+      await post(
+        t,
+        PUSH,
+        { input: { protocolVersion: 2, clientId: d!.clientId, entries: [reportEntry(d!.taskId, 40)] } },
+        d!.token,
+      ),
+    );
+    await expectConsistent();
+    const clockOf = async () =>
+      (
+        await conn.execute<{ next_on: string }[]>(`select next_on::text from review_clock where unit_id = ?`, [tree.province.id])
+      )[0]?.next_on;
+    // Waiting since today, it crosses the threshold (7 days) on the 8th day from now at the latest.
+    const [{ limit }] = await conn.execute<{ limit: string }[]>(
+      `select ((now() at time zone 'Asia/Ho_Chi_Minh')::date + 8)::text as limit`,
+    );
+    expect((await clockOf())! <= limit!).toBe(true);
+    // A clock set too late is found by the verifier.
+    await conn.execute(`update review_clock set next_on = 'infinity' where unit_id = ?`, [tree.province.id]);
+    expect((await verifyDerived(t.em())).differences.map((x) => x.check)).toContain('review_clock');
+    // A report that arrives already long waiting (kept back by a relay, say) counts in this batch.
+    const [{ id: author }] = await conn.execute<{ id: string }[]>(
+      `select author_id as id from progress_report where task_id = ? limit 1`,
+      [d!.taskId],
+    );
+    const [{ unit_id, unit_path }] = await conn.execute<{ unit_id: string; unit_path: string }[]>(
+      `select lead_unit_id as unit_id, lead_unit_path as unit_path from task where id = ?`,
+      [d!.taskId],
+    );
+    await conn.execute(
+      `insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, written_at, received_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, 20, now() - interval '12 days', now() - interval '12 days')`,
+      [d!.taskId, unit_id, unit_path, author],
+    );
+    await expectConsistent();
+    const [fact] = await conn.execute<{ n: number }[]>(
+      `select n from warning_fact where kind = 'REVIEW_BOTTLENECK' and unit_id = ? and all_res`,
+      [tree.province.id],
+    );
+    expect(fact?.n).toBeGreaterThanOrEqual(1);
+  });
+
   it('replays a batch the worker crashed in the middle of, with nothing lost or applied twice', async () => {
     const [d] = await devices(1);
     await t.app.derived.stop();

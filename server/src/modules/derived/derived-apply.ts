@@ -73,18 +73,26 @@ export async function applyBatch(tx: EntityManager, limit: number, options: Batc
   // Deepest first would save work when a batch holds a task and its parent; the tree is shallow.
   for (const taskId of progress) await recomputeProgress(tx, taskId);
   await foldRollupDeltas(tx);
-  // The task rows this batch itself changed (progress, last report) logged TASK changes too.
+  // The task rows this batch itself changed (progress, last report) logged TASK changes in this
+  // transaction: taken back here, they only move those tasks' own warnings.
   const ownTaskChanges = await tx.execute<{ task_id: string }[]>(
-    `delete from derived_change where id in (select id from derived_change where kind = 'TASK' order by id limit ?) returning task_id`,
+    `delete from derived_change
+      where id in (select id from derived_change where kind = 'TASK' and xid = pg_current_xact_id() order by id limit ?)
+      returning task_id`,
     [limit],
   );
+  const others = changes.filter((c) => c.kind !== 'EVALUATION' && c.kind !== 'REPORT').map((c) => c.task_id);
   const swept = await refreshWarningFacts(
     tx,
-    [...changes.filter((c) => c.kind !== 'EVALUATION').map((c) => c.task_id), ...ownTaskChanges.map((c) => c.task_id)],
+    {
+      tasks: [...of('REPORT').map((c) => c.task_id), ...others, ...ownTaskChanges.map((c) => c.task_id)],
+      reviewTasks: others,
+      reviewUnits: reviewUnits.map((r) => r.unit_id),
+      newReports: reports,
+    },
     options.today ?? localDay(),
     options.warnings ?? (defaultThresholds ??= loadConfig({}).warnings),
     limit,
-    reviewUnits.map((r) => r.unit_id),
   );
   const sealed = await sealAuditEvents(tx, Math.max(limit * 4, 2000));
   return { changes: changes.length + ownTaskChanges.length, sealed, lags: changes.map((c) => c.lag), swept };
@@ -115,15 +123,17 @@ async function applyReports(tx: EntityManager, ids: string[]): Promise<void> {
   // The least-squares sums through (day written, percent) only grow; the latest report wins by
   // (received_at, id), whatever order batches arrive in.
   await tx.execute(
-    `insert into task_report_state as s (task_id, latest_report_id, latest_received_at, latest_state, latest_has_obstacles,
+    `with b as (select id, task_id, received_at, written_at, percent, state, has_obstacles
+                  from progress_report where id = any(?::uuid[])),
+          l as (select distinct on (task_id) task_id, id, received_at, state, has_obstacles
+                  from b order by task_id, received_at desc, id desc)
+     insert into task_report_state as s (task_id, latest_report_id, latest_received_at, latest_state, latest_has_obstacles,
                                          n, sx, sy, sxx, sxy, min_x, max_x)
      select a.task_id, l.id, l.received_at, l.state, l.has_obstacles, a.n, a.sx, a.sy, a.sxx, a.sxy, a.min_x, a.max_x
        from (select task_id, count(*)::int n, sum(report_x(written_at)) sx, sum(percent) sy, sum(report_x(written_at) ^ 2) sxx,
                     sum(report_x(written_at) * percent) sxy, min(report_x(written_at)) min_x, max(report_x(written_at)) max_x
-               from progress_report where id = any(?::uuid[]) group by task_id) a
-       join lateral (select r.id, r.received_at, r.state, r.has_obstacles from progress_report r
-                      where r.id = any(?::uuid[]) and r.task_id = a.task_id
-                      order by r.received_at desc, r.id desc limit 1) l on true
+               from b group by task_id) a
+       join l on l.task_id = a.task_id
      on conflict (task_id) do update set
        n = s.n + excluded.n, sx = s.sx + excluded.sx, sy = s.sy + excluded.sy, sxx = s.sxx + excluded.sxx, sxy = s.sxy + excluded.sxy,
        min_x = least(s.min_x, excluded.min_x), max_x = greatest(s.max_x, excluded.max_x),
@@ -134,7 +144,7 @@ async function applyReports(tx: EntityManager, ids: string[]): Promise<void> {
        latest_has_obstacles = case when (excluded.latest_received_at, excluded.latest_report_id) > (s.latest_received_at, s.latest_report_id)
          then excluded.latest_has_obstacles else s.latest_has_obstacles end,
        latest_received_at = greatest(s.latest_received_at, excluded.latest_received_at)`,
-    [list, list],
+    [list],
   );
   await tx.execute(
     `update task t set last_report_at = m.at

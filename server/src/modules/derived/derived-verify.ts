@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfig, type WarningThresholds } from '../../config.js';
 import { localDay } from '../../common/dates.js';
-import { countRows, reviewWarningRows, taskWarningRows } from '../warnings/warning-sql.js';
+import { countRows, reviewClockRows, reviewWarningRows, taskWarningRows } from '../warnings/warning-sql.js';
 
 export interface DerivedDifference {
   check: string;
@@ -206,6 +206,19 @@ export async function verifyDerived(
     `task_id::text`,
     [today],
   );
+  // A reviewing unit's clock may ring early (the sweep then recomputes it), never late.
+  const [{ units }] = await conn.execute<{ units: string }[]>(
+    `select '{' || coalesce(string_agg(id::text, ','), '') || '}' as units from unit`,
+  );
+  const clock = reviewClockRows(units, today, th);
+  await compare(
+    'review_clock',
+    `select e.unit_id from (${clock.sql}) e left join review_clock c on c.unit_id = e.unit_id
+      where e.next_on < 'infinity' and (c.next_on is null or c.next_on > e.next_on)`,
+    `select null::uuid as unit_id where false`,
+    `unit_id::text`,
+    clock.params,
+  );
 
   const fields = async (check: string, sql: string, describe: string) => {
     const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from (${sql}) x`);
@@ -234,5 +247,5 @@ export async function verifyDerived(
     `select * from (${INDICATOR_VALUES}) v where v.current_value is distinct from v.expected`,
     `id || ': ' || coalesce(current_value::text, 'null') || ' → ' || coalesce(expected::text, 'null')`,
   );
-  return { checks: 13, differences };
+  return { checks: 14, differences };
 }

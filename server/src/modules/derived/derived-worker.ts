@@ -15,6 +15,11 @@ export interface DerivedWorkerOptions {
   batchSize?: number;
   /** Longest wait between two looks at the log when no wake-up arrives. */
   idleMs?: number;
+  /**
+   * Shortest time from one batch's start to the next's unless the batch was full: under a stream
+   * of small commits, batches gather more changes each instead of taking a core for a few each.
+   */
+  minIntervalMs?: number;
   /** How often a process that is not the worker tries to become it. */
   electionMs?: number;
   /** The thresholds the warning facts are computed with. */
@@ -51,6 +56,7 @@ export class DerivedWorker {
   readonly lags: number[] = [];
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly minIntervalMs: number;
   private readonly warnings: WarningThresholds | undefined;
   /** Who runs background work; the worker runs while this process leads. */
   readonly election: LeaderElection;
@@ -62,6 +68,7 @@ export class DerivedWorker {
   ) {
     this.batchSize = options.batchSize ?? 5000;
     this.idleMs = options.idleMs ?? 500;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
     this.warnings = options.warnings;
     this.election =
       options.election ??
@@ -97,23 +104,33 @@ export class DerivedWorker {
 
   private async run(): Promise<void> {
     while (this.election.isLeader && !this.stopped) {
+      const started = performance.now();
       let result: BatchResult | null = null;
       try {
         result = await this.batch();
       } catch (error) {
         this.logger?.error('derived batch failed; it will be retried', { error });
       }
-      if (result && (result.changes >= this.batchSize || result.sealed > 0 || result.swept >= this.batchSize)) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, result ? this.idleMs : this.idleMs * 4);
-        timer.unref();
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      if (result && (result.changes >= this.batchSize || result.swept >= this.batchSize)) continue;
+      if (!result || (result.changes === 0 && result.sealed === 0))
+        await this.sleep(result ? this.idleMs : this.idleMs * 4, true);
+      const rest = this.minIntervalMs - (performance.now() - started);
+      if (rest > 0 && !this.stopped) await this.sleep(rest, false);
     }
+  }
+
+  /** Waits `ms`, or less when woken and `wakeable`; stopping always wakes. */
+  private async sleep(ms: number, wakeable: boolean): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.wake = () => {
+        if (!wakeable && !this.stopped && this.election.isLeader) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 
   private async batch(): Promise<BatchResult> {

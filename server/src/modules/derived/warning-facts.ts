@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WarningThresholds } from '../../config.js';
 import { WarningKind } from '../warnings/warning-rules.js';
-import { countRows, reviewClockRows, reviewWarningRows, taskClockRows, taskWarningRows } from '../warnings/warning-sql.js';
+import { countRows, reviewClockRows, reviewWarningRows, taskClockRows, taskWarningRows, TZ } from '../warnings/warning-sql.js';
 
 const RB = WarningKind.REVIEW_BOTTLENECK;
 const COLUMNS = `wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest`;
@@ -32,19 +32,31 @@ async function replaceFacts(
   await adjustCounts(tx, where, params, 1);
 }
 
+/** What a batch changed, as far as warnings go. */
+export interface WarningChanges {
+  /** Tasks whose own warnings may have moved. */
+  tasks: string[];
+  /** Tasks whose assigning unit's review bottleneck may have moved (reviewed, reassigned, edited). */
+  reviewTasks: string[];
+  /** Reviewing units whose bottleneck moved (the levels a reviewed report waited at, and waits at). */
+  reviewUnits: string[];
+  /** Reports just stored: they wait at their task's assigner, whose review clock they may bring forward. */
+  newReports: string[];
+}
+
 /**
- * Recomputes the warning facts of the given tasks (their own warnings, and the review
- * bottlenecks of the units that assigned them) and those whose calendar day has come, up to
- * `sweepLimit` of each, then records when the facts were brought up to date. Returns how many
- * tasks and reviewing units the calendar brought in.
+ * Recomputes the warning facts of the changed tasks and reviewing units and of those whose
+ * calendar day has come, up to `sweepLimit` of each, then records when the facts were brought up
+ * to date. A new report never makes a bottleneck by itself (it has waited no time): it only
+ * brings its reviewing unit's clock forward, so a batch of reports recomputes no unit's queue.
+ * Returns how many tasks and reviewing units the calendar brought in.
  */
 export async function refreshWarningFacts(
   tx: EntityManager,
-  changedTasks: string[],
+  changed: WarningChanges,
   today: string,
   th: WarningThresholds,
   sweepLimit: number,
-  changedReviewUnits: string[] = [],
 ): Promise<number> {
   // Facts computed with other thresholds (the configuration changed) are all due again.
   const [state] = await tx.execute<{ same: boolean }[]>(`select thresholds = ?::jsonb as same from warning_fact_state`, [
@@ -55,21 +67,33 @@ export async function refreshWarningFacts(
     await tx.execute(`update review_clock set next_on = '-infinity'`);
     await tx.execute(`update warning_fact_state set thresholds = ?::jsonb`, [JSON.stringify(th)]);
   }
+  if (changed.newReports.length) {
+    // Before the sweep below, so a report stored with an old arrival time is counted at once.
+    await tx.execute(
+      `insert into review_clock as c (unit_id, next_on)
+       select t.assigner_unit_id, min((r.received_at at time zone ${TZ})::date) + ?::int + 1
+         from progress_report r join task t on t.id = r.task_id
+        where r.id = any(?::uuid[]) and r.state = 'SUBMITTED' and r.approved_levels = 0
+        group by 1
+       on conflict (unit_id) do update set next_on = least(c.next_on, excluded.next_on)`,
+      [th.reviewWaitDays, uuids(changed.newReports)],
+    );
+  }
   const dueTasks = await tx.execute<{ task_id: string }[]>(
     `select task_id from warning_clock where next_on <= ?::date order by next_on limit ?`,
     [today, sweepLimit],
   );
-  const tasks = uuids([...changedTasks, ...dueTasks.map((r) => r.task_id)]);
+  const tasks = uuids([...changed.tasks, ...dueTasks.map((r) => r.task_id)]);
   const dueUnits = await tx.execute<{ unit_id: string }[]>(
     `select unit_id from review_clock where next_on <= ?::date order by next_on limit ?`,
     [today, sweepLimit],
   );
-  const changedUnits = changedTasks.length
+  const changedUnits = changed.reviewTasks.length
     ? await tx.execute<{ unit_id: string }[]>(`select distinct assigner_unit_id as unit_id from task where id = any(?::uuid[])`, [
-        uuids(changedTasks),
+        uuids(changed.reviewTasks),
       ])
     : [];
-  const units = uuids([...[...changedUnits, ...dueUnits].map((r) => r.unit_id), ...changedReviewUnits]);
+  const units = uuids([...[...changedUnits, ...dueUnits].map((r) => r.unit_id), ...changed.reviewUnits]);
 
   if (tasks !== '{}') {
     await replaceFacts(

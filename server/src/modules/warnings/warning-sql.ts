@@ -2,7 +2,7 @@ import type { WarningThresholds } from '../../config.js';
 import { addDays } from '../../common/dates.js';
 import { MIN_TREND_SPAN_DAYS, SEVERITY, WarningKind } from './warning-rules.js';
 
-const TZ = `'Asia/Ho_Chi_Minh'`;
+export const TZ = `'Asia/Ho_Chi_Minh'`;
 
 /** The task kinds' SQL conditions, over task `t` and its report facts `s`; each mirrors its rule in warning-rules.ts. */
 export function taskConditions(today: string, th: WarningThresholds): [WarningKind, string, unknown[]][] {
@@ -159,17 +159,34 @@ export function reviewWarningRows(units: string | null, today: string, th: Warni
 
 /**
  * For each reviewing unit in `unitIds`: the first day on which a report waiting there now, not
- * yet counted, crosses the threshold ('infinity' when none waits).
+ * yet counted, crosses the threshold ('infinity' when none waits). Walks each unit's tasks and
+ * takes the oldest such report of each from the (task, received) index: the reports of the last
+ * days are the newest rows, which the planner's statistics undercount, and read as a range over
+ * every task's reports they made this cost seconds a batch on a deadline day.
  */
 export function reviewClockRows(unitIds: string, today: string, th: WarningThresholds) {
-  const waiting = waitingSql(unitIds);
+  const from = addDays(today, -th.reviewWaitDays);
   return {
-    sql: `select u.id as unit_id, coalesce((
-              select min((w.since at time zone ${TZ})::date) + ?::int + 1
-                from (${waiting.sql}) w
-               where w.unit_id = u.id and w.since >= (?::date::timestamp at time zone ${TZ})), 'infinity'::date) as next_on
-            from unnest(?::uuid[]) u(id)`,
-    params: [th.reviewWaitDays, ...waiting.params, addDays(today, -th.reviewWaitDays), unitIds],
+    sql: `select u.id as unit_id, coalesce(min((w.since at time zone ${TZ})::date) + ?::int + 1, 'infinity'::date) as next_on
+            from unnest(?::uuid[]) u(id)
+            left join (
+              select t.assigner_unit_id as unit_id, f.since
+                from task t
+                cross join lateral (
+                  select r.received_at as since from progress_report r
+                   where r.task_id = t.id and r.received_at >= (?::date::timestamp at time zone ${TZ})
+                     and r.state = 'SUBMITTED' and r.approved_levels = 0
+                   order by r.received_at limit 1) f
+               where t.assigner_unit_id = any(?::uuid[])
+              union all
+              select r.awaiting_unit_id, min(r.awaiting_since)
+                from progress_report r
+               where r.state = 'SUBMITTED' and r.approved_levels > 0 and r.awaiting_unit_id = any(?::uuid[])
+                 and r.awaiting_since >= (?::date::timestamp at time zone ${TZ})
+               group by 1
+            ) w on w.unit_id = u.id
+           group by u.id`,
+    params: [th.reviewWaitDays, unitIds, from, unitIds, unitIds, from],
   };
 }
 
