@@ -3,7 +3,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { UnitType } from '../organisations/unit.type.js';
 import { TaskStatus } from '../tasks/task.enums.js';
 
-@ObjectType('StatusCount')
+@ObjectType('StatusCount', { simpleResolvers: true })
 export class StatusCountType {
   @Field(() => TaskStatus)
   status!: TaskStatus;
@@ -12,7 +12,10 @@ export class StatusCountType {
   count!: number;
 }
 
-@ObjectType('IndicatorAchievement', { description: 'Targets of the tasks (cancelled ones left out), current vs target' })
+@ObjectType('IndicatorAchievement', {
+  simpleResolvers: true,
+  description: 'Targets of the tasks (cancelled ones left out), current vs target',
+})
 export class IndicatorAchievementType {
   @Field(() => Int)
   count!: number;
@@ -30,7 +33,7 @@ export class IndicatorAchievementType {
   averageAchievement!: number | null;
 }
 
-@ObjectType('AnalyticsSummary')
+@ObjectType('AnalyticsSummary', { simpleResolvers: true })
 export class AnalyticsSummaryType {
   @Field(() => Int)
   total!: number;
@@ -54,7 +57,7 @@ export class AnalyticsSummaryType {
   indicators!: IndicatorAchievementType;
 }
 
-@ObjectType('UnitAnalytics')
+@ObjectType('UnitAnalytics', { simpleResolvers: true })
 export class UnitAnalyticsType {
   @Field(() => UnitType)
   unit!: UnitType;
@@ -66,7 +69,7 @@ export class UnitAnalyticsType {
   summary!: AnalyticsSummaryType;
 }
 
-@ObjectType('TrendPoint', { description: 'One week, Monday to Sunday, Vietnam time' })
+@ObjectType('TrendPoint', { simpleResolvers: true, description: 'One week, Monday to Sunday, Vietnam time' })
 export class TrendPointType {
   @Field(() => LocalDateResolver)
   weekStart!: string;
@@ -84,7 +87,7 @@ export class TrendPointType {
   completedLate!: number;
 }
 
-@ObjectType('UnitScore', { description: 'How a unit’s score was computed, every part shown' })
+@ObjectType('UnitScore', { simpleResolvers: true, description: 'How a unit’s score was computed, every part shown' })
 export class UnitScoreType {
   @Field(() => Float, { nullable: true, description: '0–100; null when there are neither ratings nor due work' })
   score!: number | null;
@@ -117,7 +120,7 @@ export class UnitScoreType {
   formula!: string;
 }
 
-@ObjectType('RankedUnit')
+@ObjectType('RankedUnit', { simpleResolvers: true })
 export class RankedUnitType extends UnitAnalyticsType {
   @Field(() => Int)
   rank!: number;
@@ -126,7 +129,7 @@ export class RankedUnitType extends UnitAnalyticsType {
   score!: UnitScoreType;
 }
 
-@ObjectType('UnitSyncHealth', { description: 'How recently and how late a unit’s reports arrive' })
+@ObjectType('UnitSyncHealth', { simpleResolvers: true, description: 'How recently and how late a unit’s reports arrive' })
 export class UnitSyncHealthType {
   @Field(() => UnitType)
   unit!: UnitType;
@@ -156,7 +159,7 @@ export class UnitSyncHealthType {
   lastSyncAt!: Date | null;
 }
 
-@ObjectType('ApprovalLevelFigures', { description: 'One approval level of the reports of a subtree' })
+@ObjectType('ApprovalLevelFigures', { simpleResolvers: true, description: 'One approval level of the reports of a subtree' })
 export class ApprovalLevelFiguresType {
   @Field(() => Int, { description: '1 is the first level above the reporting unit' })
   level!: number;
@@ -178,6 +181,7 @@ export class ApprovalLevelFiguresType {
 }
 
 @ObjectType('ApprovalPipeline', {
+  simpleResolvers: true,
   description: 'Where the reports of a subtree stand in their approval chain; only final approvals count in progress',
 })
 export class ApprovalPipelineType {

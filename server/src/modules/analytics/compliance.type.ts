@@ -5,7 +5,10 @@ import { PeriodReportStatus } from './compliance.service.js';
 
 registerEnumType(PeriodReportStatus, { name: 'PeriodReportStatus', description: 'How a due period was reported' });
 
-@ObjectType('ComplianceFigures', { description: 'Due reports of scheduled tasks: received on time, late, or missing' })
+@ObjectType('ComplianceFigures', {
+  simpleResolvers: true,
+  description: 'Due reports of scheduled tasks: received on time, late, or missing',
+})
 export class ComplianceFiguresType {
   @Field(() => Int) onTime!: number;
   @Field(() => Int) late!: number;
@@ -15,14 +18,14 @@ export class ComplianceFiguresType {
   onTimeRate!: number | null;
 }
 
-@ObjectType('UnitCompliance')
+@ObjectType('UnitCompliance', { simpleResolvers: true })
 export class UnitComplianceType {
   @Field(() => UnitType) unit!: UnitType;
   @Field(() => Boolean, { description: 'The line of tasks led by the unit itself' }) own!: boolean;
   @Field(() => ComplianceFiguresType) figures!: ComplianceFiguresType;
 }
 
-@ObjectType('CompliancePeriod', { description: 'One period of a scheduled task and how it was reported' })
+@ObjectType('CompliancePeriod', { simpleResolvers: true, description: 'One period of a scheduled task and how it was reported' })
 export class CompliancePeriodType {
   @Field(() => ID) taskId!: string;
   @Field(() => String) taskTitle!: string;
@@ -34,7 +37,7 @@ export class CompliancePeriodType {
   @Field(() => PeriodReportStatus) status!: PeriodReportStatus;
 }
 
-@ObjectType('ReportingCompliance')
+@ObjectType('ReportingCompliance', { simpleResolvers: true })
 export class ReportingComplianceType {
   @Field(() => LocalDateResolver, { description: 'The day (Vietnam) the figures are computed for' }) today!: string;
   @Field(() => ComplianceFiguresType) total!: ComplianceFiguresType;

@@ -9,7 +9,10 @@ import { WarningOrder } from './warning.service.js';
 registerEnumType(WarningKind, { name: 'WarningKind', description: 'Why a task or a reviewing unit needs attention' });
 registerEnumType(WarningOrder, { name: 'WarningOrder' });
 
-@ObjectType('WarningParams', { description: 'The figures behind a warning, for clients that word it themselves' })
+@ObjectType('WarningParams', {
+  simpleResolvers: true,
+  description: 'The figures behind a warning, for clients that word it themselves',
+})
 export class WarningParamsType {
   @Field(() => LocalDateResolver, { nullable: true })
   dueOn?: string | null;
@@ -66,7 +69,7 @@ export class WarningParamsType {
   missedPeriods?: number;
 }
 
-@ObjectType('Warning', { description: 'Computed from the data, never typed in' })
+@ObjectType('Warning', { simpleResolvers: true, description: 'Computed from the data, never typed in' })
 export class WarningType {
   @Field(() => ID, { description: 'Kind and the task (or reviewing unit) it is about' })
   id!: string;
@@ -93,7 +96,7 @@ export class WarningType {
   messageEn!: string;
 }
 
-@ObjectType('WarningCount')
+@ObjectType('WarningCount', { simpleResolvers: true })
 export class WarningCountType {
   @Field(() => WarningKind)
   kind!: WarningKind;
