@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
  * Append-only record of a change. Appended unsealed; the derived worker links events into one
@@ -6,7 +6,6 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
  */
 @Entity({ tableName: 'audit_event' })
 @Unique({ properties: ['chainKey', 'chainSeq'] })
-@Index({ properties: ['actorUnitPath'] })
 export class AuditEvent {
   // Explicitly strings: without decorator metadata (tsx) a bare 'bigint' reads as a JS BigInt,
   // which the GraphQL ID scalar cannot serialise.

@@ -7,10 +7,10 @@ import { ReportIndicatorValue } from './report-indicator-value.entity.js';
 
 /**
  * Append-only: a trigger refuses any change but the review fields, and any delete. The id is
- * made on the device, so a report sent twice is stored once.
+ * made on the device, so a report sent twice is stored once. A task's reports by arrival are
+ * indexed by progress_report_task_latest_idx (migrations).
  */
 @Entity({ tableName: 'progress_report' })
-@Index({ properties: ['task', 'receivedAt'] })
 @Index({ properties: ['unit', 'state'] })
 export class ProgressReport {
   @PrimaryKey({ type: 'uuid' })
