@@ -178,69 +178,73 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
   );
 
   it(
-    'moves the focus to the main heading and names the screen in the title after every navigation',
+    'moves the focus to the main heading and names the screen in the title after every navigation, the queues too',
     async () => {
       const titles = new Set(routes().map((r) => `${say(r.title)} · Resolute`));
+      /** The focus is on the main heading and the title names a screen other than the one before. */
+      const expectHeading = async (page: Page, where: string, previous: string) => {
+        await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 15_000 });
+        const now = await focusAndTitle(page);
+        expect(titles.has(now.title), `${where}: title «${now.title}»`).toBe(true);
+        expect(now.title, `${where}: the title changed`).not.toBe(previous);
+        expect(now.inMain, `${where}: the heading is in main`).toBe(true);
+        expect(now.text, `${where}: focus on the main heading`).toBe(now.heading);
+        return now.title;
+      };
       const admin = await openBrowser(DESKTOP);
       try {
         const { page } = admin;
         await signIn(page, server, 'admin.tw', '/committee/dashboard');
-        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        let previous = await expectHeading(page, 'sign-in → dashboard', `${say('signIn.title')} · Resolute`);
         const nav = page.locator('.committee nav');
         const hrefs = await nav.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
         expect(hrefs.length).toBeGreaterThanOrEqual(11);
-        let previous = (await focusAndTitle(page)).title;
+        const committee = hrefs.filter((h) => h.startsWith('/committee') && h !== '/committee/dashboard');
+        expect(committee).toEqual(expect.arrayContaining(['/committee/reviews', '/committee/extensions']));
         // Every committee screen but the one open, reached through the navigation (a client-side route change).
-        for (const href of hrefs.filter((h) => h.startsWith('/committee') && h !== '/committee/dashboard')) {
+        for (const href of committee) {
           await nav.locator(`a[href="${href}"]`).click();
           await page.waitForURL((url) => url.pathname === href);
-          // The link clicked has the focus until the new screen takes it.
-          await page.waitForFunction(
-            () => {
-              const main = document.querySelector('main');
-              return !!main && main !== document.activeElement && main.contains(document.activeElement);
-            },
-            null,
-            { timeout: 15_000 },
-          );
-          const now = await focusAndTitle(page);
-          expect(titles.has(now.title), `${href}: title «${now.title}»`).toBe(true);
-          expect(now.title, `${href}: the title changed`).not.toBe(previous);
+          previous = await expectHeading(page, href, previous);
           if (href.endsWith('/reviews') || href.endsWith('/extensions')) {
-            // The queues give the keyboard to their list (or the "nothing waiting" line), inside main.
-            expect(now.inMain, `${href}: focus in main`).toBe(true);
-            expect(['listbox', ''].includes(now.role), `${href}: focus on the list or the empty line`).toBe(true);
-          } else {
-            expect(now.tag, `${href}: focus on the heading`).toBe('H1');
-            expect(now.text).toBe(now.heading);
+            // Keyboard review is one key away: j, named in the shortcuts line, goes into the list
+            // (or to the "nothing waiting" line).
+            expect(await page.locator('main [id$="-keys"]').innerText()).toContain('j để vào danh sách');
+            const target = 'main [role="listbox"], #review-empty, #extension-empty';
+            await page.locator(target).first().waitFor({ timeout: 30_000 });
+            await page.keyboard.press('j');
+            await page.waitForFunction((sel) => !!document.activeElement?.matches(sel), target, { timeout: 15_000 });
           }
-          previous = now.title;
         }
+        // A task opened from the plan: the committee task page.
+        await nav.locator('a[href="/committee/plan"]').click();
+        previous = await expectHeading(page, '/committee/plan again', previous);
+        await page.locator('.node a.title').first().click({ timeout: 30_000 });
+        await page.waitForURL((url) => url.pathname.startsWith('/committee/tasks/'));
+        await expectHeading(page, 'committee task', previous);
       } finally {
         await admin.close();
       }
 
-      // The field app's tabs on a phone.
+      // The field app on a phone: its tabs, a task, its report form and its edit form.
       const officer = await openBrowser(PHONE);
       try {
         const { page } = officer;
-        await signIn(page, server, 'canbo.tdp1');
-        await page.getByRole('heading', { level: 1 }).first().waitFor();
-        let previous = (await focusAndTitle(page)).title;
+        await signIn(page, server, 'daumoi.xuanhuong');
+        let previous = await expectHeading(page, 'sign-in → tasks', `${say('signIn.title')} · Resolute`);
         const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
-        for (const [name, heading] of [
-          [/Đồng bộ/, say('sync.title')],
-          [/Cài đặt/, say('settings.title')],
-          [/Nhiệm vụ/, say('tasks.title')],
-        ] as const) {
+        for (const name of [/Đồng bộ/, /Cài đặt/, /Nhiệm vụ/]) {
           await nav.getByRole('link', { name }).click();
-          await page.waitForFunction((h) => document.activeElement?.textContent?.trim() === h, heading, { timeout: 15_000 });
-          const now = await focusAndTitle(page);
-          expect(now.tag).toBe('H1');
-          expect(now.title).toBe(`${heading} · Resolute`);
-          expect(now.title).not.toBe(previous);
-          previous = now.title;
+          previous = await expectHeading(page, String(name), previous);
         }
+        await page.locator('main a[href^="/tasks/"]').first().click({ timeout: 60_000 });
+        previous = await expectHeading(page, 'task', previous);
+        await page.locator('main a[href*="/report"]').first().click();
+        previous = await expectHeading(page, 'report', previous);
+        await page.locator('main a.back').click();
+        previous = await expectHeading(page, 'back to the task', previous);
+        await page.locator('[data-test="edit-task"]').click();
+        await expectHeading(page, 'task edit', previous);
       } finally {
         await officer.close();
       }

@@ -104,6 +104,9 @@ describe.runIf(chromiumAvailable())('committee: decompose, assign, sync and revi
     await list.waitFor();
     const before = await list.getByRole('option').count();
     expect(before).toBeGreaterThan(0);
+    // The screen opens on its heading, as every screen does; j (named in the shortcuts line) goes into the list.
+    await expect.poll(() => rp.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await rp.keyboard.press('j');
     await expect.poll(() => rp.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
     await screenshot(rp, JOURNEY, 'desktop-3-review-queue');
     const selectedId = () => rp.locator('[role="option"][aria-selected="true"]').getAttribute('id');

@@ -1,10 +1,29 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditBothSizes } from '../support/axe.js';
 import { DESKTOP, openBrowser, screenshots } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { eventually, signIn, waitForServiceWorker } from '../support/journeys.js';
+import { eventually, openTasksOf, signIn, waitForServiceWorker } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const JOURNEY = 'form-drafts';
+
+/** The keys in the phone's drafts store (IndexedDB). */
+const draftKeys = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('resolute');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction('drafts').objectStore('drafts').getAllKeys();
+          keys.onsuccess = () => {
+            resolve(keys.result.map(String));
+            open.result.close();
+          };
+        };
+      }),
+  );
 const FOCAL = 'daumoi.xuanhuong';
 const COMMUNE = 'C-LD-XUANHUONG';
 
@@ -55,25 +74,62 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await page.getByLabel('Mô tả').waitFor();
       await page.waitForTimeout(500);
       expect(await page.locator('[data-test="draft-restored"]').count()).toBe(0);
-      expect(
-        await page.evaluate(
-          () =>
-            new Promise<number>((resolve, reject) => {
-              const open = indexedDB.open('resolute');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const count = open.result.transaction('drafts').objectStore('drafts').count();
-                count.onsuccess = () => resolve(count.result);
-              };
-            }),
-        ),
-      ).toBe(0);
+      expect(await draftKeys(page)).toEqual([]);
     } finally {
       await phone.close();
     }
   });
 
-  it('the committee’s sub-task and reschedule forms come back after a reload, keep their input through a lost connection, and start empty once sent or cancelled', async () => {
+  it('a report typed offline is still there after a reload, and its draft is gone once it is saved', async () => {
+    const phone = await openBrowser();
+    try {
+      const { page, context } = phone;
+      const [task] = await openTasksOf(server, 'CB-LD-XUANHUONG-1', 1);
+      await signIn(page, server, 'canbo.tdp1');
+      await page.locator('a[href^="/tasks/"]').first().waitFor({ timeout: 60_000 });
+      await page.getByText('Đã gửi hết').first().waitFor();
+      await waitForServiceWorker(page);
+
+      await context.setOffline(true);
+      await page.goto(new URL(`/tasks/${task!.id}/report`, server.url).toString());
+      const narrative = `Đã họp tổ, còn chờ số liệu (e2e-${Date.now().toString(36)})`;
+      await page.fill('#report-percent', '45');
+      await page.fill('#report-narrative', narrative);
+      await page.locator('[data-test="draft-saved"]').waitFor();
+      expect(await draftKeys(page)).toEqual([`report:${task!.id}`]);
+      // Kept on the device, not in the tab: nothing is left in sessionStorage.
+      expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('resolute.draft.')))).toEqual([]);
+
+      // The app is closed and opened again with no signal: the text is back.
+      await page.reload();
+      await page.locator('[data-test="draft-restored"]').waitFor({ timeout: 30_000 });
+      expect(await page.inputValue('#report-narrative')).toBe(narrative);
+      expect(await page.inputValue('#report-percent')).toBe('45');
+      await screenshots(page, JOURNEY, '4-report-restored-offline');
+
+      await page.getByRole('button', { name: 'Lưu báo cáo' }).click();
+      await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
+      expect(await draftKeys(page)).toEqual([]);
+      await page.goto(new URL(`/tasks/${task!.id}/report`, server.url).toString());
+      await page.locator('#report-narrative').waitFor();
+      await page.waitForTimeout(500);
+      expect(await page.inputValue('#report-narrative')).toBe('');
+      expect(await page.locator('[data-test="draft-restored"]').count()).toBe(0);
+
+      // The report goes out with the signal, once.
+      await context.setOffline(false);
+      await eventually(
+        'the report on the server',
+        () => server.sql<{ n: number }>(`select count(*)::int as n from progress_report where narrative = $1`, [narrative]),
+        (rows) => rows[0]?.n === 1,
+        90_000,
+      );
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('the committee’s sub-task and reschedule forms are offered back after a reload, keep their input through a lost connection, and start empty once sent or cancelled', async () => {
     const desk = await openBrowser(DESKTOP);
     try {
       const { page, context } = desk;
@@ -94,9 +150,15 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await form.locator('[data-test="draft-saved"]').waitFor();
       await page.reload();
       await parent.waitFor({ timeout: 30_000 });
-      await openSubForm();
+      // The page offers the closed form's draft back: "continue" opens the form with it.
+      const prompt = page.locator('[data-test="draft-prompt"]');
+      await prompt.getByText(/^Thêm nhiệm vụ con: «.+», giữ trên máy lúc/).waitFor({ timeout: 30_000 });
+      const violations = await auditBothSizes(page, JOURNEY, 'plan-draft-offered');
+      expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+      await prompt.getByRole('button', { name: /^Tiếp tục soạn/ }).click();
       form = page.locator('form.sub-form');
       await form.locator('[data-test="draft-restored"]').waitFor();
+      expect(await prompt.count()).toBe(0);
       expect(await form.getByLabel('Tên nhiệm vụ').inputValue()).toBe('Tập huấn kỹ năng số cho tổ trưởng dân phố');
       expect(await form.getByLabel('Tên chỉ tiêu').inputValue()).toBe('Số tổ trưởng được tập huấn');
       await screenshots(page, JOURNEY, '2-sub-task-restored');
@@ -108,6 +170,11 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       expect(await form.getByLabel('Tên nhiệm vụ').inputValue()).toBe('');
       expect(await form.locator('[data-test="draft-restored"]').count()).toBe(0);
       await form.getByRole('button', { name: 'Huỷ', exact: true }).click();
+      // Nothing is offered once the draft is gone.
+      await page.reload();
+      await parent.waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      expect(await page.locator('[data-test="draft-prompt"]').count()).toBe(0);
 
       // The reschedule form on the task page: reloaded, then sent while the connection is gone.
       // A day earlier than today's due date stays inside the parent's and after the start.
@@ -127,7 +194,10 @@ describe.runIf(chromiumAvailable())('half-typed forms survive', () => {
       await page.locator('form.change-form [data-test="draft-saved"]').waitFor();
       await page.reload();
       await page.getByRole('heading', { level: 1, name: task!.title }).waitFor();
-      await page.getByRole('button', { name: 'Đổi hạn' }).click();
+      await page
+        .locator('[data-test="draft-prompt"]')
+        .getByRole('button', { name: /^Tiếp tục soạn/ })
+        .click();
       await page.locator('form.change-form [data-test="draft-restored"]').waitFor();
       expect(await page.getByLabel('Lý do', { exact: true }).inputValue()).toBe(reason);
       expect(await page.getByLabel('Hạn hoàn thành mới').inputValue()).toBe(task!.day);

@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import CommitteeTaskPage from '../src/pages/committee/CommitteeTaskPage.vue';
+import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
 import { clearSession } from '../src/graphql/session';
+import { readDraft, writeDraft } from '../src/offline/drafts';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
 import { signInAs } from './support/session';
@@ -506,5 +508,56 @@ describe('CommitteeTaskPage', () => {
     expect(wrapper.find('form.cancel-form').exists()).toBe(false);
     expect(wrapper.text()).toContain('Đã huỷ nhiệm vụ «Số hoá hồ sơ hộ tịch phường».');
     expect(document.activeElement).toBe(wrapper.find('h1').element);
+  });
+
+  describe('drafts left by a reload', () => {
+    beforeEach(() => resetDatabaseForTests());
+    afterEach(() => resetDatabaseForTests());
+
+    it('offers back a reschedule typed before a reload, and opens its form with it on “continue”', async () => {
+      signInAs(['FOCAL']);
+      await writeDraft(
+        useDatabase(),
+        'plan-reschedule:t3',
+        { lead: null, dueOn: '2027-01-15', reason: 'Chờ kinh phí bổ sung' },
+        { title: 'Số hoá hồ sơ hộ tịch phường', path: [] },
+      );
+      const { wrapper } = await mountTask({ CommitteeTask: () => answer() });
+      await vi.waitFor(() => expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(true));
+      const prompt = wrapper.find('[data-test="draft-prompt"]');
+      expect(prompt.text()).toContain('Đổi hạn: «Số hoá hồ sơ hộ tịch phường»');
+      expect(wrapper.find('form.change-form').exists()).toBe(false);
+      await prompt.findAll('button')[0]!.trigger('click');
+      await settle();
+      expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+      const form = () => wrapper.find('form.change-form');
+      await vi.waitFor(() => expect((form().find('textarea').element as HTMLTextAreaElement).value).toBe('Chờ kinh phí bổ sung'));
+      expect((form().find('input[type="date"]').element as HTMLInputElement).value).toBe('2027-01-15');
+      expect(form().find('[data-test="draft-restored"]').exists()).toBe(true);
+    });
+
+    it('discards an offered cancellation, and offers nothing to a viewer who may not change the task', async () => {
+      signInAs(['FOCAL']);
+      await writeDraft(
+        useDatabase(),
+        'task-cancel:t3',
+        { reason: 'Không còn cần' },
+        { title: 'Số hoá hồ sơ hộ tịch phường', path: [] },
+      );
+      const { wrapper } = await mountTask({ CommitteeTask: () => answer() });
+      await vi.waitFor(() => expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(true));
+      expect(wrapper.find('[data-test="draft-prompt"]').text()).toContain('Huỷ nhiệm vụ: «Số hoá hồ sơ hộ tịch phường»');
+      await wrapper.find('[data-test="draft-prompt"]').findAll('button')[1]!.trigger('click');
+      await settle();
+      expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+      expect(await readDraft(useDatabase(), 'task-cancel:t3')).toBeUndefined();
+      wrapper.unmount();
+
+      signInAs(['LEADER']);
+      await writeDraft(useDatabase(), 'task-cancel:t3', { reason: 'Không còn cần' });
+      const leader = await mountTask({ CommitteeTask: () => answer() });
+      await settle();
+      expect(leader.wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+    });
   });
 });

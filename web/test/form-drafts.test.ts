@@ -4,11 +4,12 @@ import { resetDatabaseForTests, useDatabase } from '../src/composables/useDataba
 import { sameShape } from '../src/composables/useFormDraft';
 import { clearSession } from '../src/graphql/session';
 import { OfflineDatabase } from '../src/offline/db';
-import { readDraft, setDraftAside, writeDraft } from '../src/offline/drafts';
+import { findDrafts, readDraft, setDraftAside, writeDraft } from '../src/offline/drafts';
 import TaskEditPage from '../src/pages/TaskEditPage.vue';
 import { buildTask } from './support/factories';
 import { disposeStores, mountWithApp, settle } from './support/mount';
 import { signInAs } from './support/session';
+import { oldDatabase } from './support/old-database';
 
 const CELL = { id: 'u1', name: 'Chi bộ Tổ dân phố 1', kind: 'CELL' };
 
@@ -42,6 +43,50 @@ describe('the drafts store', () => {
     await setDraftAside(db, row);
     expect(await readDraft(db, 'task-edit:t1')).toBeUndefined();
     expect(await db.drafts.get(`aside:${row.savedAt}:task-edit:t1`)).toMatchObject({ value: { description: 42 } });
+    db.close();
+  });
+
+  it('takes over, once, the report drafts an older app kept in the tab (version 6)', async () => {
+    const name = `drafts-v5-${crypto.randomUUID()}`;
+    // The database as version 5 left it, with a task edit draft in it.
+    const old = oldDatabase(name, 5);
+    await old.open();
+    await old.table('drafts').put({ key: 'task-edit:t9', value: { description: 'x' }, savedAt: '2026-12-01T00:00:00.000Z' });
+    old.close();
+    sessionStorage.setItem('resolute.draft.t1', JSON.stringify({ percent: '40', narrative: 'Đang viết dở', values: {} }));
+    sessionStorage.setItem('resolute.draft.t2', 'not json');
+    sessionStorage.setItem('resolute.session', 'kept');
+
+    const db = new OfflineDatabase(name, { indexedDB, IDBKeyRange });
+    await db.open();
+    expect(db.verno).toBe(6);
+    expect((await readDraft(db, 'report:t1'))?.value).toEqual({ percent: '40', narrative: 'Đang viết dở', values: {} });
+    expect(await readDraft(db, 'report:t2')).toBeUndefined();
+    expect(await readDraft(db, 'task-edit:t9')).toBeDefined();
+    expect(sessionStorage.getItem('resolute.draft.t1')).toBeNull();
+    expect(sessionStorage.getItem('resolute.session')).toBe('kept');
+    db.close();
+
+    // Once: a later tab's leftovers are not taken again (the report form no longer writes them).
+    sessionStorage.setItem('resolute.draft.t3', JSON.stringify({ narrative: 'muộn' }));
+    const again = new OfflineDatabase(name, { indexedDB, IDBKeyRange });
+    await again.open();
+    expect(await readDraft(again, 'report:t3')).toBeUndefined();
+    again.close();
+    sessionStorage.clear();
+  });
+
+  it('finds a page’s drafts by key or by the beginning of a key, newest first, with what they are about', async () => {
+    const db = new OfflineDatabase(`drafts-${crypto.randomUUID()}`, { indexedDB, IDBKeyRange });
+    await db.open();
+    await writeDraft(db, 'plan-sub:t1', { title: 'a' }, { title: 'Nhiệm vụ 1', path: [] });
+    await new Promise((r) => setTimeout(r, 5));
+    await writeDraft(db, 'plan-reschedule:t2', { reason: 'b' }, { title: 'Nhiệm vụ 2', path: ['t1'] });
+    await writeDraft(db, 'task-edit:t1', { description: 'c' });
+    const found = await findDrafts(db, ['plan-sub:', 'plan-reschedule:', 'task-cancel:t1']);
+    expect(found.map((r) => r.key)).toEqual(['plan-reschedule:t2', 'plan-sub:t1']);
+    expect(found[0]!.place).toEqual({ title: 'Nhiệm vụ 2', path: ['t1'] });
+    expect((await findDrafts(db, ['task-edit:t1'])).map((r) => r.key)).toEqual(['task-edit:t1']);
     db.close();
   });
 });

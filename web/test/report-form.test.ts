@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ReportProgressForm from '../src/components/reports/ReportProgressForm.vue';
 import { emptyDraft, parseNumber, validateReport } from '../src/composables/reportForm';
 import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
+import { readDraft } from '../src/offline/drafts';
 import { buildIndicator, buildTask } from './support/factories';
 import { mountWithApp, settle } from './support/mount';
 
@@ -90,12 +91,49 @@ describe('ReportProgressForm', () => {
     expect((await db.reports.get(entry.createReport.reportId))?.syncState).toBe('PENDING');
   });
 
-  it('keeps a half-typed report across a reload', async () => {
-    const task = buildTask();
+  it('keeps a half-typed report on the device (not in the tab) across a reload, and forgets it once saved', async () => {
+    const task = buildTask({ progress: 20 });
+    const db = useDatabase();
     const first = await mountWithApp(ReportProgressForm, { props: { task } });
     await first.wrapper.get('#report-narrative').setValue('Đang viết dở');
+    await first.wrapper.get('#report-percent').setValue('35');
+    await vi.waitFor(async () =>
+      expect((await readDraft(db, `report:${task.id}`))?.value).toMatchObject({ narrative: 'Đang viết dở', percent: '35' }),
+    );
+    expect(sessionStorage.length).toBe(0);
+    expect((await readDraft(db, `report:${task.id}`))?.place).toEqual({ title: task.title, path: [] });
     first.wrapper.unmount();
+
     const second = await mountWithApp(ReportProgressForm, { props: { task } });
-    expect((second.wrapper.get('#report-narrative').element as HTMLTextAreaElement).value).toBe('Đang viết dở');
+    await vi.waitFor(() =>
+      expect((second.wrapper.get('#report-narrative').element as HTMLTextAreaElement).value).toBe('Đang viết dở'),
+    );
+    expect((second.wrapper.get('#report-percent').element as HTMLInputElement).value).toBe('35');
+    expect(second.wrapper.find('[data-test="draft-restored"]').exists()).toBe(true);
+    await second.wrapper.get('form').trigger('submit');
+    await settle();
+    expect(second.wrapper.emitted('saved')).toHaveLength(1);
+    expect(await readDraft(db, `report:${task.id}`)).toBeUndefined();
+    second.wrapper.unmount();
+
+    const third = await mountWithApp(ReportProgressForm, { props: { task } });
+    await settle();
+    expect((third.wrapper.get('#report-narrative').element as HTMLTextAreaElement).value).toBe('');
+    expect(third.wrapper.find('[data-test="draft-restored"]').exists()).toBe(false);
+  });
+
+  it('forgets the half-typed report when it is cancelled', async () => {
+    const task = buildTask();
+    const db = useDatabase();
+    const { wrapper } = await mountWithApp(ReportProgressForm, { props: { task } });
+    await wrapper.get('#report-narrative').setValue('Bỏ dở');
+    await vi.waitFor(async () => expect(await readDraft(db, `report:${task.id}`)).toBeDefined());
+    const cancel = wrapper.findAll('button').find((b) => b.text() === 'Huỷ báo cáo');
+    expect(cancel?.attributes('type')).toBe('button');
+    await cancel!.trigger('click');
+    await settle();
+    expect(wrapper.emitted('cancel')).toHaveLength(1);
+    expect(await readDraft(db, `report:${task.id}`)).toBeUndefined();
+    expect(await db.outbox.count()).toBe(0);
   });
 });

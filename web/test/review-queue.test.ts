@@ -122,7 +122,37 @@ describe('ReviewQueuePage', () => {
     const img = detail.find('img');
     expect(img.attributes('alt')).toBe('anh-hop-to.jpg');
     expect(img.attributes('src')).toMatch(/^blob:/);
-    expect(wrapper.find('[role="listbox"]').element).toBe(document.activeElement);
+    // The page leaves the focus to the navigation (its heading), not to the list.
+    expect(wrapper.find('[role="listbox"]').element).not.toBe(document.activeElement);
+  });
+
+  it('goes into the list with j from the heading or the page, the selection unchanged, and leaves the arrows alone outside it', async () => {
+    const { wrapper } = await mountQueue({ ReviewQueue: queueAnswer([report(1), report(2)]) });
+    const heading = wrapper.find('h1');
+    (heading.element as HTMLElement).tabIndex = -1;
+    (heading.element as HTMLElement).focus();
+    await heading.trigger('keydown', { key: 'ArrowDown' });
+    await flushPromises();
+    expect(document.activeElement).toBe(heading.element);
+    await heading.trigger('keydown', { key: 'j' });
+    await flushPromises();
+    const list = wrapper.find('[role="listbox"]');
+    expect(document.activeElement).toBe(list.element);
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 1');
+    // After a reload nothing has the focus: j on the page itself goes into the list too.
+    (document.activeElement as HTMLElement).blur();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
+    await flushPromises();
+    expect(document.activeElement).toBe(list.element);
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 1');
+    await list.trigger('keydown', { key: 'j' });
+    expect(selectedTitle(wrapper)).toBe('Số hoá hồ sơ tổ 2');
+    expect(wrapper.find('#review-keys').text()).toContain('j để vào danh sách');
+    // The decision keys work from the page itself too.
+    (document.activeElement as HTMLElement).blur();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'r', bubbles: true }));
+    await flushPromises();
+    expect(document.activeElement).toBe(wrapper.find('textarea').element);
   });
 
   it('selects the report a task page asked for, and links the detail to the committee task page', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import FormActions from '../src/components/app/FormActions.vue';
 import FormField from '../src/components/app/FormField.vue';
 import PagedList from '../src/components/app/PagedList.vue';
+import ResolutionFilter from '../src/components/app/ResolutionFilter.vue';
 import ExtensionRequestForm from '../src/components/tasks/ExtensionRequestForm.vue';
 import { pageOf, usePagedList } from '../src/composables/usePagedList';
 import { mountWithApp } from './support/mount';
@@ -66,6 +67,51 @@ describe('FormActions', () => {
     expect(cancel!.text()).toBe('Huỷ');
     await cancel!.trigger('click');
     expect(wrapper.emitted('cancel')).toHaveLength(1);
+  });
+});
+
+describe('FormActions beside other buttons', () => {
+  it('keeps the submit off while the form cannot be sent yet, and puts the slot’s buttons beside it', async () => {
+    const { wrapper } = await mountWithApp(FormActions, {
+      props: { submitLabel: 'Kiểm tra', disabled: true },
+      slots: { default: '<button type="button" class="extra">Áp dụng</button>' },
+    });
+    const buttons = wrapper.findAll('button');
+    expect(buttons.map((b) => b.text())).toEqual(['Kiểm tra', 'Áp dụng']);
+    expect(buttons[0]!.attributes('disabled')).toBeDefined();
+    await wrapper.setProps({ disabled: false });
+    expect(wrapper.find('button[type="submit"]').attributes('disabled')).toBeUndefined();
+  });
+});
+
+describe('ResolutionFilter', () => {
+  const resolutions = [
+    { id: 'r57', code: '57-NQ/TW', titleVi: 'Đột phá khoa học, công nghệ', titleEn: 'Science and technology breakthroughs' },
+    { id: 'r66', code: '66-NQ/TW', titleVi: 'Đổi mới xây dựng và thi hành pháp luật', titleEn: 'Law-making and enforcement' },
+  ];
+
+  it('is a labelled choice of the resolutions in the person’s language, “all” first, and gives back the id chosen', async () => {
+    const chosen = ref('');
+    const Host = defineComponent(
+      () => () =>
+        h(ResolutionFilter, {
+          modelValue: chosen.value,
+          'onUpdate:modelValue': (id: string) => (chosen.value = id),
+          resolutions,
+          label: 'Nghị quyết',
+          allLabel: 'Tất cả nghị quyết',
+        }),
+    );
+    const { wrapper } = await mountWithApp(Host, { locale: 'en' });
+    const select = wrapper.find('select');
+    expect(wrapper.find(`label[for="${select.attributes('id')}"]`).text()).toBe('Nghị quyết');
+    expect(wrapper.findAll('option').map((o) => o.text())).toEqual([
+      'Tất cả nghị quyết',
+      '57-NQ/TW — Science and technology breakthroughs',
+      '66-NQ/TW — Law-making and enforcement',
+    ]);
+    await select.setValue('r66');
+    expect(chosen.value).toBe('r66');
   });
 });
 

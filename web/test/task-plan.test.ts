@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import TaskPlanPage from '../src/pages/committee/TaskPlanPage.vue';
 import { saveSession } from '../src/graphql/session';
-import { resetDatabaseForTests } from '../src/composables/useDatabase';
+import { resetDatabaseForTests, useDatabase } from '../src/composables/useDatabase';
+import { readDraft, writeDraft } from '../src/offline/drafts';
 import { gqlError, stubServer } from './support/graphql-stub';
 import { mountWithApp, settle } from './support/mount';
 
@@ -466,5 +467,57 @@ describe('TaskPlanPage', () => {
       input: { id: 'child', baseVersion: 5, reportSchedule: null },
     });
     expect(form().find('[role="alert"]').text()).toContain('The reporting frequency is not valid.');
+  });
+
+  it('offers back a sub-task draft left under a task deeper in the tree, and opens the tasks above it to show its form', async () => {
+    const child = task('child', { title: 'Nhiệm vụ của phường', depth: 2, assignerUnit: { __typename: 'Unit', id: 'province' } });
+    await writeDraft(
+      useDatabase(),
+      'plan-sub:child',
+      { title: 'Tập huấn tổ trưởng' },
+      { title: 'Nhiệm vụ của phường', path: ['root'] },
+    );
+    const { server, wrapper } = await mountPlan({ PlanChildren: { data: { tasks: page([child]) } } });
+    await vi.waitFor(() => expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(true));
+    const prompt = wrapper.find('[data-test="draft-prompt"]');
+    expect(prompt.text()).toContain('Thêm nhiệm vụ con: «Nhiệm vụ của phường»');
+    expect(wrapper.find('.sub-form').exists()).toBe(false);
+    await prompt.findAll('button')[0]!.trigger('click');
+    await settle();
+    expect(server.of('PlanChildren').map((c) => c.variables)).toEqual([{ parentId: 'root', after: null }]);
+    await vi.waitFor(() =>
+      expect((wrapper.find('#sub-child-title').element as HTMLInputElement).value).toBe('Tập huấn tổ trưởng'),
+    );
+    expect(wrapper.find('.sub-form [data-test="draft-restored"]').exists()).toBe(true);
+    expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+    expect(document.activeElement?.id).toBe('sub-child-title');
+  });
+
+  it('keeps a draft whose task is no longer on the plan, says why it cannot open it, and discards it on request', async () => {
+    await writeDraft(useDatabase(), 'plan-reschedule:gone', { reason: 'Chờ kinh phí' }, { title: 'Việc đã chuyển đi', path: [] });
+    const { wrapper } = await mountPlan({}, 'en');
+    await vi.waitFor(() => expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(true));
+    const [resume, discard] = wrapper.find('[data-test="draft-prompt"]').findAll('button');
+    expect(resume!.text()).toBe('Continue: Reschedule — Việc đã chuyển đi');
+    await resume!.trigger('click');
+    await settle();
+    expect(wrapper.find('[data-test="draft-prompt"] [role="alert"]').text()).toContain(
+      '“Việc đã chuyển đi” cannot be opened again',
+    );
+    expect(await readDraft(useDatabase(), 'plan-reschedule:gone')).toBeDefined();
+    await discard!.trigger('click');
+    await settle();
+    expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+    expect(await readDraft(useDatabase(), 'plan-reschedule:gone')).toBeUndefined();
+  });
+
+  it('does not offer the draft of the form opened with its own button', async () => {
+    await writeDraft(useDatabase(), 'plan-sub:root', { title: 'Dở dang' }, { title: 'Nhiệm vụ root', path: [] });
+    const { wrapper } = await mountPlan({});
+    await vi.waitFor(() => expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(true));
+    await wrapper.find('.node .actions button').trigger('click');
+    await settle();
+    expect(wrapper.find('[data-test="draft-prompt"]').exists()).toBe(false);
+    await vi.waitFor(() => expect((wrapper.find('#sub-root-title').element as HTMLInputElement).value).toBe('Dở dang'));
   });
 });

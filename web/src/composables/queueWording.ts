@@ -11,6 +11,9 @@ export interface DecisionWording {
   commentHint: string;
   /** The button that sends the negative decision with its comment. */
   confirm: string;
+  /** The buttons of the two decisions (keys a and r). */
+  positive: string;
+  negative: string;
 }
 
 export type QueueName = 'review' | 'extension';
@@ -24,6 +27,8 @@ const WORDS: Record<keyof DecisionWording, [string, string]> = {
   commentLabel: ['reviewQueue.commentLabel', 'extension.queue.commentLabel'],
   commentHint: ['reviewQueue.commentHint', 'extension.queue.commentHint'],
   confirm: ['reviewQueue.confirmReturn', 'extension.queue.confirmRefuse'],
+  positive: ['reviewQueue.approve', 'extension.queue.approve'],
+  negative: ['reviewQueue.return', 'extension.queue.refuse'],
 };
 
 /** The locales/ keys of one queue's words. */

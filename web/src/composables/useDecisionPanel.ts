@@ -1,20 +1,23 @@
-import { computed, nextTick, ref } from 'vue';
+import { computed, getCurrentInstance, nextTick, onBeforeUnmount, onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessageKey, type ApiError } from '../graphql/errors';
 import { queueWording, type QueueName } from './queueWording';
 import type { DecisionQueue } from './useDecisionQueue';
 
 /**
- * The keyboard side of a decision queue screen, the same on every queue: the list keeps the
- * focus (the "nothing waiting" line when the list empties), j/k or the arrows move, `a` runs
- * the positive decision, `r` opens the comment box for the negative one and Esc closes it; a
- * refusal is said in the queue's own words. The list, its rows, the empty line and the comment box
+ * The keyboard side of a decision queue screen, the same on every queue. The page opens with the
+ * focus on its heading, as every screen does; `j` (or `k`) from anywhere on the page outside the
+ * list moves the focus into the list, which keeps it from then on (the "nothing waiting" line
+ * when the list empties): j/k or the arrows move, `a` runs the positive decision, `r` opens the
+ * comment box for the negative one and Esc closes it; a refusal is said in the queue's own words. The list, its rows, the empty line and the comment box
  * have the ids `<prefix>-list`, `<prefix>-item-<id>`, `<prefix>-empty` and `<prefix>-comment`; the
  * line that tells the keys is `<prefix>-keys`.
  */
 export function useDecisionPanel<T extends { id: string }>(
   queue: Pick<DecisionQueue<T>, 'items' | 'selected' | 'selectedIndex' | 'busy' | 'select'>,
   prefix: QueueName,
+  /** What `a` does: the queue's positive decision on the selected item. */
+  positive: () => void = () => undefined,
 ) {
   const wording = queueWording(prefix);
   const ids = {
@@ -105,8 +108,38 @@ export function useDecisionPanel<T extends { id: string }>(
     await refocus();
   }
 
+  /** Whether a key pressed on `target` is pressed in the list (or on its "nothing waiting" line). */
+  function inList(target: EventTarget | null): boolean {
+    const list = document.getElementById(ids.list);
+    const empty = document.getElementById(ids.empty);
+    return !!target && ((!!list && list.contains(target as Node)) || target === empty);
+  }
+
+  /**
+   * Outside the list (the heading, a button, the page itself) j or k goes into the list, the
+   * selection unchanged, and the arrows keep their own work (scrolling). True when handled so.
+   */
+  function outsideList(event: KeyboardEvent): boolean {
+    if (inList(event.target)) return false;
+    if (event.key === 'j' || event.key === 'k') {
+      event.preventDefault();
+      void refocus();
+      return true;
+    }
+    return event.key === 'ArrowDown' || event.key === 'ArrowUp';
+  }
+
+  // After a reload nothing has the focus: the page itself hears the queue's keys (j goes into the list).
+  const fromBody = (event: KeyboardEvent) => {
+    if (event.target === document.body) onKey(event);
+  };
+  if (getCurrentInstance()) {
+    onMounted(() => document.addEventListener('keydown', fromBody));
+    onBeforeUnmount(() => document.removeEventListener('keydown', fromBody));
+  }
+
   /** The queue's keys; typing in a field is left alone. */
-  function onKey(event: KeyboardEvent, actions: { positive: () => void }): void {
+  function onKey(event: KeyboardEvent): void {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (event.key === 'Escape') {
       if (commenting.value) {
@@ -117,12 +150,13 @@ export function useDecisionPanel<T extends { id: string }>(
     }
     const target = event.target as HTMLElement | null;
     if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+    if (outsideList(event)) return;
     const run: Record<string, () => void> = {
       j: () => pick(queue.selectedIndex.value + 1),
       ArrowDown: () => pick(queue.selectedIndex.value + 1),
       k: () => pick(queue.selectedIndex.value - 1),
       ArrowUp: () => pick(queue.selectedIndex.value - 1),
-      a: actions.positive,
+      a: positive,
       // Keeps the "r" out of the comment box that takes the focus.
       r: () => void openComment(),
     };

@@ -1,5 +1,6 @@
 import { getCurrentInstance, onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { discardDraft, readDraft, setDraftAside, writeDraft } from '../offline/drafts';
+import type { DraftPlace } from '../offline/types';
 import { useDatabase } from './useDatabase';
 
 export interface FormDraftOptions<T> {
@@ -14,6 +15,8 @@ export interface FormDraftOptions<T> {
   parse?: (raw: unknown, pristine: T) => T | null;
   /** Quiet time before a change is written, in ms. */
   delay?: number;
+  /** What the form is about, kept with the draft so its page can offer it back (usePageDrafts). */
+  place?: () => DraftPlace;
 }
 
 /**
@@ -50,6 +53,14 @@ export function useFormDraft<T>(key: string, options: FormDraftOptions<T>) {
       }
     }
     ready = true;
+    // Typed while the stored draft was still being read: that is kept too.
+    const now = options.read();
+    if (!restoredAt.value && now !== null && JSON.stringify(now) !== pristine) schedule();
+  }
+
+  function schedule(): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void write(), delay);
   }
 
   function write(): Promise<unknown> {
@@ -63,7 +74,7 @@ export function useFormDraft<T>(key: string, options: FormDraftOptions<T>) {
         if (text === pristine) {
           await discardDraft(db, key);
           savedAt.value = null;
-        } else savedAt.value = (await writeDraft(db, key, JSON.parse(text) as unknown)).savedAt;
+        } else savedAt.value = (await writeDraft(db, key, JSON.parse(text) as unknown, options.place?.())).savedAt;
       })
       // A full or blocked store leaves the draft in memory only; the form itself still works.
       .catch(() => undefined);
@@ -78,9 +89,7 @@ export function useFormDraft<T>(key: string, options: FormDraftOptions<T>) {
         void start(current);
         return;
       }
-      if (!ready) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void write(), delay);
+      if (ready) schedule();
     },
     { deep: true, immediate: true },
   );
@@ -154,12 +163,13 @@ export function sameShape<T>(raw: unknown, pristine: T): T | null {
 }
 
 /** `read` and `apply` over a form's refs: the draft is an object of their values by name. */
-export function refsDraft<R extends Record<string, Ref<unknown>>>(refs: R) {
+export function refsDraft<R extends Record<string, Ref<unknown>>>(refs: R, place?: () => DraftPlace) {
   type Values = { [K in keyof R]: R[K]['value'] };
   return {
     read: (): Values => Object.fromEntries(Object.entries(refs).map(([k, r]) => [k, r.value])) as Values,
     apply: (value: Values): void => {
       for (const [k, r] of Object.entries(refs)) r.value = (value as Record<string, unknown>)[k];
     },
+    place,
   };
 }

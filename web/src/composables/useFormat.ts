@@ -28,5 +28,9 @@ export function useFormat() {
     const days = Math.round((due - today) / 86_400_000);
     return new Intl.RelativeTimeFormat(locale.value, { numeric: 'auto' }).format(days, 'day');
   }
-  return { localDate, dateTime, number, percent, relativeDays };
+  /** A resolution as the filters and headings name it: its code, then its title in the person's language. */
+  function resolutionTitle(r: { code: string; titleVi: string; titleEn: string }): string {
+    return `${r.code} — ${locale.value === 'en' ? r.titleEn : r.titleVi}`;
+  }
+  return { localDate, dateTime, number, percent, relativeDays, resolutionTitle };
 }

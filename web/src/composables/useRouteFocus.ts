@@ -8,8 +8,9 @@ const HEADING_WAIT_MS = 8000;
 /**
  * Keeps `document.title` on the current screen's name (in the current language) and, after every
  * navigation but the first load, moves the focus to the new page's main heading — as a full page
- * load would put a screen reader at the top. A page that placed the focus itself (a list that
- * takes the keyboard) keeps it; a change of query alone (a filter) moves nothing.
+ * load would put a screen reader at the top. A page that placed the focus itself (a form's first
+ * field) keeps it; a change of query alone (a filter) moves nothing. The queues too open on their
+ * heading, their list one key (j) away.
  */
 export function useRouteFocus(router: Router): void {
   const { t, locale } = useI18n();
@@ -42,7 +43,7 @@ export function useRouteFocus(router: Router): void {
     if (!heading || id !== navigation) return;
     const active = document.activeElement;
     const main = document.querySelector('main');
-    // The page chose where the keyboard goes (its list, its first field): leave it there.
+    // The page chose where the keyboard goes (its first field): leave it there.
     if (active && active !== before && active !== document.body && active !== main && main?.contains(active)) return;
     if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });

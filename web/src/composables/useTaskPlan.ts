@@ -123,6 +123,24 @@ export function useTaskPlan() {
     return roots.value.find((t) => t.id === id) ?? [...children.values()].flat().find((t) => t.id === id);
   }
 
+  /** The ids of the tasks above `id` as the tree shows them, outermost first. */
+  function pathOf(id: string): string[] {
+    for (const [parentId, list] of children) if (list.some((t) => t.id === id)) return [...pathOf(parentId), parentId];
+    return [];
+  }
+
+  /** Opens the tasks of `path` in turn (loading their sub-tasks), so the one below the last shows. */
+  async function reveal(path: string[]): Promise<ApiError | null> {
+    for (const id of path) {
+      expanded.add(id);
+      if (!children.has(id)) {
+        const error = await loadChildren(id);
+        if (error) return error;
+      }
+    }
+    return null;
+  }
+
   async function createSubTask(
     parent: PlanTask,
     draft: SubTaskDraft,
@@ -260,6 +278,9 @@ export function useTaskPlan() {
     loadError,
     loadRoots,
     toggle,
+    find,
+    pathOf,
+    reveal,
     createSubTask,
     reassign,
     reschedule,

@@ -231,6 +231,8 @@ export type Rating = EvaluationRating;
 export const RATINGS: Rating[] = ['DONE_WELL', 'DONE', 'NOT_DONE'];
 
 export type RateableTask = AdminEvaluationQuery['tasks']['nodes'][number];
+/** One page of a period's ratings. */
+export type EvaluationsPage = AdminEvaluationQuery['evaluations'];
 export type RankedUnit = RankedUnitFieldsFragment;
 
 graphql(`

@@ -16,6 +16,7 @@ import type {
   RejectedEntry,
   ServerTask,
 } from './types.js';
+import { forgetSessionReportDrafts, takeSessionReportDrafts } from './drafts.js';
 
 /**
  * The field app's local database. Screens read `tasks`, `reports`, `notifications`, `conflicts`
@@ -143,6 +144,16 @@ export class OfflineDatabase extends Dexie {
             x.decidedById = x.decidedById ?? null;
           });
         await tx.table('meta').delete('cursor');
+      });
+    // 6: the report form keeps its half-typed text in `drafts` (`report:<taskId>`) as the other
+    // forms do; what an older app left in this tab's sessionStorage is carried over, once.
+    this.version(6)
+      .stores({})
+      .upgrade(async (tx) => {
+        const rows = takeSessionReportDrafts();
+        if (!rows.length) return;
+        await tx.table('drafts').bulkPut(rows);
+        forgetSessionReportDrafts();
       });
   }
 }

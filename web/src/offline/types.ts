@@ -309,6 +309,14 @@ export interface DraftRow {
   key: string;
   value: unknown;
   savedAt: string;
+  /** What the form is about, so a page can offer the draft back before the form is open. */
+  place?: DraftPlace;
+}
+
+/** The title of what a draft's form is about, and the tasks above it on the page that shows it (outermost first). */
+export interface DraftPlace {
+  title: string;
+  path: string[];
 }
 
 // ---- wire types -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { UnsentEntriesError, signOutLocally } from '../../src/offline/session';
 import { SyncClient } from '../../src/offline/sync-client';
 import type { Transport } from '../../src/offline/transport';
 import { PROTOCOL_VERSION, type OutboxEntryResult, type SyncPullResult } from '../../src/offline/types';
+import { oldDatabase } from '../support/old-database';
 
 let n = 0;
 const freshDb = () => new OfflineDatabase(`offline-test-${n++}`, { indexedDB, IDBKeyRange });
@@ -267,19 +268,7 @@ describe('SyncClient', () => {
 describe('database version 2', () => {
   it('upgrades a version-1 database: rows kept, new fields null, cursor dropped so the next pull brings them', async () => {
     const name = `offline-upgrade-${n++}`;
-    const { Dexie } = await import('dexie');
-    const old = new Dexie(name, { indexedDB, IDBKeyRange });
-    old.version(1).stores({
-      tasks: 'id, dueOn, parentId',
-      reports: 'id, taskId, syncState, writtenAt',
-      notifications: 'id, createdAt, readAt',
-      outbox: '++seq, &id, kind, *refs',
-      rejected: 'id, rejectedAt',
-      conflicts: 'id, taskId, entryId',
-      photos: 'id, reportId, status',
-      deferredRemovals: 'id',
-      meta: 'key',
-    });
+    const old = oldDatabase(name, 1);
     const v1Task: Record<string, unknown> = { ...serverTask({ title: 'Cũ' }) };
     delete v1Task.completedAt;
     delete v1Task.resolution;

@@ -6,6 +6,7 @@ import { personName, readReferences } from '../../src/offline/references';
 import { SyncClient } from '../../src/offline/sync-client';
 import type { Transport } from '../../src/offline/transport';
 import type { SyncPullResult } from '../../src/offline/types';
+import { oldDatabase } from '../support/old-database';
 
 // Sync protocol 4: the names the rows show come as rows of their own, stored apart and joined in.
 
@@ -168,20 +169,7 @@ describe('reference data on the phone', () => {
 describe('database version 5', () => {
   it('seeds the resolutions from the tasks, gives old rows null ids and drops the cursor', async () => {
     const name = `references-upgrade-${n++}`;
-    const { Dexie } = await import('dexie');
-    const old = new Dexie(name, { indexedDB, IDBKeyRange });
-    old.version(3).stores({
-      tasks: 'id, dueOn, parentId, resolution.id',
-      reports: 'id, taskId, syncState, writtenAt',
-      notifications: 'id, createdAt, readAt',
-      outbox: '++seq, &id, kind, *refs',
-      rejected: 'id, rejectedAt',
-      conflicts: 'id, taskId, entryId',
-      photos: 'id, reportId, status',
-      deferredRemovals: 'id',
-      meta: 'key',
-      extensionRequests: 'id, taskId, syncState',
-    });
+    const old = oldDatabase(name, 3);
     const v3Task: Record<string, unknown> = { ...wireTask() };
     delete v3Task.leadUnitId;
     delete v3Task.assignerUnitId;
