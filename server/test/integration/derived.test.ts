@@ -67,6 +67,12 @@ async function devices(n: number): Promise<Device[]> {
   return out;
 }
 
+/** One report pushed by the device, applied. */
+async function pushReport(d: Device, percent: number): Promise<void> {
+  const entries = [reportEntry(d.taskId, percent)];
+  ok(await post(t, PUSH, { input: { protocolVersion: 2, clientId: d.clientId, entries } }, d.token));
+}
+
 async function pendingChanges(): Promise<number> {
   const [row] = await t.em().getConnection().execute<{ n: number }[]>(`select count(*)::int as n from derived_change`);
   return row!.n;
@@ -173,14 +179,7 @@ describe('the write path', () => {
 
   it('derived:verify finds a stored figure that differs from the base tables, past rounding', async () => {
     const [d] = await devices(1);
-    ok(
-      await post(
-        t,
-        PUSH,
-        { input: { protocolVersion: 2, clientId: d!.clientId, entries: [reportEntry(d!.taskId, 40)] } },
-        d!.token,
-      ),
-    );
+    await pushReport(d!, 40);
     await expectConsistent();
     const conn = t.em().getConnection();
     await conn.execute(`update task_report_state set sy = sy + 0.001 where task_id = ?`, [d!.taskId]);
@@ -193,14 +192,7 @@ describe('the write path', () => {
   it("a new report brings its reviewing unit's clock forward; one stored long waiting is a bottleneck at once", async () => {
     const [d] = await devices(1);
     const conn = t.em().getConnection();
-    ok(
-      await post(
-        t,
-        PUSH,
-        { input: { protocolVersion: 2, clientId: d!.clientId, entries: [reportEntry(d!.taskId, 40)] } },
-        d!.token,
-      ),
-    );
+    await pushReport(d!, 40);
     await expectConsistent();
     const clockOf = async () =>
       (
