@@ -117,7 +117,7 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
       await signIn(focal.page, server, 'daumoi.xuanhuong', `/committee/tasks/${task!.id}`);
       const control = focal.page.locator('[data-test="data-control"]');
       await control.getByRole('button', { name: 'Lịch báo cáo' }).click({ timeout: 30_000 });
-      await control.getByLabel('Báo cáo định kỳ').selectOption({ label: 'Hằng tháng' });
+      await control.getByLabel('Báo cáo định kỳ', { exact: true }).selectOption({ label: 'Hằng tháng' });
       const dueDays = control.getByLabel('Hạn nộp: số ngày sau khi hết kỳ');
       await dueDays.fill('năm');
       await control.getByRole('button', { name: 'Lưu', exact: true }).click();
