@@ -168,7 +168,8 @@ describe('offline sync, randomized rounds under faults', () => {
       const applied = (await conn.execute(`select 1 from sync_applied_entry where id = ?`, [e.id])).length === 1;
       const conflict = (await e.db.conflicts.get(e.id)) !== undefined;
       if (conflict) conflicts++;
-      expect(applied !== conflict).toBe(true);
+      const aside = (await e.db.rejected.get(e.id))?.code ?? 'none';
+      expect(applied !== conflict, `edit ${e.id}: applied ${applied}, conflict ${conflict}, set aside ${aside}`).toBe(true);
     }
 
     // Every read reached the server.

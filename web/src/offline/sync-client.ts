@@ -464,7 +464,8 @@ export class SyncClient {
   /**
    * The next entries to send, in the order they were made: at most one task edit per task (the
    * next one is rebased on the version the first produces), and nothing already tried this round
-   * (an entry answered RETRY_LATER waits for the next round).
+   * (an entry answered RETRY_LATER waits for the next round, and so do later edits of its task:
+   * sent alone on the older base they would overtake it, or meet a rebased copy in another tab).
    */
   private async nextBatch(attempted: Set<string>): Promise<OutboxEntry[]> {
     const limit = this.options.pushBatch ?? MAX_PUSH_BATCH;
@@ -473,8 +474,7 @@ export class SyncClient {
     const rows = await this.db.outbox.orderBy('seq').toArray();
     for (const e of rows) {
       if (batch.length >= limit) break;
-      if (attempted.has(e.id)) continue;
-      const problem = entryProblem(e);
+      const problem = attempted.has(e.id) ? null : entryProblem(e);
       if (problem) {
         await this.setAside(e, 'INVALID_LOCAL_ENTRY', null, `stored entry is damaged: ${problem}`);
         continue;
@@ -483,6 +483,7 @@ export class SyncClient {
         if (editedTasks.has(e.updateTask.taskId)) continue;
         editedTasks.add(e.updateTask.taskId);
       }
+      if (attempted.has(e.id)) continue;
       batch.push(e);
     }
     return batch;

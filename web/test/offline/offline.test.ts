@@ -225,6 +225,21 @@ describe('SyncClient', () => {
     expect((await db.tasks.get(task.id))?.serverVersion).toBe(5);
   });
 
+  it('holds a second edit of a task back while the first waits to be retried', async () => {
+    const db = freshDb();
+    const task = await seedTask(db, serverTask({ version: 3 }));
+    const first = await editTask(db, task.id, { description: 'một' });
+    const second = await editTask(db, task.id, { description: 'hai' });
+    const busy = fakeServer(() => ({ status: 'RETRY_LATER' }));
+    await new SyncClient({ db, transport: busy.transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
+    // Sent alone on version 3, the second would overtake the first.
+    expect(busy.pushed).toEqual([first.id]);
+    expect((await db.outbox.orderBy('seq').toArray()).map((e) => e.id)).toEqual([first.id, second.id]);
+    const ok = fakeServer(() => ({ status: 'APPLIED', version: 4 }));
+    await new SyncClient({ db, transport: ok.transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
+    expect(ok.pushed).toEqual([first.id, second.id]);
+  });
+
   it('defers a removal while an entry refers to the record', async () => {
     const db = freshDb();
     const task = await seedTask(db);
