@@ -182,6 +182,41 @@ describe('usePagedList and PagedList', () => {
     expect(list.total.value).toBe(1);
   });
 
+  it('leaves the count to a heading that has it, and says "loading" on the button while the next page is read', async () => {
+    let answer: (page: { nodes: { id: string; name: string }[]; totalCount: number; next: null }) => void = () => {};
+    const list = usePagedList<{ id: string; name: string }>((after) =>
+      after ? new Promise((resolve) => (answer = resolve)) : Promise.resolve({ nodes: [item('1')], totalCount: 2, next: 'c1' }),
+    );
+    const Host = defineComponent(
+      () => () =>
+        h(
+          PagedList,
+          { list, moreLabel: `Xem thêm ${list.remaining.value}`, loadingLabel: 'Đang tải…' },
+          {
+            default: ({ items }: { items: { id: string; name: string }[] }) =>
+              h(
+                'ul',
+                items.map((i) => h('li', i.name)),
+              ),
+          },
+        ),
+    );
+    const { wrapper } = await mountWithApp(Host);
+    await list.load();
+    await flushPromises();
+    expect(wrapper.find('.paged-count').exists()).toBe(false);
+    expect(wrapper.find('.paged-more').text()).toBe('Xem thêm 1');
+
+    await wrapper.find('.paged-more').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('.paged-more').text()).toBe('Đang tải…');
+    expect(wrapper.find('.paged-more').attributes('disabled')).toBeDefined();
+    answer({ nodes: [item('2')], totalCount: 2, next: null });
+    await flushPromises();
+    expect(wrapper.findAll('li').map((l) => l.text())).toEqual(['Mục 1', 'Mục 2']);
+    expect(wrapper.find('.paged-more').exists()).toBe(false);
+  });
+
   it('turns a GraphQL connection into a page', () => {
     expect(pageOf({ nodes: [1], totalCount: 5, pageInfo: { hasNextPage: true, endCursor: 'x' } })).toEqual({
       nodes: [1],
