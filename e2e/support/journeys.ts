@@ -68,6 +68,27 @@ export const UPDATE_TASK = graphql(`
   }
 `);
 
+const PUBLISH_RESOLUTION = graphql(`
+  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {
+    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {
+      id
+    }
+  }
+`);
+
+/** A provincial leader publishes resolution 57's figures for their province; answers the public view's id. */
+export async function publishResolution57(server: RunningServer): Promise<string> {
+  const token = await apiToken(server, 'lanhdao.lamdong');
+  const [ids] = await server.sql<{ resolution: string; unit: string }>(
+    `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
+  );
+  const { publishResolution } = await gql(server, token, PUBLISH_RESOLUTION, {
+    resolutionId: ids!.resolution,
+    unitId: ids!.unit,
+  });
+  return publishResolution.id;
+}
+
 /**
  * Waits for a state outside the page (the server's database): polls `probe` until `done` holds,
  * and fails after `timeout` with the last value seen.
