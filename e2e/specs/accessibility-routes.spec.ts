@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBothSizes, type Violation } from '../support/axe.js';
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, gql, openTasksOf, publishResolution57, signIn, taskCard, UPDATE_TASK } from '../support/journeys.js';
+import { openTasksOf, publishResolution57, saveOfflineWhileProvinceEdits, signIn, taskCard } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 // Every screen of web/src/router.ts is audited by one of the accessibility journeys; this one
@@ -289,14 +289,7 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
 
         await context.setOffline(true);
         await page.getByLabel('Mô tả', { exact: true }).fill(`Mô tả sửa trên điện thoại (${tag}).`);
-        await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
-        await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
-        const focal = await apiToken(server, 'daumoi.lamdong');
-        await gql(server, focal, UPDATE_TASK, {
-          input: { id: task!.id, baseVersion: task!.version, description: `Mô tả của tỉnh (${tag}).` },
-        });
-        await context.setOffline(false);
-        await page.getByRole('link', { name: '1 mục cần xem', exact: true }).click({ timeout: 60_000 });
+        await saveOfflineWhileProvinceEdits(page, context, server, task!, tag);
         await expectHeading(page, 'sync, a conflict waiting');
         await page.getByRole('link', { name: 'Xem và chọn' }).click();
         await expectHeading(page, 'conflict');
