@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBothSizes, type Violation } from '../support/axe.js';
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { openTasksOf, signIn } from '../support/journeys.js';
+import { openTasksOf, publishResolution57, saveOfflineWhileProvinceEdits, signIn, taskCard } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 // Every screen of web/src/router.ts is audited by one of the accessibility journeys; this one
@@ -15,16 +15,40 @@ const TIMEOUT = 300_000;
 const web = path.resolve(import.meta.dirname, '../../web/src');
 const specs = import.meta.dirname;
 
-/** The routes' names and title keys, read from the router itself so a new route is noticed. */
-function routes(): { name: string; title: string }[] {
+interface Route {
+  name: string;
+  /** locales/ key of its title. */
+  title: string;
+  /** Its full path, `:id` and all. */
+  path: string;
+  pattern: RegExp;
+}
+
+/** The routes' names, title keys and full paths, read from the router itself so a new route is noticed. */
+function routes(): Route[] {
   const source = readFileSync(path.join(web, 'router.ts'), 'utf8');
-  return [...source.matchAll(/name: '([^']+)',[\s\S]*?meta: \{[^}]*title: '([^']+)'/g)].map((m) => ({
-    name: m[1]!,
-    title: m[2]!,
-  }));
+  // A relative path is a child of the committee layout (committeeRoutes) or of the field layout at /.
+  const committeeFrom = source.indexOf("path: '/committee'");
+  const fieldFrom = source.indexOf('export const routes');
+  return [...source.matchAll(/path: '([^']*)',\s*name: '([^']+)',[\s\S]*?meta: \{[^}]*title: '([^']+)'/g)].map((m) => {
+    const relative = !m[1]!.startsWith('/');
+    const base = !relative ? '' : m.index > committeeFrom && m.index < fieldFrom ? '/committee/' : '/';
+    const full = `${base}${m[1]}`.replace(/(.)\/$/, '$1');
+    const pattern = full.includes(':pathMatch') ? /^\/.*$/ : new RegExp(`^${full.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+    return { name: m[2]!, title: m[3]!, path: full, pattern };
+  });
+}
+
+/** The route a path opens, the first that matches in the router's order (the catch-all last). */
+function routeAt(pathname: string): Route {
+  const route = routes().find((r) => r.pattern.test(pathname));
+  if (!route) throw new Error(`no route opens ${pathname}`);
+  return route;
 }
 const vi = JSON.parse(readFileSync(path.join(web, 'locales/vi.json'), 'utf8')) as Record<string, unknown>;
 const say = (key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], vi) as string;
+/** The document title a route shows (useRouteFocus): its screen's name, then the app's. */
+const titleOf = (route: Route) => (say(route.title) === 'Resolute' ? 'Resolute' : `${say(route.title)} · Resolute`);
 
 /** Which journey audits each route, under which screen name (the name its screenshots carry). */
 const AUDITED: Record<string, [spec: string, screen: string]> = {
@@ -76,6 +100,17 @@ async function focusAndTitle(page: Page) {
 }
 
 describe('accessibility coverage', () => {
+  it('reads every route of the router with the full path it opens', () => {
+    const all = routes();
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/', '/sync/conflicts/:conflictId', '/committee', '/committee/tasks/:id', '/public/:id']),
+    );
+    for (const r of all.filter((r) => r.name !== 'not-found'))
+      expect(routeAt(r.path.replace(/:[A-Za-z]+/g, 'x')).name).toBe(r.name);
+    expect(routeAt('/no-such-screen').name).toBe('not-found');
+  });
+
   it('audits every route of the router in one of the accessibility journeys', () => {
     const names = routes().map((r) => r.name);
     expect(names.length).toBeGreaterThan(20);
@@ -178,34 +213,36 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
   );
 
   it(
-    'moves the focus to the main heading and names the screen in the title after every navigation, the queues too',
+    'moves the focus to the main heading and names the screen in the title after a navigation to every route, the queues too',
     async () => {
-      const titles = new Set(routes().map((r) => `${say(r.title)} · Resolute`));
-      /** The focus is on the main heading and the title names a screen other than the one before. */
-      const expectHeading = async (page: Page, where: string, previous: string) => {
+      const seen = new Set<string>();
+      /** The focus is on the main heading and the title names the screen the address opens. */
+      const expectHeading = async (page: Page, where: string) => {
         await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 15_000 });
+        const route = routeAt(new URL(page.url()).pathname);
         const now = await focusAndTitle(page);
-        expect(titles.has(now.title), `${where}: title «${now.title}»`).toBe(true);
-        expect(now.title, `${where}: the title changed`).not.toBe(previous);
+        expect(now.title, `${where}: the title names the ${route.name} screen`).toBe(titleOf(route));
         expect(now.inMain, `${where}: the heading is in main`).toBe(true);
         expect(now.text, `${where}: focus on the main heading`).toBe(now.heading);
-        return now.title;
+        seen.add(route.name);
       };
       const admin = await openBrowser(DESKTOP);
       try {
         const { page } = admin;
-        await signIn(page, server, 'admin.tw', '/committee/dashboard');
-        let previous = await expectHeading(page, 'sign-in → dashboard', `${say('signIn.title')} · Resolute`);
+        await signIn(page, server, 'admin.tw', '/committee');
+        await expectHeading(page, 'sign-in → committee home');
         const nav = page.locator('.committee nav');
         const hrefs = await nav.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
-        expect(hrefs.length).toBeGreaterThanOrEqual(11);
-        const committee = hrefs.filter((h) => h.startsWith('/committee') && h !== '/committee/dashboard');
-        expect(committee).toEqual(expect.arrayContaining(['/committee/reviews', '/committee/extensions']));
-        // Every committee screen but the one open, reached through the navigation (a client-side route change).
+        expect(hrefs.length).toBeGreaterThanOrEqual(12);
+        const committee = hrefs.filter((h) => h.startsWith('/committee'));
+        expect(committee).toEqual(
+          expect.arrayContaining(['/committee/dashboard', '/committee/reviews', '/committee/extensions']),
+        );
+        // Every committee screen, reached through the navigation (a client-side route change).
         for (const href of committee) {
           await nav.locator(`a[href="${href}"]`).click();
           await page.waitForURL((url) => url.pathname === href);
-          previous = await expectHeading(page, href, previous);
+          await expectHeading(page, href);
           if (href.endsWith('/reviews') || href.endsWith('/extensions')) {
             // Keyboard review is one key away: j, named in the shortcuts line, goes into the list
             // (or to the "nothing waiting" line).
@@ -218,37 +255,78 @@ describe.runIf(chromiumAvailable())('accessibility of the remaining screens, foc
         }
         // A task opened from the plan: the committee task page.
         await nav.locator('a[href="/committee/plan"]').click();
-        previous = await expectHeading(page, '/committee/plan again', previous);
+        await expectHeading(page, '/committee/plan again');
         await page.locator('.node a.title').first().click({ timeout: 30_000 });
         await page.waitForURL((url) => url.pathname.startsWith('/committee/tasks/'));
-        await expectHeading(page, 'committee task', previous);
+        await expectHeading(page, 'committee task');
       } finally {
         await admin.close();
       }
 
-      // The field app on a phone: its tabs, a task, its report form and its edit form.
+      // The field app on a phone: its tabs, a task, its report form, its edit form, and the
+      // conflict screen for an edit saved offline while the province changed the same field.
+      const [, task] = await openTasksOf(server, 'C-LD-XUANHUONG', 2);
+      const tag = Date.now().toString(36);
       const officer = await openBrowser(PHONE);
       try {
-        const { page } = officer;
+        const { page, context } = officer;
         await signIn(page, server, 'daumoi.xuanhuong');
-        let previous = await expectHeading(page, 'sign-in → tasks', `${say('signIn.title')} · Resolute`);
+        await expectHeading(page, 'sign-in → tasks');
         const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
         for (const name of [/Đồng bộ/, /Cài đặt/, /Nhiệm vụ/]) {
           await nav.getByRole('link', { name }).click();
-          previous = await expectHeading(page, String(name), previous);
+          await expectHeading(page, String(name));
         }
-        await page.locator('main a[href^="/tasks/"]').first().click({ timeout: 60_000 });
-        previous = await expectHeading(page, 'task', previous);
+        await page.getByText('Đã gửi hết').first().waitFor({ timeout: 60_000 });
+        await (await taskCard(page, task!)).click();
+        await expectHeading(page, 'task');
         await page.locator('main a[href*="/report"]').first().click();
-        previous = await expectHeading(page, 'report', previous);
+        await expectHeading(page, 'report');
         await page.locator('main a.back').click();
-        previous = await expectHeading(page, 'back to the task', previous);
+        await expectHeading(page, 'back to the task');
         await page.locator('[data-test="edit-task"]').click();
-        await expectHeading(page, 'task edit', previous);
+        await expectHeading(page, 'task edit');
+
+        await context.setOffline(true);
+        await page.getByLabel('Mô tả', { exact: true }).fill(`Mô tả sửa trên điện thoại (${tag}).`);
+        await saveOfflineWhileProvinceEdits(page, context, server, task!, tag);
+        await expectHeading(page, 'sync, a conflict waiting');
+        await page.getByRole('link', { name: 'Xem và chọn' }).click();
+        await expectHeading(page, 'conflict');
+        await page.getByRole('radio', { name: new RegExp(`Bản trên máy chủ.*${tag}`) }).waitFor();
       } finally {
         await officer.close();
       }
+
+      // No sign-in: the public index and a published view, and an address the app does not have.
+      const published = await publishResolution57(server);
+      const visitor = await openBrowser(PHONE);
+      try {
+        const { page } = visitor;
+        await page.goto(new URL('public', server.url).toString());
+        await page.locator(`main a[href="/public/${published}"]`).click({ timeout: 30_000 });
+        await expectHeading(page, 'public view');
+        await page.getByRole('link', { name: say('publicView.back') }).click();
+        await expectHeading(page, 'back to the public index');
+        await page.goto(new URL('no-such-screen', server.url).toString());
+        await page.getByRole('link', { name: say('notFound.home') }).click();
+        // The task list needs a sign-in on this device: the sign-in screen.
+        await page.waitForURL((url) => url.pathname === '/sign-in');
+        await expectHeading(page, 'not found → sign-in');
+        await page.goBack();
+        await page.waitForURL((url) => url.pathname === '/no-such-screen');
+        await expectHeading(page, 'back to the not-found screen');
+      } finally {
+        await visitor.close();
+      }
+
+      // Every route of the router was reached by a navigation and checked.
+      expect([...seen].sort()).toEqual(
+        routes()
+          .map((r) => r.name)
+          .sort(),
+      );
     },
-    TIMEOUT,
+    2 * TIMEOUT,
   );
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBothSizes, type Violation } from '../support/axe.js';
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, gql, openTasksOf, signIn, taskCard, UPDATE_TASK, waitForServiceWorker } from '../support/journeys.js';
+import { openTasksOf, saveOfflineWhileProvinceEdits, signIn, taskCard, waitForServiceWorker } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 // The screens added after the first accessibility journey, each audited at phone and at desktop size.
@@ -46,15 +46,7 @@ describe.runIf(chromiumAvailable())('accessibility of the editing, planning and 
         await skip.focus();
         expect((await skip.boundingBox())!.height).toBeGreaterThanOrEqual(44);
         await skip.blur();
-        await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
-        await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
-
-        const focal = await apiToken(server, 'daumoi.lamdong');
-        await gql(server, focal, UPDATE_TASK, {
-          input: { id: task!.id, baseVersion: task!.version, description: `Mô tả của tỉnh (${tag}).` },
-        });
-        await context.setOffline(false);
-        await page.getByRole('link', { name: '1 mục cần xem', exact: true }).click({ timeout: 60_000 });
+        await saveOfflineWhileProvinceEdits(page, context, server, task!, tag);
         await page.getByRole('heading', { level: 1, name: 'Đồng bộ' }).waitFor();
         await page.getByRole('link', { name: 'Xem và chọn' }).click();
         await page.getByRole('heading', { level: 1, name: 'Xung đột dữ liệu' }).waitFor();

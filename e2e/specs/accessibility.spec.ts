@@ -3,17 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit as auditScreen, type Size, type Violation } from '../support/axe.js';
 import { DESKTOP, openBrowser, PHONE } from '../support/browser.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { apiToken, gql, openTasksOf, signIn, taskCard } from '../support/journeys.js';
-import { graphql } from '../support/generated/index.js';
+import { openTasksOf, publishResolution57, signIn, taskCard } from '../support/journeys.js';
 import { startServer, type RunningServer } from '../support/server.js';
-
-const PUBLISH_RESOLUTION = graphql(`
-  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {
-    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {
-      id
-    }
-  }
-`);
 
 const JOURNEY = 'accessibility';
 const audit = (page: Page, screen: string, size: Size = 'phone') => auditScreen(page, JOURNEY, screen, size);
@@ -85,18 +76,11 @@ describe.runIf(chromiumAvailable())('accessibility', () => {
     }
 
     // The public view of a resolution a provincial leader published.
-    const token = await apiToken(server, 'lanhdao.lamdong');
-    const [ids] = await server.sql<{ resolution: string; unit: string }>(
-      `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
-    );
-    const { publishResolution } = await gql(server, token, PUBLISH_RESOLUTION, {
-      resolutionId: ids!.resolution,
-      unitId: ids!.unit,
-    });
+    const published = await publishResolution57(server);
     const visitor = await openBrowser(PHONE);
     try {
       const { page } = visitor;
-      await page.goto(new URL(`public/${publishResolution.id}`, server.url).toString());
+      await page.goto(new URL(`public/${published}`, server.url).toString());
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await page.getByText('Lâm Đồng').first().waitFor({ timeout: 30_000 });
       violations.push(...(await audit(page, 'public-view')));

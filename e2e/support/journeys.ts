@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { graphql } from './generated/index.js';
 import type { RunningServer } from './server.js';
 
@@ -67,6 +67,50 @@ export const UPDATE_TASK = graphql(`
     }
   }
 `);
+
+const PUBLISH_RESOLUTION = graphql(`
+  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {
+    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {
+      id
+    }
+  }
+`);
+
+/** A provincial leader publishes resolution 57's figures for their province; answers the public view's id. */
+export async function publishResolution57(server: RunningServer): Promise<string> {
+  const token = await apiToken(server, 'lanhdao.lamdong');
+  const [ids] = await server.sql<{ resolution: string; unit: string }>(
+    `select (select id from resolution where code like '57%') as resolution, (select id from unit where code = 'P-LAMDONG') as unit`,
+  );
+  const { publishResolution } = await gql(server, token, PUBLISH_RESOLUTION, {
+    resolutionId: ids!.resolution,
+    unitId: ids!.unit,
+  });
+  return publishResolution.id;
+}
+
+/**
+ * On the task edit screen with the network cut and the phone's edit filled in: saves it on the
+ * phone, has the province's focal officer change the description online meanwhile (to «Mô tả
+ * của tỉnh (tag).»), gives the network back and follows "1 item to look at" to the sync screen,
+ * where the conflict waits.
+ */
+export async function saveOfflineWhileProvinceEdits(
+  page: Page,
+  context: BrowserContext,
+  server: RunningServer,
+  task: CellTask,
+  tag: string,
+): Promise<void> {
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await page.getByText('Đã lưu trên điện thoại này, chưa gửi.').waitFor();
+  const focal = await apiToken(server, 'daumoi.lamdong');
+  await gql(server, focal, UPDATE_TASK, {
+    input: { id: task.id, baseVersion: task.version, description: `Mô tả của tỉnh (${tag}).` },
+  });
+  await context.setOffline(false);
+  await page.getByRole('link', { name: '1 mục cần xem', exact: true }).click({ timeout: 60_000 });
+}
 
 /**
  * Waits for a state outside the page (the server's database): polls `probe` until `done` holds,

@@ -365,23 +365,28 @@ describe('CommitteeTaskPage', () => {
     });
     (first.data.tasks as { totalCount: number; pageInfo: unknown }).totalCount = 2;
     (first.data.tasks as { pageInfo: unknown }).pageInfo = { __typename: 'PageInfo', hasNextPage: true, endCursor: 'tc1' };
+    let reportReads = 0;
     const { server, wrapper } = await mountTask({
       CommitteeTask: first,
-      CommitteeTaskReports: {
-        data: {
-          task: {
-            __typename: 'Task',
-            id: 't3',
-            reports: {
-              __typename: 'ProgressReportConnection',
-              totalCount: 3,
-              pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'rc1' },
-              // The page may repeat one already shown (a report arrived meanwhile): shown once.
-              nodes: [report({ id: 'r2', percent: 30 }), report({ id: 'r1', percent: 10 })],
+      // The first read of the next page of reports fails; the second is answered.
+      CommitteeTaskReports: () =>
+        ++reportReads === 1
+          ? gqlError('FORBIDDEN', 'no')
+          : {
+              data: {
+                task: {
+                  __typename: 'Task',
+                  id: 't3',
+                  reports: {
+                    __typename: 'ProgressReportConnection',
+                    totalCount: 3,
+                    pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'rc1' },
+                    // The page may repeat one already shown (a report arrived meanwhile): shown once.
+                    nodes: [report({ id: 'r2', percent: 30 }), report({ id: 'r1', percent: 10 })],
+                  },
+                },
+              },
             },
-          },
-        },
-      },
       CommitteeSubTasks: {
         data: {
           tasks: {
@@ -408,12 +413,24 @@ describe('CommitteeTaskPage', () => {
         },
       },
     });
-    const more = () => wrapper.findAll('.list-more button');
+    const more = () => wrapper.findAll('.paged-more');
     expect(more().map((b) => b.text())).toEqual(['Xem thêm 1 nhiệm vụ con', 'Xem thêm 1 báo cáo', 'Xem thêm 1 thay đổi']);
+
+    // A failed read keeps what is shown, says why in the person's language and can be tried again.
+    await more()[1]!.trigger('click');
+    await settle();
+    const reportsCard = wrapper.find('[aria-labelledby="task-reports-title"]');
+    expect(reportsCard.find('[role="alert"]').text()).toBe('Không tải được trang tiếp theo. Bạn không có quyền làm việc này.');
+    expect(wrapper.findAll('.reports > li')).toHaveLength(2);
+    expect(more()[1]!.text()).toBe('Xem thêm 1 báo cáo');
 
     await more()[1]!.trigger('click');
     await settle();
-    expect(server.of('CommitteeTaskReports')[0]!.variables).toEqual({ id: 't3', first: 10, after: 'rc2' });
+    expect(server.of('CommitteeTaskReports').map((c) => c.variables)).toEqual([
+      { id: 't3', first: 10, after: 'rc2' },
+      { id: 't3', first: 10, after: 'rc2' },
+    ]);
+    expect(reportsCard.find('[role="alert"]').exists()).toBe(false);
     expect(wrapper.findAll('.reports > li')).toHaveLength(3);
     expect(wrapper.find('.reports').text()).toContain('10%');
 

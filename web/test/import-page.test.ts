@@ -65,6 +65,17 @@ async function mountImport() {
   return wrapper;
 }
 
+/** Sends the chosen file to be checked; answers the file field's error, read as a screen reader would (through aria-describedby). */
+async function checkRefusedFile() {
+  const wrapper = await mountImport();
+  await wrapper.find('form').trigger('submit');
+  await settle();
+  const file = wrapper.find('input[type="file"]');
+  expect(file.attributes('aria-invalid')).toBe('true');
+  const described = file.attributes('aria-describedby')!.split(' ');
+  return { wrapper, error: described.map((id) => document.getElementById(id)?.textContent?.trim()).find(Boolean) };
+}
+
 describe('ImportPage', () => {
   it('labels its fields, and shows the checked rows a page at a time with the shared paged list', async () => {
     const calls = stubImport(() => new Response(JSON.stringify({ id: 'up1' }), { status: 200 }), 450);
@@ -105,14 +116,28 @@ describe('ImportPage', () => {
         ),
       0,
     );
-    const wrapper = await mountImport();
-    await wrapper.find('form').trigger('submit');
-    await settle();
-    const file = wrapper.find('input[type="file"]');
-    expect(file.attributes('aria-invalid')).toBe('true');
-    const described = file.attributes('aria-describedby')!.split(' ');
-    const error = described.map((id) => document.getElementById(id)?.textContent?.trim()).find(Boolean);
+    const { wrapper, error } = await checkRefusedFile();
     expect(error).toMatch(/^Không nhập được tệp: hãy kiểm tra các cột/);
     expect(wrapper.find('[data-testid="import-summary"]').exists()).toBe(false);
+  });
+
+  it.each([
+    [
+      "the server's own refusal",
+      () =>
+        new Response(
+          JSON.stringify({
+            errors: [{ message: 'The file is larger than 10 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 10 } }],
+          }),
+          { status: 413, headers: { 'content-type': 'application/json' } },
+        ),
+    ],
+    ["a proxy's page", () => new Response('<html><h1>413 Request Entity Too Large</h1></html>', { status: 413 })],
+  ])('says a file too large is too large, from %s', async (_from, upload) => {
+    const calls = stubImport(upload, 0);
+    const { error } = await checkRefusedFile();
+    expect(error).toBe('Tệp quá lớn: hãy chia nhỏ.');
+    // Nothing was checked: no dry run of a file the server did not take.
+    expect(calls).toEqual(['/api/imports/units?fileName=don-vi.csv']);
   });
 });

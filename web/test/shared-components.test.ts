@@ -6,7 +6,7 @@ import FormField from '../src/components/app/FormField.vue';
 import PagedList from '../src/components/app/PagedList.vue';
 import ResolutionFilter from '../src/components/app/ResolutionFilter.vue';
 import ExtensionRequestForm from '../src/components/tasks/ExtensionRequestForm.vue';
-import { pageOf, usePagedList } from '../src/composables/usePagedList';
+import { pageOf, usePagedList, type PagedList as PagedListOf } from '../src/composables/usePagedList';
 import { mountWithApp } from './support/mount';
 
 const item = (id: string) => ({ id, name: `Mục ${id}` });
@@ -115,6 +115,33 @@ describe('ResolutionFilter', () => {
   });
 });
 
+type Item = ReturnType<typeof item>;
+
+/** PagedList around `list`, each item a line of a list, with the labels `labels()` gives at each render; the first page read. */
+async function mountPaged(
+  list: PagedListOf<Item>,
+  labels: () => { countLabel?: string; moreLabel: string; loadingLabel?: string },
+) {
+  const Host = defineComponent(
+    () => () =>
+      h(
+        PagedList,
+        { list, ...labels() },
+        {
+          default: ({ items }: { items: Item[] }) =>
+            h(
+              'ul',
+              items.map((i) => h('li', i.name)),
+            ),
+        },
+      ),
+  );
+  const { wrapper } = await mountWithApp(Host);
+  await list.load();
+  await flushPromises();
+  return wrapper;
+}
+
 describe('usePagedList and PagedList', () => {
   it('reads the first page, appends the next without repeating an item, and hides "more" on the last page', async () => {
     const fetchPage = vi.fn(async (after: string | null) =>
@@ -123,23 +150,7 @@ describe('usePagedList and PagedList', () => {
         : { nodes: [item('1'), item('2')], totalCount: 3, next: 'c1' },
     );
     const list = usePagedList(fetchPage);
-    const Host = defineComponent(
-      () => () =>
-        h(
-          PagedList,
-          { list, countLabel: `${list.total.value} mục`, moreLabel: 'Xem thêm' },
-          {
-            default: ({ items }: { items: { id: string; name: string }[] }) =>
-              h(
-                'ul',
-                items.map((i) => h('li', i.name)),
-              ),
-          },
-        ),
-    );
-    const { wrapper } = await mountWithApp(Host);
-    await list.load();
-    await flushPromises();
+    const wrapper = await mountPaged(list, () => ({ countLabel: `${list.total.value} mục`, moreLabel: 'Xem thêm' }));
     expect(wrapper.findAll('li').map((l) => l.text())).toEqual(['Mục 1', 'Mục 2']);
     expect(wrapper.find('.paged-count').text()).toBe('3 mục');
 
@@ -180,6 +191,25 @@ describe('usePagedList and PagedList', () => {
     expect(list.remove('new')).toBe(0);
     expect(list.remove('missing')).toBe(-1);
     expect(list.total.value).toBe(1);
+  });
+
+  it('leaves the count to a heading that has it, and says "loading" on the button while the next page is read', async () => {
+    let answer: (page: { nodes: { id: string; name: string }[]; totalCount: number; next: null }) => void = () => {};
+    const list = usePagedList<{ id: string; name: string }>((after) =>
+      after ? new Promise((resolve) => (answer = resolve)) : Promise.resolve({ nodes: [item('1')], totalCount: 2, next: 'c1' }),
+    );
+    const wrapper = await mountPaged(list, () => ({ moreLabel: `Xem thêm ${list.remaining.value}`, loadingLabel: 'Đang tải…' }));
+    expect(wrapper.find('.paged-count').exists()).toBe(false);
+    expect(wrapper.find('.paged-more').text()).toBe('Xem thêm 1');
+
+    await wrapper.find('.paged-more').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('.paged-more').text()).toBe('Đang tải…');
+    expect(wrapper.find('.paged-more').attributes('disabled')).toBeDefined();
+    answer({ nodes: [item('2')], totalCount: 2, next: null });
+    await flushPromises();
+    expect(wrapper.findAll('li').map((l) => l.text())).toEqual(['Mục 1', 'Mục 2']);
+    expect(wrapper.find('.paged-more').exists()).toBe(false);
   });
 
   it('turns a GraphQL connection into a page', () => {

@@ -14,7 +14,6 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": typeof types.E2ePublishResolutionDocument,
     "\n  mutation E2ePushRequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      request {\n        id\n      }\n    }\n  }\n": typeof types.E2ePushRequestExtensionDocument,
     "\n  mutation E2ePushRefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n    }\n  }\n": typeof types.E2ePushRefuseExtensionDocument,
     "\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n": typeof types.E2ePushNoticesDocument,
@@ -22,9 +21,9 @@ type Documents = {
     "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": typeof types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": typeof types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": typeof types.E2eUpdateTaskDocument,
+    "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": typeof types.E2ePublishResolutionDocument,
 };
 const documents: Documents = {
-    "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": types.E2ePublishResolutionDocument,
     "\n  mutation E2ePushRequestExtension($input: RequestExtensionInput!) {\n    requestExtension(input: $input) {\n      request {\n        id\n      }\n    }\n  }\n": types.E2ePushRequestExtensionDocument,
     "\n  mutation E2ePushRefuseExtension($id: ID!, $comment: String!) {\n    refuseExtension(id: $id, comment: $comment) {\n      id\n    }\n  }\n": types.E2ePushRefuseExtensionDocument,
     "\n  query E2ePushNotices($readKey: String!) {\n    pushNotices(readKey: $readKey) {\n      id\n    }\n  }\n": types.E2ePushNoticesDocument,
@@ -32,6 +31,7 @@ const documents: Documents = {
     "\n  mutation E2eSyncHealthPush($input: SyncPushInput!) {\n    syncPush(input: $input) {\n      results {\n        id\n        status\n        reason\n      }\n    }\n  }\n": types.E2eSyncHealthPushDocument,
     "\n  mutation E2eSignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      accessToken\n      account {\n        displayName\n      }\n    }\n  }\n": types.E2eSignInDocument,
     "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n": types.E2eUpdateTaskDocument,
+    "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n": types.E2ePublishResolutionDocument,
 };
 
 /**
@@ -48,10 +48,6 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -80,6 +76,10 @@ export function graphql(source: "\n  mutation E2eSignIn($username: String!, $pas
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation E2eUpdateTask($input: UpdateTaskInput!) {\n    updateTask(input: $input) {\n      id\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation E2ePublishResolution($resolutionId: ID!, $unitId: ID!) {\n    publishResolution(resolutionId: $resolutionId, unitId: $unitId) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -10,6 +10,10 @@ const KNOWN_CODES = [
   'RATE_LIMITED',
   'PASSWORD_CHANGE_REQUIRED',
   'UPDATE_REQUIRED',
+  'QUERY_TOO_COMPLEX',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'DATABASE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ServerErrorCode = (typeof KNOWN_CODES)[number];
@@ -80,6 +84,14 @@ export function errorMessageKey(error: unknown): string {
       return 'errors.passwordChangeRequired';
     case 'UPDATE_REQUIRED':
       return 'errors.updateRequired';
+    case 'QUERY_TOO_COMPLEX':
+      return 'errors.queryTooComplex';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'errors.payloadTooLarge';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'errors.unsupportedMediaType';
+    case 'DATABASE_UNAVAILABLE':
+      return 'errors.databaseUnavailable';
     default:
       return 'errors.unknown';
   }
