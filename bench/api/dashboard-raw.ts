@@ -229,11 +229,15 @@ async function syncHealth(ctx: RawContext) {
       [[t.unit.path, ...t.children.map((c) => c.path)], from],
     ),
     pool.query(
-      `select substring(u.path from $1) g, count(*)::int devices,
+      `select q.path g, count(c.unit_path)::int devices,
               max(greatest(coalesce(c.last_pull_at, '-infinity'), coalesce(c.last_push_at, '-infinity'))) last
-         from sync_client c join account a on a.id = c.account_id join unit u on u.id = a.unit_id
-        where u.path like $2 group by 1`,
-      [`^${t.unit.path}[0-9a-z]+/`, subtreePattern(t.unit.path)],
+         from unnest($1::text[]) q(path)
+         left join sync_client c on c.unit_path collate "C" >= q.path and c.unit_path collate "C" < q.path || '~'
+        group by q.path
+       union all
+       select '', count(*)::int, max(greatest(coalesce(last_pull_at, '-infinity'), coalesce(last_push_at, '-infinity')))
+         from sync_client where unit_path collate "C" = $2`,
+      [t.children.map((c) => c.path), t.unit.path],
     ),
   ]);
   return { reports, devices };

@@ -8,6 +8,7 @@ import { TaskStatus } from '../../src/modules/tasks/task.enums.js';
 import { monthStart } from '../../src/modules/analytics/rollup-math.js';
 import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
 import {
+  buildAccount,
   buildIndicator,
   buildPlan,
   buildReport,
@@ -270,6 +271,52 @@ describe('drill-down, trend and ranking', () => {
     expect(commune).toMatchObject({ reports: 2, lateArrivals: 1 });
     expect(commune.maxLagHours).toBeCloseTo(72, 0);
     expect(rows.find((x) => x.unit.id === tree.siblingCommune.id)).toMatchObject({ reports: 0, lateArrivals: 0 });
+  });
+
+  it('counts each child subtree’s devices, following accounts and units that move', async () => {
+    const em = t.em();
+    const tree = await buildTree(em);
+    const cellAccount = await buildAccount(em, tree.cell);
+    const siblingAccount = await buildAccount(em, tree.siblingCommune);
+    const conn = t.em().getConnection();
+    const device = (accountId: string, hoursAgo: number) =>
+      conn.execute(
+        `insert into sync_client (client_id, account_id, protocol_version, last_pull_at) values (gen_random_uuid(), ?, 4, now() - ? * interval '1 hour')`,
+        [accountId, hoursAgo],
+      );
+    await device(cellAccount.id, 5);
+    await device(cellAccount.id, 1);
+    await device(siblingAccount.id, 2);
+    const { token } = await tokenFor(t, tree.province, [Role.LEADER, Role.ADMIN]);
+    const health = async () => {
+      const rows = ok(
+        await t.gql<{ syncHealth: { unit: { id: string }; devices: number; lastSyncAt: string | null }[] }>(
+          `{ syncHealth { unit { id } devices lastSyncAt } }`,
+          {},
+          token,
+        ),
+      ).syncHealth;
+      return Object.fromEntries(rows.map((r) => [r.unit.id, r]));
+    };
+    let rows = await health();
+    expect(rows[tree.commune.id]?.devices).toBe(2);
+    expect(Date.now() - Date.parse(rows[tree.commune.id]!.lastSyncAt!)).toBeLessThan(1.5 * 3600_000);
+    expect(rows[tree.siblingCommune.id]?.devices).toBe(1);
+
+    // The account changes unit: its device counts where it now is.
+    await conn.execute(`update account set unit_id = ? where id = ?`, [tree.commune.id, siblingAccount.id]);
+    rows = await health();
+    expect([rows[tree.commune.id]?.devices, rows[tree.siblingCommune.id]?.devices]).toEqual([3, 0]);
+
+    // The cell moves under the sibling commune, its devices with it.
+    const moved = await t.gql(
+      `mutation($id: ID!, $to: ID!) { moveUnit(id: $id, newParentId: $to) { id } }`,
+      { id: tree.cell.id, to: tree.siblingCommune.id },
+      token,
+    );
+    ok(moved);
+    rows = await health();
+    expect([rows[tree.commune.id]?.devices, rows[tree.siblingCommune.id]?.devices]).toEqual([1, 2]);
   });
 
   it('counts a nation as its root row plus its children’s', async () => {

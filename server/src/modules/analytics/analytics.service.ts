@@ -284,14 +284,18 @@ export class AnalyticsService {
         [arr(paths), from, ...(target.resolutionId ? [target.resolutionId] : [])],
       );
     const byPath = new Map(rows.map((r) => [r.unit_path, r]));
-    const syncRows = await em.getConnection().execute<{ g: string | null; devices: number; last: Date | null }[]>(
-      `select substring(u.path from ?) g, count(*)::int devices,
-              max(greatest(coalesce(c.last_pull_at, '-infinity'), coalesce(c.last_push_at, '-infinity'))) last
-         from sync_client c join account a on a.id = c.account_id join unit u on u.id = a.unit_id
-        where u.path like ? group by 1`,
-      [`^${target.unit.path}[0-9a-z]+/`, subtreePattern(target.unit.path)],
+    // Each child's subtree is one range of the unit_path index (paths hold [0-9a-z/], all below
+    // '~' in byte order); the unit's own devices are those on its exact path ('' below).
+    const lastSync = `max(greatest(coalesce(c.last_pull_at, '-infinity'), coalesce(c.last_push_at, '-infinity')))`;
+    const syncRows = await em.getConnection().execute<{ g: string; devices: number; last: Date | null }[]>(
+      `select q.path g, s.devices, s.last from unnest(?::text[]) q(path) cross join lateral (
+         select count(*)::int devices, ${lastSync} last from sync_client c
+          where c.unit_path collate "C" >= q.path and c.unit_path collate "C" < q.path || '~') s
+       union all
+       select '', count(*)::int, ${lastSync} from sync_client c where c.unit_path collate "C" = ?`,
+      [arr(target.children.map((c) => c.path)), target.unit.path],
     );
-    const syncBy = new Map(syncRows.map((r) => [r.g ?? '', r]));
+    const syncBy = new Map(syncRows.map((r) => [r.g, r]));
     const withSync = (row: Omit<SyncHealthRow, 'devices' | 'lastSyncAt'>, key: string): SyncHealthRow => {
       const s = syncBy.get(key);
       const last = s?.last ? new Date(s.last) : null;

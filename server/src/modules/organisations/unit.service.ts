@@ -216,6 +216,12 @@ export class UnitService {
         'run',
         ctx,
       );
+      await conn.execute(
+        `update sync_client set unit_path = ${repath('unit_path')} where unit_path like ?`,
+        [newPath, cut, like],
+        'run',
+        ctx,
+      );
       // Reports are append-only; the trigger lets unit_path change only inside a unit move.
       await conn.execute(`select set_config('resolute.unit_move', 'on', true)`, [], 'all', ctx);
       await conn.execute(

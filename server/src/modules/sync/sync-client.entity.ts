@@ -36,4 +36,8 @@ export class SyncClientRecord {
 
   @Property({ type: 'string', length: 255, nullable: true })
   userAgent?: string | null;
+
+  /** The account's unit path, kept by triggers (on insert and when the account changes unit) and by unit moves. */
+  @Property({ type: 'text', lazy: true })
+  unitPath!: string & Opt;
 }
