@@ -4,6 +4,8 @@
  * A field officer's sync through the real GraphQL API against the same reads and writes as raw
  * SQL behind a bare HTTP endpoint, in the same run: the first pull, an incremental (empty) pull,
  * and a push of 50 new reports. Also the bytes on the wire of a first and an empty sync.
+ * The documents are the web's (SYNC_PULL, SYNC_PUSH) at the server's PROTOCOL_VERSION; the raw pull
+ * is lib/raw-sync.ts, and the run stops (exit 1) when its pages differ from the app's.
  */
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
