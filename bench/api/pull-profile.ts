@@ -11,7 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { execute, parse } from 'graphql';
 import { argNumber, benchDatabaseUrl, describeRun, post, printTable, startApi, stats } from '../lib/harness.js';
-import { PULL_QUERY } from './sync-queries.js';
+import { PROTOCOL_VERSION, SYNC_PULL } from './sync-queries.js';
 
 const databaseUrl = benchDatabaseUrl();
 const runs = argNumber('runs', 30);
@@ -27,8 +27,8 @@ if (!cell) throw new Error('the bench database has no data set; run npm run benc
 const token = await api.tokenFor(cell.username);
 const viewer = await api.app.services.viewers.fromToken(api.orm.em.fork(), token);
 const clientId = randomUUID();
-const input = { protocolVersion: 1, clientId, limit: 500 };
-const document = parse(PULL_QUERY);
+const input = { protocolVersion: PROTOCOL_VERSION, clientId, limit: 500 };
+const document = parse(SYNC_PULL);
 
 const time = async (fn: () => Promise<unknown>) => {
   for (let i = 0; i < 3; i++) await fn();
@@ -54,7 +54,7 @@ const apolloNoCacheControl = new ApolloServer({ schema: api.app.schema, plugins:
 await apolloAsApp.start();
 await apolloNoCacheControl.start();
 const viaApollo = (server: ApolloServer) => () =>
-  server.executeOperation({ query: PULL_QUERY, variables: { input } }, { contextValue: contextValue as never });
+  server.executeOperation({ query: SYNC_PULL, variables: { input } }, { contextValue: contextValue as never });
 const phases: [string, () => Promise<unknown>][] = [
   ['SyncService.pull (SQL, rows to objects, sync_client)', service],
   [
@@ -73,11 +73,11 @@ const phases: [string, () => Promise<unknown>][] = [
   ['JSON.stringify of the response', async () => JSON.stringify({ data: { syncPull: result } })],
   [
     'whole request, gzip (what fetch asks for)',
-    () => post(`${api.url}/graphql`, { query: PULL_QUERY, variables: { input } }, token),
+    () => post(`${api.url}/graphql`, { query: SYNC_PULL, variables: { input } }, token),
   ],
   [
     'whole request, identity',
-    () => post(`${api.url}/graphql`, { query: PULL_QUERY, variables: { input } }, token, { 'accept-encoding': 'identity' }),
+    () => post(`${api.url}/graphql`, { query: SYNC_PULL, variables: { input } }, token, { 'accept-encoding': 'identity' }),
   ],
 ];
 const rows: (string | number)[][] = [];

@@ -15,6 +15,7 @@ import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
 import { Account } from '../../server/src/modules/accounts/account.entity.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable } from '../lib/harness.js';
 import { statementTimer } from '../lib/statement-timer.js';
+import { PROTOCOL_VERSION } from './sync-queries.js';
 
 const databaseUrl = benchDatabaseUrl();
 const entries = argNumber('entries', 50);
@@ -43,7 +44,7 @@ const token = (await app.services.auth.startSession(em, account, 'bench')).acces
 const viewer = await app.services.viewers.fromToken(orm.em.fork(), token);
 
 const input = () => ({
-  protocolVersion: 1,
+  protocolVersion: PROTOCOL_VERSION,
   clientId: randomUUID(),
   entries: Array.from({ length: entries }, (_, i) => ({
     id: randomUUID(),

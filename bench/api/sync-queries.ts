@@ -1,15 +1,7 @@
-/** The field app's sync operations as the sync benchmarks send them (protocol 1 fields). */
-export const PULL_QUERY = `query Pull($input: SyncPullInput!) {
-  syncPull(input: $input) {
-    cursor hasMore reset updateRequired serverTime
-    tasks { id parentId title description responsiblePerson expectedResult startOn dueOn priority state progress version updatedAt lastReportAt ancestorTitles
-            indicators { id name unitOfMeasure baseline target direction dueOn currentValue version } }
-    reports { id taskId percent values { indicatorId value } narrative hasObstacles obstacles writtenAt receivedAt answersReportId flaggedReassigned state reviewedAt reviewComment }
-    notifications { id kind message taskId reportId createdAt readAt }
-    removals { entity id }
-  }
-}`;
-
-export const PUSH_QUERY = `mutation Push($input: SyncPushInput!) {
-  syncPush(input: $input) { updateRequired results { id status code reason version } }
-}`;
+/**
+ * The field app's sync operations and protocol, as the sync benchmarks send them: the web's own
+ * documents (web/src/offline/protocol.ts) and the server's protocol version, never copies, so a
+ * bench measures the pull the phones make.
+ */
+export { SYNC_PULL, SYNC_PUSH } from '../../web/src/offline/protocol.js';
+export { PROTOCOL_VERSION } from '../../server/src/modules/sync/sync.service.js';

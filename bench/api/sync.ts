@@ -4,11 +4,11 @@
  * A field officer's sync through the real GraphQL API against the same reads and writes as raw
  * SQL behind a bare HTTP endpoint, in the same run: the first pull, an incremental (empty) pull,
  * and a push of 50 new reports. Also the bytes on the wire of a first and an empty sync.
+ * The documents are the web's (SYNC_PULL, SYNC_PUSH) at the server's PROTOCOL_VERSION; the raw pull
+ * is lib/raw-sync.ts, and the run stops (exit 1) when its pages differ from the app's.
  */
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type pg from 'pg';
-import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from '../../server/src/modules/sync/sync-cursor.js';
 import {
   argNumber,
   benchDatabaseUrl,
@@ -23,134 +23,12 @@ import {
   stats,
   type RawContext,
 } from '../lib/harness.js';
-import { PULL_QUERY, PUSH_QUERY } from './sync-queries.js';
+import { PULL_LISTS, pullDifferences, rawPull, type RawPullInput } from '../lib/raw-sync.js';
+import { PROTOCOL_VERSION, SYNC_PULL, SYNC_PUSH } from './sync-queries.js';
 
-type Row = Record<string, unknown>;
-
-async function inSnapshot<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('begin isolation level repeatable read read only');
-    const out = await fn(c);
-    await c.query('commit');
-    return out;
-  } catch (e) {
-    await c.query('rollback');
-    throw e;
-  } finally {
-    c.release();
-  }
-}
-
-/** The pull of SyncService, as plain SQL on a pg pool: same keys, same rows, same cursor. */
-async function rawPull({ pool, body, viewer }: RawContext) {
-  const input = body as { cursor?: string | null; limit?: number; clientId: string };
-  const limit = input.limit ?? 500;
-  const view = viewFingerprint(viewer.id, viewer.unitPath);
-  const cursor: PullCursor | null = input.cursor ? decodeCursor(input.cursor) : null;
-  const page = await inSnapshot(pool, async (c) => {
-    const { rows: snap } = await c.query(`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin, now() as now`);
-    const since = cursor?.since ?? '0';
-    const next = cursor?.after ? cursor.next : (snap[0].xmin as string);
-    const p = viewer.unitPath;
-    const after = cursor?.after ?? null;
-    const { rows: keys } = await c.query<{ x: string; k: string; id: string }>(
-      `select c.x::text as x, c.k, c.id from (
-         select t.change_xid as x, 'T' as k, t.id from task t where t.change_xid >= $1::xid8 and t.lead_unit_path = $2
-         union select i.change_xid, 'T', i.task_id from indicator i join task t on t.id = i.task_id where i.change_xid >= $1::xid8 and t.lead_unit_path = $2
-         union select r.change_xid, 'R', r.id from progress_report r where r.change_xid >= $1::xid8 and r.unit_path = $2
-         union select s.change_xid, 'X', s.entity_id from sync_tombstone s where s.change_xid >= $1::xid8 and s.unit_path = $2 and s.entity = 'TASK'
-           and not exists (select 1 from task t where t.id = s.entity_id and t.lead_unit_path = s.unit_path)
-       ) c ${after ? 'where (c.x, c.k, c.id) > ($4::xid8, $5, $6::uuid)' : ''} order by c.x, c.k, c.id limit $3`,
-      after ? [since, p, limit + 1, ...after] : [since, p, limit + 1],
-    );
-    const hasMore = keys.length > limit;
-    const pageKeys = keys.slice(0, limit);
-    const last = pageKeys.at(-1);
-    const nextCursor: PullCursor = hasMore
-      ? { since, next, after: [last!.x, last!.k, last!.id], view, protocol: cursor?.protocol ?? 1 }
-      : { since: next, next, after: null, view, protocol: cursor?.protocol ?? 1 };
-    const ids = (k: string) => [...new Set(pageKeys.filter((r) => r.k === k).map((r) => r.id))];
-    const taskIds = ids('T');
-    const reportIds = ids('R');
-    // One connection runs one statement at a time, as the ORM's transaction does.
-    const tasks = await c.query<Row>(`select * from task where id = any($1::uuid[]) order by id`, [taskIds]);
-    const indicators = await c.query<Row>(`select * from indicator where task_id = any($1::uuid[]) order by created_at, id`, [
-      taskIds,
-    ]);
-    const ancestors = await c.query<{ task_id: string; title: string }>(
-      `with recursive up as (select t.id as task_id, t.parent_id, 0 as lvl from task t where t.id = any($1::uuid[])
-           union all select up.task_id, p.parent_id, up.lvl + 1 from up join task p on p.id = up.parent_id where up.lvl < 64)
-         select up.task_id, p.title from up join task p on p.id = up.parent_id order by up.task_id, up.lvl desc`,
-      [taskIds],
-    );
-    const reports = await c.query<Row>(`select * from progress_report where id = any($1::uuid[]) order by id`, [reportIds]);
-    const values = await c.query<Row>(`select * from report_indicator_value where report_id = any($1::uuid[])`, [reportIds]);
-    const titles = new Map<string, string[]>();
-    for (const a of ancestors.rows) titles.set(a.task_id, [...(titles.get(a.task_id) ?? []), a.title]);
-    return {
-      cursor: encodeCursor(nextCursor),
-      hasMore,
-      reset: false,
-      updateRequired: false,
-      serverTime: snap[0].now,
-      tasks: tasks.rows.map((t) => ({
-        id: t.id,
-        parentId: t.parent_id,
-        title: t.title,
-        description: t.description,
-        responsiblePerson: t.responsible_person,
-        expectedResult: t.expected_result,
-        startOn: t.start_on,
-        dueOn: t.due_on,
-        priority: t.priority,
-        state: t.state,
-        progress: t.progress,
-        version: t.version,
-        updatedAt: t.updated_at,
-        lastReportAt: t.last_report_at,
-        ancestorTitles: titles.get(t.id as string) ?? [],
-        indicators: indicators.rows
-          .filter((i) => i.task_id === t.id)
-          .map((i) => ({
-            id: i.id,
-            name: i.name,
-            unitOfMeasure: i.unit_of_measure,
-            baseline: i.baseline,
-            target: i.target,
-            direction: i.direction,
-            dueOn: i.due_on,
-            currentValue: i.current_value,
-            version: i.version,
-          })),
-      })),
-      reports: reports.rows.map((r) => ({
-        id: r.id,
-        taskId: r.task_id,
-        percent: r.percent,
-        values: values.rows.filter((v) => v.report_id === r.id).map((v) => ({ indicatorId: v.indicator_id, value: v.value })),
-        narrative: r.narrative,
-        hasObstacles: r.has_obstacles,
-        obstacles: r.obstacles,
-        writtenAt: r.written_at,
-        receivedAt: r.received_at,
-        answersReportId: r.answers_report_id,
-        flaggedReassigned: r.flagged_reassigned,
-        state: r.state,
-        reviewedAt: r.reviewed_at,
-        reviewComment: r.review_comment,
-      })),
-      notifications: [],
-      removals: ids('X').map((id) => ({ entity: 'TASK', id })),
-    };
-  });
-  await pool.query(
-    `insert into sync_client (client_id, account_id, protocol_version, last_pull_at) values ($1, $2, 1, now())
-     on conflict (client_id, account_id) do update set last_pull_at = now()`,
-    [input.clientId, viewer.id],
-  );
-  return { syncPull: page };
-}
+/** The raw baseline's pull endpoint: SyncService.pull as plain SQL (lib/raw-sync.ts). */
+const rawPullRoute = ({ pool, body, viewer }: RawContext) =>
+  rawPull(pool, { id: viewer.id, unitPath: viewer.unitPath }, body as unknown as RawPullInput).then((syncPull) => ({ syncPull }));
 
 interface ReportEntry {
   id: string;
@@ -202,9 +80,9 @@ async function rawPush({ pool, body, viewer }: RawContext) {
     }
   }
   await pool.query(
-    `insert into sync_client (client_id, account_id, protocol_version, last_push_at, pushed_entries) values ($1, $2, 1, now(), $3)
+    `insert into sync_client (client_id, account_id, protocol_version, last_push_at, pushed_entries) values ($1, $2, $4, now(), $3)
      on conflict (client_id, account_id) do update set last_push_at = now(), pushed_entries = sync_client.pushed_entries + excluded.pushed_entries`,
-    [input.clientId, viewer.id, results.filter((r) => r.status === 'APPLIED').length],
+    [input.clientId, viewer.id, results.filter((r) => r.status === 'APPLIED').length, PROTOCOL_VERSION],
   );
   return { syncPush: { updateRequired: false, results } };
 }
@@ -214,7 +92,7 @@ const runs = argNumber('runs', 15);
 await describeRun(databaseUrl, `npm run bench:sync -- --runs ${runs}`);
 console.log(`NODE_ENV: ${process.env.NODE_ENV ?? '(unset: graphql-js runs its slower development checks)'}`);
 const api = await startApi(databaseUrl);
-const raw = await startRaw(databaseUrl, api.secret, { '/pull': rawPull, '/push': rawPush });
+const raw = await startRaw(databaseUrl, api.secret, { '/pull': rawPullRoute, '/push': rawPush });
 const db = api.orm.em.getConnection();
 
 // Field officers at every level: the nation's and Lâm Đồng's focal officers, the commune and the
@@ -273,32 +151,48 @@ const row = (label: string, size: string, g: number[], s: number[]) => {
 // Pulls are compared uncompressed: the raw endpoint does not gzip, and gzip (about 5 ms to pack and
 // 3 ms to unpack 200 KB here) is not GraphQL's or the ORM's work. The gzip bytes are in the wire table.
 const identity = { 'accept-encoding': 'identity' };
-type Page = { cursor: string; tasks: unknown[]; reports: unknown[]; hasMore: boolean };
+type Page = Parameters<typeof pullDifferences>[0] & { cursor: string; tasks: unknown[]; reports: unknown[]; hasMore: boolean };
+const pullInput = (clientId: string, cursor?: string) => ({
+  protocolVersion: PROTOCOL_VERSION,
+  clientId,
+  limit: 500,
+  ...(cursor ? { cursor } : {}),
+});
+const gqlPull = async (token: string, input: ReturnType<typeof pullInput>) => {
+  const reply = await gql(api, SYNC_PULL, { input }, token, identity);
+  return { reply, page: (reply.json!.data as { syncPull: Page }).syncPull };
+};
+const rawPullOnce = async (token: string, input: ReturnType<typeof pullInput>) => {
+  const reply = await post(`${raw.url}/pull`, input, token, identity);
+  if (reply.status !== 200) throw new Error(`raw pull failed (${reply.status})`);
+  return (reply.json!.data as { syncPull: Page }).syncPull;
+};
+/** The baseline must answer what the app answers, or its times mean nothing: exit 1 otherwise. */
+const mustAgree = (what: string, graphql: Page, rawPage: Page) => {
+  const differences = pullDifferences(graphql, rawPage);
+  if (!differences.length) return;
+  console.error(`\nGraphQL and raw SQL pulls differ (${what}); GraphQL first, raw second:\n  ${differences.join('\n  ')}`);
+  process.exit(1);
+};
 for (const officer of officers.slice(0, 4)) {
   const token = await api.tokenFor(officer.username);
   const clientId = randomUUID();
-  const first = await gql(api, PULL_QUERY, { input: { protocolVersion: 1, clientId, limit: 500 } }, token, identity);
-  const firstRaw = await post(`${raw.url}/pull`, { clientId, limit: 500 }, token, identity);
-  const page = (first.json!.data as { syncPull: Page }).syncPull;
-  const rawPage = (firstRaw.json!.data as { syncPull: typeof page }).syncPull;
-  if (page.tasks.length !== rawPage.tasks.length || page.reports.length !== rawPage.reports.length)
-    throw new Error(`GraphQL and raw SQL pulls disagree for ${officer.username}`);
+  const first = await gqlPull(token, pullInput(clientId));
+  const page = first.page;
+  mustAgree(`${officer.username}, first pull`, page, await rawPullOnce(token, pullInput(clientId)));
   // The rest of the first sync's pages, so the incremental pull below is an empty one.
   let cursor = page.cursor;
   for (let more = page.hasMore; more;) {
-    const next = (
-      (await gql(api, PULL_QUERY, { input: { protocolVersion: 1, clientId, cursor, limit: 500 } }, token)).json!.data as {
-        syncPull: Page;
-      }
-    ).syncPull;
+    const next = (await gqlPull(token, pullInput(clientId, cursor))).page;
     cursor = next.cursor;
     more = next.hasMore;
   }
-  const empty = await gql(api, PULL_QUERY, { input: { protocolVersion: 1, clientId, cursor, limit: 500 } }, token, identity);
+  const empty = await gqlPull(token, pullInput(clientId, cursor));
+  mustAgree(`${officer.username}, empty pull`, empty.page, await rawPullOnce(token, pullInput(clientId, cursor)));
   const size = `${page.tasks.length} tasks, ${page.reports.length} reports${page.hasMore ? ' (first page)' : ''}`;
   const [g1, s1] = await interleave(
-    () => gql(api, PULL_QUERY, { input: { protocolVersion: 1, clientId, limit: 500 } }, token, identity),
-    () => post(`${raw.url}/pull`, { clientId, limit: 500 }, token, identity),
+    () => gql(api, SYNC_PULL, { input: pullInput(clientId) }, token, identity),
+    () => post(`${raw.url}/pull`, pullInput(clientId), token, identity),
   );
   row(`${officer.label}: first pull`, size, g1, s1);
   lines.push(
@@ -309,25 +203,26 @@ for (const officer of officers.slice(0, 4)) {
     ),
   );
   const [g2, s2] = await interleave(
-    () => gql(api, PULL_QUERY, { input: { protocolVersion: 1, clientId, cursor, limit: 500 } }, token, identity),
-    () => post(`${raw.url}/pull`, { clientId, cursor, limit: 500 }, token, identity),
+    () => gql(api, SYNC_PULL, { input: pullInput(clientId, cursor) }, token, identity),
+    () => post(`${raw.url}/pull`, pullInput(clientId, cursor), token, identity),
   );
-  const emptyRows = (empty.json!.data as { syncPull: Page }).syncPull;
-  row(`${officer.label}: incremental pull (no change)`, `${emptyRows.tasks.length + emptyRows.reports.length} rows`, g2, s2);
+  const emptyRows = empty.page;
+  const emptyCount = PULL_LISTS.reduce((n, list) => n + (emptyRows[list]?.length ?? 0), 0);
+  row(`${officer.label}: incremental pull (no change)`, `${emptyCount} rows`, g2, s2);
   lines.push(ratioLine({ bench: 'sync', case: 'empty pull', viewer: officer.level }, g2, s2));
-  const request = (vars: unknown) => Buffer.byteLength(JSON.stringify({ query: PULL_QUERY, variables: vars }));
+  const request = (vars: unknown) => Buffer.byteLength(JSON.stringify({ query: SYNC_PULL, variables: vars }));
   wire.push(
     [
       `${officer.label}: first sync`,
-      request({ input: { protocolVersion: 1, clientId, limit: 500 } }),
-      first.bytes,
-      gzipSync(JSON.stringify(first.json)).length,
+      request({ input: pullInput(clientId) }),
+      first.reply.bytes,
+      gzipSync(JSON.stringify(first.reply.json)).length,
     ],
     [
       `${officer.label}: empty sync`,
-      request({ input: { protocolVersion: 1, clientId, cursor, limit: 500 } }),
-      empty.bytes,
-      gzipSync(JSON.stringify(empty.json)).length,
+      request({ input: pullInput(clientId, cursor) }),
+      empty.reply.bytes,
+      gzipSync(JSON.stringify(empty.reply.json)).length,
     ],
   );
 }
@@ -357,7 +252,7 @@ const entries = () =>
   });
 const asGraphql = (list: ReportEntry[]) => ({
   input: {
-    protocolVersion: 1,
+    protocolVersion: PROTOCOL_VERSION,
     clientId: randomUUID(),
     entries: list.map((e) => ({
       id: e.id,
@@ -375,7 +270,7 @@ const asGraphql = (list: ReportEntry[]) => ({
   },
 });
 if (!pushNote) {
-  const probe = await gql(api, PUSH_QUERY, asGraphql(entries().slice(0, 1)), token);
+  const probe = await gql(api, SYNC_PUSH, asGraphql(entries().slice(0, 1)), token);
   const status = (probe.json!.data as { syncPush: { results: { status: string; reason: string | null }[] } }).syncPush
     .results[0]!;
   if (status.status !== 'APPLIED') pushNote = `the API does not apply reports yet (${status.status}: ${status.reason})`;
@@ -384,7 +279,7 @@ if (pushNote) {
   console.log(`\n50-report push: not measured — ${pushNote}.`);
 } else {
   const [g, s] = await interleave(
-    () => gql(api, PUSH_QUERY, asGraphql(entries()), token),
+    () => gql(api, SYNC_PUSH, asGraphql(entries()), token),
     () => post(`${raw.url}/push`, { clientId: randomUUID(), entries: entries() }, token),
   );
   row('cell officer: push of 50 new reports', '50 entries', g, s);

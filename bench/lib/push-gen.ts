@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '../api/sync-queries.js';
 import type { Api } from './harness.js';
 
 export const PUSH = `mutation Push($input: SyncPushInput!) { syncPush(input: $input) { results { id status reason } } }`;
@@ -60,7 +61,7 @@ export function graphqlPushBody(s: PushSession, batch: number): string {
     query: PUSH,
     variables: {
       input: {
-        protocolVersion: 2,
+        protocolVersion: PROTOCOL_VERSION,
         clientId: s.clientId,
         entries: reportEntries(s.task_id, batch).map((e) => ({
           id: e.id,
