@@ -11,10 +11,12 @@ import type pg from 'pg';
 import { localDay } from '../../server/src/common/dates.js';
 import { isWithin, subtreePattern } from '../../server/src/modules/organisations/unit-path.js';
 import { decodeCursor, encodeCursor, viewFingerprint, type PullCursor } from '../../server/src/modules/sync/sync-cursor.js';
-import { MAX_PULL_LIMIT, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../../server/src/modules/sync/sync.service.js';
-
-/** Copied from SyncService: the first protocol that receives reference data. */
-const REFERENCE_PROTOCOL = 4;
+import {
+  MAX_PULL_LIMIT,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  REFERENCE_PROTOCOL,
+} from '../../server/src/modules/sync/sync.service.js';
 
 type Row = Record<string, unknown>;
 

@@ -51,7 +51,7 @@ import {
  */
 export const PROTOCOL_VERSION = 4;
 /** The first protocol that receives reference data. */
-const REFERENCE_PROTOCOL = 4;
+export const REFERENCE_PROTOCOL = 4;
 export const MIN_PROTOCOL_VERSION = 1;
 export const MAX_PUSH_ENTRIES = 100;
 export const MAX_PULL_LIMIT = 1000;
