@@ -15,9 +15,9 @@
  */
 import 'reflect-metadata';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit-verify.js';
-import { chainKeyFor } from '../../server/src/modules/audit/audit.service.js';
 import { verifyDerived } from '../../server/src/modules/derived/derived-verify.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable, startApi, startRaw, type RawContext } from '../lib/harness.js';
+import { rawPushReports } from '../lib/raw-push.js';
 import {
   graphqlApplied,
   graphqlPushBody,
@@ -89,40 +89,7 @@ const lags = api.app.derived.lags.map((s) => s * 1000).sort((a, b) => a - b);
 // --- the raw baseline: the same rows by a bare pg client -------------------------------------
 async function rawPush({ pool, body, viewer }: RawContext) {
   const input = body as { clientId: string; entries: ReportEntry[] };
-  const c = await pool.connect();
-  try {
-    await c.query('begin');
-    const tasks = await c.query<{ id: string }>(`select id from task where id = any($1::uuid[]) and lead_unit_path = $2`, [
-      [...new Set(input.entries.map((e) => e.taskId))],
-      viewer.unitPath,
-    ]);
-    if (!tasks.rowCount) throw new Error('not your task');
-    const { rows } = await c.query<{ id: string }>(
-      `with applied as (
-         insert into sync_applied_entry (id, account_id, client_id, kind, result)
-         select id, $2, $3, 'CREATE_REPORT', '{}' from jsonb_to_recordset($1::jsonb) as e(id uuid) order by id
-         on conflict (id) do nothing returning id
-       ), report as (
-         insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, has_obstacles, written_at)
-         select e.id, e."taskId", $4, $5, $2, e.percent, false, e."writtenAt"
-           from jsonb_to_recordset($1::jsonb) as e(id uuid, "taskId" uuid, percent float8, "writtenAt" timestamptz)
-           join applied a on a.id = e.id
-         returning id
-       ), audit as (
-         insert into audit_event (chain_key, at, actor_account_id, actor_unit_id, actor_unit_path, action, entity_type, entity_id, after)
-         select $6, now(), $2, $4, $5, 'report.submit', 'ProgressReport', r.id::text, '{}'::jsonb from report r
-       )
-       select id from report`,
-      [JSON.stringify(input.entries), viewer.id, input.clientId, viewer.unitId, viewer.unitPath, chainKeyFor(viewer.unitPath)],
-    );
-    await c.query('commit');
-    return { applied: rows.length };
-  } catch (error) {
-    await c.query('rollback');
-    throw error;
-  } finally {
-    c.release();
-  }
+  return { applied: (await rawPushReports(pool, viewer, input.clientId, input.entries)).size };
 }
 
 let raw: Phase | null = null;

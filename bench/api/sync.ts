@@ -24,61 +24,20 @@ import {
   type RawContext,
 } from '../lib/harness.js';
 import { PULL_LISTS, pullDifferences, rawPull, type RawPullInput } from '../lib/raw-sync.js';
+import { rawPushReports, type RawReportEntry } from '../lib/raw-push.js';
 import { PROTOCOL_VERSION, SYNC_PULL, SYNC_PUSH } from './sync-queries.js';
 
 /** The raw baseline's pull endpoint: SyncService.pull as plain SQL (lib/raw-sync.ts). */
 const rawPullRoute = ({ pool, body, viewer }: RawContext) =>
   rawPull(pool, { id: viewer.id, unitPath: viewer.unitPath }, body as unknown as RawPullInput).then((syncPull) => ({ syncPull }));
 
-interface ReportEntry {
-  id: string;
-  taskId: string;
-  percent: number;
-  values: { indicatorId: string; value: number }[];
-  writtenAt: string;
-}
+type ReportEntry = Required<RawReportEntry>;
 
-/** The writes a push of new reports makes, as plain SQL: one transaction per entry, at most once. */
+/** The writes a push of new reports makes, as plain SQL: one set-based transaction, at most once. */
 async function rawPush({ pool, body, viewer }: RawContext) {
   const input = body as { clientId: string; entries: ReportEntry[] };
-  const results = [];
-  for (const e of input.entries) {
-    const c = await pool.connect();
-    try {
-      await c.query('begin');
-      const ins = await c.query(
-        `insert into sync_applied_entry (id, account_id, client_id, kind, result) values ($1, $2, $3, 'CREATE_REPORT', '{}') on conflict (id) do nothing returning id`,
-        [e.id, viewer.id, input.clientId],
-      );
-      if (!ins.rowCount) {
-        await c.query('commit');
-        results.push({ id: e.id, status: 'ALREADY_APPLIED' });
-        continue;
-      }
-      const { rows } = await c.query(`select id, lead_unit_id, lead_unit_path from task where id = $1 for update`, [e.taskId]);
-      const task = rows[0];
-      if (!task || task.lead_unit_path !== viewer.unitPath) throw new Error('not your task');
-      await c.query(
-        `insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, has_obstacles, written_at) values ($1, $2, $3, $4, $5, $6, false, $7)`,
-        [e.id, e.taskId, task.lead_unit_id, task.lead_unit_path, viewer.id, e.percent, e.writtenAt],
-      );
-      for (const v of e.values)
-        await c.query(`insert into report_indicator_value (report_id, indicator_id, value) values ($1, $2, $3)`, [
-          e.id,
-          v.indicatorId,
-          v.value,
-        ]);
-      await c.query(`update task set last_report_at = now(), updated_at = now() where id = $1`, [e.taskId]);
-      await c.query(`update sync_applied_entry set result = '{"version":null}' where id = $1`, [e.id]);
-      await c.query('commit');
-      results.push({ id: e.id, status: 'APPLIED' });
-    } catch (error) {
-      await c.query('rollback');
-      results.push({ id: e.id, status: 'REJECTED', reason: String(error) });
-    } finally {
-      c.release();
-    }
-  }
+  const applied = await rawPushReports(pool, viewer, input.clientId, input.entries);
+  const results = input.entries.map((e) => ({ id: e.id, status: applied.has(e.id) ? 'APPLIED' : 'ALREADY_APPLIED' }));
   await pool.query(
     `insert into sync_client (client_id, account_id, protocol_version, last_push_at, pushed_entries) values ($1, $2, $4, now(), $3)
      on conflict (client_id, account_id) do update set last_push_at = now(), pushed_entries = sync_client.pushed_entries + excluded.pushed_entries`,
