@@ -191,10 +191,15 @@ describe('offline sync, randomized rounds under faults', () => {
         }))
         .sort((a, b) => a.id.localeCompare(b.id));
       expect(local).toEqual(view.tasks.map((t) => ({ ...t, pending: 0 })));
-      const synced = (await d.db.reports.toArray())
-        .filter((r) => r.syncState === 'SYNCED')
-        .map((r) => ({ id: r.id, state: r.state }));
-      expect(synced.sort((a, b) => a.id.localeCompare(b.id))).toEqual(view.reports);
+      const all = await d.db.reports.toArray();
+      const synced = all.filter((r) => r.syncState === 'SYNCED').map((r) => ({ id: r.id, state: r.state }));
+      const missing = view.reports
+        .filter((v) => !synced.some((r) => r.id === v.id))
+        .map((v) => `${v.id}: ${all.find((r) => r.id === v.id)?.syncState ?? 'absent'}`);
+      expect(
+        synced.sort((a, b) => a.id.localeCompare(b.id)),
+        `device ${d.person} lacks ${missing.join(', ')}`,
+      ).toEqual(view.reports);
       expect(await d.db.reports.where('syncState').equals('PENDING').count()).toBe(0);
     }
 
