@@ -21,6 +21,7 @@ import { Migration20261206230000_push_notices } from './Migration20261206230000_
 import { Migration20261206230000_sync_reference_data } from './Migration20261206230000_sync_reference_data.js';
 import { Migration20261207075900_derived_change_xid } from './Migration20261207075900_derived_change_xid.js';
 import { Migration20261207075950_redundant_indexes } from './Migration20261207075950_redundant_indexes.js';
+import { Migration20261207161000_indicator_schedule } from './Migration20261207161000_indicator_schedule.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -50,4 +51,5 @@ export const migrationsList = [
   { name: 'Migration20261206230000_sync_reference_data', class: Migration20261206230000_sync_reference_data },
   { name: 'Migration20261207075900_derived_change_xid', class: Migration20261207075900_derived_change_xid },
   { name: 'Migration20261207075950_redundant_indexes', class: Migration20261207075950_redundant_indexes },
+  { name: 'Migration20261207161000_indicator_schedule', class: Migration20261207161000_indicator_schedule },
 ];

@@ -38,7 +38,7 @@ import {
   type UpdateTaskInput,
 } from './task.inputs.js';
 import { countableFromRollups, countFromRollups } from './task-count.js';
-import { checkSchedule } from './report-schedule.js';
+import { scheduleColumns } from './report-schedule.js';
 import type { ReportScheduleInput } from './report-schedule.type.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
@@ -60,8 +60,7 @@ type EditableField =
 
 /** A schedule as given (null: none), checked; the two task columns it fills. */
 function scheduleOf(value: ReportScheduleInput | null | undefined) {
-  const s = value ? checkSchedule(value.frequency, value.dueDays, (f, m) => new BadInputError(f, m)) : null;
-  return { reportFrequency: s?.frequency ?? null, reportDueDays: s?.dueDays ?? null };
+  return scheduleColumns(value, (f, m) => new BadInputError(f, m));
 }
 
 function text(field: string, value: string | null | undefined, max: number, required = false): string | null {

@@ -51,6 +51,8 @@ export type CreateIndicatorInput = {
   name: string;
   /** Required once the task has reports */
   reason?: string | null | undefined;
+  /** A value per period, due some days after it ends; none when omitted */
+  reportSchedule?: ReportScheduleInput | null | undefined;
   target: number;
   taskId: string | number;
   /** For example "%", "hộ", "km" */
