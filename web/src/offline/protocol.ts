@@ -51,6 +51,11 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
       dueOn
       currentValue
       version
+      reportSchedule {
+        frequency
+        dueDays
+        fromOn
+      }
     }
   }
 `;

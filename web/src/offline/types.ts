@@ -32,6 +32,8 @@ export interface LocalIndicator {
   dueOn: string | null;
   currentValue: number | null;
   version: number;
+  /** Its own reporting schedule (report-periods.ts); absent on rows stored before it, null when none. */
+  reportSchedule?: LocalReportSchedule | null;
 }
 
 /** The fields of a task a field officer may edit offline (UPDATE_TASK). */
