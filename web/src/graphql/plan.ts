@@ -16,6 +16,7 @@ export type TaskPriority = SchemaTaskPriority;
 export type ReportFrequency = SchemaReportFrequency;
 export type PlanUnit = PlanUnitFieldsFragment;
 export type PlanTask = PlanTaskFieldsFragment;
+export type PlanIndicator = PlanTask['indicators'][number];
 export type PlanRootsResult = PlanRootsQuery;
 export type PlanResolution = PlanRootsQuery['resolutions'][number];
 /** One indicator of the sub-task form: the create input less the task it belongs to. */
@@ -62,12 +63,23 @@ graphql(`
       frequency
       dueDays
     }
+    effectiveApprovalLevels {
+      levels
+      source
+      fromTaskId
+      fromTaskTitle
+    }
     indicators {
       id
       name
       unitOfMeasure
       target
       dueOn
+      version
+      reportSchedule {
+        frequency
+        dueDays
+      }
     }
   }
 `);
@@ -155,6 +167,19 @@ export const SET_REPORT_SCHEDULE = graphql(`
   mutation PlanSetReportSchedule($input: UpdateTaskInput!) {
     updateTask(input: $input) {
       ...PlanTaskFields
+    }
+  }
+`);
+
+export const SET_INDICATOR_SCHEDULE = graphql(`
+  mutation PlanSetIndicatorSchedule($input: UpdateIndicatorInput!) {
+    updateIndicator(input: $input) {
+      id
+      version
+      reportSchedule {
+        frequency
+        dueDays
+      }
     }
   }
 `);
