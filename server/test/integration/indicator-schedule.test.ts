@@ -292,15 +292,40 @@ describe('indicator schedules', () => {
 
   it('sends an indicator’s schedule to the phone, from its task’s first day', async () => {
     const { reporter, task, indicator } = await arrange();
+    ok(
+      await t.gql(
+        SUBMIT,
+        {
+          input: {
+            id: randomUUID(),
+            taskId: task.id,
+            percent: 5,
+            writtenAt: new Date().toISOString(),
+            values: [{ indicatorId: indicator.id, value: 12 }],
+          },
+        },
+        reporter.token,
+      ),
+    );
     const pull = ok(
-      await t.gql<{ syncPull: { tasks: { id: string; indicators: { id: string; reportSchedule: unknown }[] }[] } }>(
+      await t.gql<{
+        syncPull: {
+          tasks: { id: string; indicators: { id: string; reportSchedule: unknown }[] }[];
+          reports: { taskId: string; values: { indicatorId: string; periodKey: string | null }[] }[];
+        };
+      }>(
         `query($input: SyncPullInput!) { syncPull(input: $input) {
-           tasks { id indicators { id reportSchedule { frequency dueDays fromOn } } } } }`,
+           tasks { id indicators { id reportSchedule { frequency dueDays fromOn } } }
+           reports { taskId values { indicatorId periodKey } } } }`,
         { input: { protocolVersion: 4, clientId: randomUUID(), cursor: null } },
         reporter.token,
       ),
     ).syncPull;
     const synced = pull.tasks.find((x) => x.id === task.id)!.indicators.find((i) => i.id === indicator.id)!;
     expect(synced.reportSchedule).toEqual({ ...monthly, fromOn: p3.startOn });
+    // Each value says which indicator period the server counted it for.
+    expect(pull.reports.filter((r) => r.taskId === task.id).flatMap((r) => r.values)).toEqual([
+      { indicatorId: indicator.id, periodKey: p1.key },
+    ]);
   });
 });

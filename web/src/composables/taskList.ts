@@ -216,11 +216,17 @@ export function indicatorReportingOf(task: LocalTask, reports: readonly LocalRep
     const s = i.reportSchedule;
     if (!s) return [];
     const dueOn = i.dueOn ?? task.dueOn;
-    const keys = new Set(
-      reports
-        .filter((r) => r.syncState !== 'REJECTED' && r.values.some((v) => v.indicatorId === i.id))
-        .map((r) => indicatorPeriodKey(s, dueOn, { periodKey: r.periodKey, writtenDay: dayInVietnam(r.writtenAt) }, task.reportSchedule ?? null)),
-    );
+    const keys = new Set<string>();
+    for (const r of reports) {
+      const v = r.values.find((x) => x.indicatorId === i.id);
+      if (!v || r.syncState === 'REJECTED') continue;
+      // The server's word once it has it; before, the same rule worked out here.
+      const key =
+        v.periodKey !== undefined
+          ? v.periodKey
+          : indicatorPeriodKey(s, dueOn, { periodKey: r.periodKey, writtenDay: dayInVietnam(r.writtenAt) }, task.reportSchedule ?? null);
+      if (key) keys.add(key);
+    }
     const periods = taskPeriods(s, { dueOn }, keys, today);
     return [{ indicatorId: i.id, name: i.name, periods, next: nextPeriodToReport(periods, today), missed: periods.filter((p) => p.missed).length }];
   });

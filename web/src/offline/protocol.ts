@@ -78,6 +78,7 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         values {
           indicatorId
           value
+          periodKey
         }
         narrative
         hasObstacles

@@ -101,6 +101,11 @@ export interface LocalTask extends ServerTask {
 export interface IndicatorValue {
   indicatorId: string;
   value: number;
+  /**
+   * The period of the indicator's own schedule the server counted the value for (null: none);
+   * absent until the server has sent the report back, when the device works it out itself.
+   */
+  periodKey?: string | null;
 }
 
 export interface AttachmentRef {

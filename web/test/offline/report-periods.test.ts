@@ -66,7 +66,12 @@ describe('report periods on the phone', () => {
     });
     const sept = buildReport(task.id, { writtenAt: '2026-10-02T03:00:00.000Z', values: [{ indicatorId: 'ind-1', value: 30 }] });
     const noValue = buildReport(task.id, { writtenAt: '2026-11-02T03:00:00.000Z', values: [] });
-    const [ind] = indicatorReportingOf(task, [sept, noValue], new Date('2026-12-06T03:00:00.000Z'));
+    // Sent back by the server as counting for no period (given before the schedule existed).
+    const before = buildReport(task.id, {
+      writtenAt: '2026-11-03T03:00:00.000Z',
+      values: [{ indicatorId: 'ind-1', value: 35, periodKey: null }],
+    });
+    const [ind] = indicatorReportingOf(task, [sept, noValue, before], new Date('2026-12-06T03:00:00.000Z'));
     expect(ind!.periods.map((p) => [p.key, p.reported, p.missed])).toEqual([
       ['2026-09', true, false],
       ['2026-10', false, true],

@@ -390,13 +390,13 @@ export class SyncService {
       [pgArray(ids)],
     );
     const values = await tx.execute<Row[]>(
-      `select report_id, indicator_id, value from report_indicator_value where report_id = any(?::uuid[])`,
+      `select report_id, indicator_id, value, period_key from report_indicator_value where report_id = any(?::uuid[])`,
       [pgArray(ids)],
     );
-    const byReport = new Map<string, { indicatorId: string; value: number }[]>();
+    const byReport = new Map<string, { indicatorId: string; value: number; periodKey: string | null }[]>();
     for (const v of values) {
       const list = byReport.get(v.report_id as string) ?? [];
-      list.push({ indicatorId: v.indicator_id as string, value: Number(v.value) });
+      list.push({ indicatorId: v.indicator_id as string, value: Number(v.value), periodKey: (v.period_key as string | null) ?? null });
       byReport.set(v.report_id as string, list);
     }
     return rows.map((r) => ({
