@@ -243,7 +243,14 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
     const today = todayInVietnam();
     const [p1, p2] = [monthBefore(today, 1), monthBefore(today, 2)];
     // Another task the commune gave the cell, unscheduled, with an indicator running past this month.
-    const [task] = await server.sql<{ id: string; title: string; indicator_id: string; indicator_name: string; due_label: string; after_due: string }>(
+    const [task] = await server.sql<{
+      id: string;
+      title: string;
+      indicator_id: string;
+      indicator_name: string;
+      due_label: string;
+      after_due: string;
+    }>(
       `select t.id, t.title, i.id as indicator_id, i.name as indicator_name, to_char(t.due_on, 'DD/MM/YYYY') as due_label,
               to_char(t.due_on + 1, 'YYYY-MM-DD') as after_due
          from task t join indicator i on i.task_id = t.id
@@ -274,7 +281,9 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
       await change.getByLabel('Ngày bắt đầu', { exact: true }).fill(p2.startOn);
       await change.getByRole('button', { name: 'Lưu', exact: true }).click();
       await change.waitFor({ state: 'detached' });
-      const [started] = await server.sql<{ start_on: string }>(`select start_on::text as start_on from task where id = $1`, [task!.id]);
+      const [started] = await server.sql<{ start_on: string }>(`select start_on::text as start_on from task where id = $1`, [
+        task!.id,
+      ]);
       expect(started!.start_on).toBe(p2.startOn);
 
       // The indicator's own schedule: monthly, due on the month's last day.

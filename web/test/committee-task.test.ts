@@ -82,7 +82,13 @@ const task = (over: Record<string, unknown> = {}) => ({
   approvalLevels: null,
   plan: { __typename: 'ActionPlan', id: 'plan-p1', approvalLevels: 1 },
   reportSchedule: null,
-  effectiveApprovalLevels: { __typename: 'EffectiveApprovalLevels', levels: 1, source: 'PLAN', fromTaskId: null, fromTaskTitle: null },
+  effectiveApprovalLevels: {
+    __typename: 'EffectiveApprovalLevels',
+    levels: 1,
+    source: 'PLAN',
+    fromTaskId: null,
+    fromTaskTitle: null,
+  },
   resolution: {
     __typename: 'Resolution',
     id: 'res57',
@@ -282,7 +288,13 @@ describe('CommitteeTaskPage', () => {
               subTaskCount: 1,
               leadUnit: COMMUNE,
               assignerUnit: { __typename: 'Unit', id: 'p1' },
-              effectiveApprovalLevels: { __typename: 'EffectiveApprovalLevels', levels: 1, source: 'PLAN', fromTaskId: null, fromTaskTitle: null },
+              effectiveApprovalLevels: {
+                __typename: 'EffectiveApprovalLevels',
+                levels: 1,
+                source: 'PLAN',
+                fromTaskId: null,
+                fromTaskTitle: null,
+              },
               indicators: [
                 {
                   __typename: 'Indicator',
@@ -329,7 +341,13 @@ describe('CommitteeTaskPage', () => {
         answer({
           approvalLevels: levels,
           effectiveApprovalLevels: levels
-            ? { __typename: 'EffectiveApprovalLevels', levels, source: 'OWN', fromTaskId: 't3', fromTaskTitle: 'Số hoá hồ sơ hộ tịch phường' }
+            ? {
+                __typename: 'EffectiveApprovalLevels',
+                levels,
+                source: 'OWN',
+                fromTaskId: 't3',
+                fromTaskTitle: 'Số hoá hồ sơ hộ tịch phường',
+              }
             : { __typename: 'EffectiveApprovalLevels', levels: 1, source: 'PLAN', fromTaskId: null, fromTaskTitle: null },
           reportSchedule: { __typename: 'ReportSchedule', frequency: 'MONTHLY', dueDays: 5 },
         }),
@@ -400,7 +418,9 @@ describe('CommitteeTaskPage', () => {
       },
     });
     const control = () => wrapper.find('[data-test="data-control"]');
-    expect(control().find('[data-test="approval-levels"]').text()).toBe('Theo nhiệm vụ cha «Chuyển đổi số toàn tỉnh»: duyệt 2 cấp');
+    expect(control().find('[data-test="approval-levels"]').text()).toBe(
+      'Theo nhiệm vụ cha «Chuyển đổi số toàn tỉnh»: duyệt 2 cấp',
+    );
     expect(control().find('[data-test="indicator-schedule-i1"]').text()).toBe('Không định kỳ');
     await control()
       .findAll('button')

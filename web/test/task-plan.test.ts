@@ -29,7 +29,13 @@ const task = (id: string, over: Record<string, unknown> = {}) => ({
   approvalLevels: null,
   plan: { __typename: 'ActionPlan', id: 'plan', approvalLevels: 1 },
   reportSchedule: null,
-  effectiveApprovalLevels: { __typename: 'EffectiveApprovalLevels', levels: 1, source: 'PLAN', fromTaskId: null, fromTaskTitle: null },
+  effectiveApprovalLevels: {
+    __typename: 'EffectiveApprovalLevels',
+    levels: 1,
+    source: 'PLAN',
+    fromTaskId: null,
+    fromTaskTitle: null,
+  },
   indicators: [],
   ...over,
 });

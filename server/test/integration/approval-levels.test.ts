@@ -230,7 +230,12 @@ describe('approval levels', () => {
 
   it('says which levels a task gets and where they come from: its own, a task above, or the plan', async () => {
     const plan = await buildPlan(t.em(), tree.province, { approvalLevels: 3 });
-    const root = await buildTask(t.em(), { plan, assigner: tree.province, lead: tree.commune, title: 'Chương trình chuyển đổi số' });
+    const root = await buildTask(t.em(), {
+      plan,
+      assigner: tree.province,
+      lead: tree.commune,
+      title: 'Chương trình chuyển đổi số',
+    });
     const middle = await buildTask(t.em(), { plan, parent: root, assigner: tree.commune, lead: tree.cell });
     const leaf = await buildTask(t.em(), { plan, parent: middle, assigner: tree.cell, lead: tree.cell });
     const EFFECTIVE = `query($id: ID!) { task(id: $id) { effectiveApprovalLevels { levels source fromTaskId fromTaskTitle } } }`;
@@ -240,7 +245,12 @@ describe('approval levels', () => {
         .effectiveApprovalLevels;
     expect(await read(leaf.id)).toEqual({ levels: 3, source: 'PLAN', fromTaskId: null, fromTaskTitle: null });
     await sql(`update task set approval_levels = 2 where id = ?`, [root.id]);
-    expect(await read(root.id)).toEqual({ levels: 2, source: 'OWN', fromTaskId: root.id, fromTaskTitle: 'Chương trình chuyển đổi số' });
+    expect(await read(root.id)).toEqual({
+      levels: 2,
+      source: 'OWN',
+      fromTaskId: root.id,
+      fromTaskTitle: 'Chương trình chuyển đổi số',
+    });
     expect(await read(leaf.id)).toEqual({
       levels: 2,
       source: 'INHERITED',
@@ -250,7 +260,9 @@ describe('approval levels', () => {
     // The nearest setting wins, and it is what a new report of the task gets.
     await sql(`update task set approval_levels = 1 where id = ?`, [middle.id]);
     expect(await read(leaf.id)).toMatchObject({ levels: 1, source: 'INHERITED', fromTaskId: middle.id });
-    const [{ levels }] = (await sql<{ levels: number }>(`select task_approval_levels(?) as levels`, [leaf.id])) as [{ levels: number }];
+    const [{ levels }] = (await sql<{ levels: number }>(`select task_approval_levels(?) as levels`, [leaf.id])) as [
+      { levels: number },
+    ];
     expect(Number(levels)).toBe(1);
     // Batched over a page of tasks as well.
     const many = ok(

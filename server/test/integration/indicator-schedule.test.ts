@@ -80,7 +80,14 @@ async function arrange() {
 }
 
 /** A report giving the indicator a value for `periodKey`, stored as if it arrived on `receivedOn`. */
-async function pastValue(taskId: string, indicatorId: string, unit: Unit, authorId: string, periodKey: string, receivedOn: string) {
+async function pastValue(
+  taskId: string,
+  indicatorId: string,
+  unit: Unit,
+  authorId: string,
+  periodKey: string,
+  receivedOn: string,
+) {
   const em = t.em();
   const at = new Date(`${receivedOn}T05:00:00Z`);
   const report = em.create(ProgressReport, {
@@ -116,11 +123,23 @@ describe('indicator schedules', () => {
     expect(fieldOf(bad)).toBe('reportSchedule.dueDays');
     const negative = await t.gql(
       CREATE,
-      { input: { taskId: task.id, name: 'Khác', unitOfMeasure: '%', target: 1, reportSchedule: { frequency: 'YEARLY', dueDays: -1 } } },
+      {
+        input: {
+          taskId: task.id,
+          name: 'Khác',
+          unitOfMeasure: '%',
+          target: 1,
+          reportSchedule: { frequency: 'YEARLY', dueDays: -1 },
+        },
+      },
       focal.token,
     );
     expect(fieldOf(negative)).toBe('reportSchedule.dueDays');
-    const lead = await t.gql(UPDATE, { input: { id: indicator.id, baseVersion: indicator.version, reportSchedule: null } }, reporter.token);
+    const lead = await t.gql(
+      UPDATE,
+      { input: { id: indicator.id, baseVersion: indicator.version, reportSchedule: null } },
+      reporter.token,
+    );
     expect(errorCode(lead)).toBe('FORBIDDEN');
 
     const quarterly = ok(
@@ -179,9 +198,9 @@ describe('indicator schedules', () => {
         nodes: { id: string; task: { id: string }; messageVi: string; messageEn: string; params: Record<string, unknown> }[];
       };
     };
-    const list = ok(await t.gql<W>(WARNINGS, { unitId: tree.province.id, kinds: ['MISSED_REPORT'] }, leader.token)).warnings.nodes.filter(
-      (w) => w.task.id === task.id,
-    );
+    const list = ok(
+      await t.gql<W>(WARNINGS, { unitId: tree.province.id, kinds: ['MISSED_REPORT'] }, leader.token),
+    ).warnings.nodes.filter((w) => w.task.id === task.id);
     // The task has no schedule of its own: the one warning is the indicator's.
     expect(list).toHaveLength(1);
     expect(list[0]!.id).toBe(`MISSED_REPORT:${task.id}:${indicator.id}`);
@@ -210,11 +229,18 @@ describe('indicator schedules', () => {
       reportingCompliance: {
         total: Record<string, number>;
         byUnit: { own: boolean; unit: { id: string }; figures: Record<string, number> }[];
-        problems: { taskId: string; indicatorId: string | null; indicatorName: string | null; periodKey: string; status: string }[];
+        problems: {
+          taskId: string;
+          indicatorId: string | null;
+          indicatorName: string | null;
+          periodKey: string;
+          status: string;
+        }[];
       };
     };
-    const c = ok(await t.gql<C>(COMPLIANCE, { unitId: tree.province.id, resolutionId: resolution.id }, leader.token))
-      .reportingCompliance;
+    const c = ok(
+      await t.gql<C>(COMPLIANCE, { unitId: tree.province.id, resolutionId: resolution.id }, leader.token),
+    ).reportingCompliance;
     expect(c.total).toEqual({ onTime: 1, late: 1, missing: 1, due: 3 });
     expect(c.byUnit.find((u) => u.unit.id === tree.commune.id)!.figures).toEqual({ onTime: 1, late: 1, missing: 1, due: 3 });
     expect(c.problems.map((p) => [p.indicatorName, p.periodKey, p.status])).toEqual([
@@ -253,9 +279,12 @@ describe('indicator schedules', () => {
     expect(again.reportingCompliance.total).toEqual({ onTime: 1, late: 2, missing: 0, due: 3 });
 
     // The compliance export names the indicator.
-    const res = await fetch(`${t.url}/api/exports/compliance.csv?unitId=${tree.province.id}&resolutionId=${resolution.id}&lang=vi`, {
-      headers: { authorization: `Bearer ${leader.token}` },
-    });
+    const res = await fetch(
+      `${t.url}/api/exports/compliance.csv?unitId=${tree.province.id}&resolutionId=${resolution.id}&lang=vi`,
+      {
+        headers: { authorization: `Bearer ${leader.token}` },
+      },
+    );
     expect(res.status).toBe(200);
     const csv = await res.text();
     expect(csv).toContain('Chỉ tiêu');

@@ -179,15 +179,28 @@ describe('report schedules', () => {
           reportDueDays: 5,
           reportedPeriods: new Set(['2026-09', '2026-10']),
         },
-        { id: 'i-2', name: 'Đủ số liệu', reportFrequency: ReportFrequency.MONTHLY, reportDueDays: 5, reportedPeriods: new Set(['2026-09', '2026-10', '2026-11']) },
+        {
+          id: 'i-2',
+          name: 'Đủ số liệu',
+          reportFrequency: ReportFrequency.MONTHLY,
+          reportDueDays: 5,
+          reportedPeriods: new Set(['2026-09', '2026-10', '2026-11']),
+        },
       ],
     };
     it('finds one missed report per indicator, naming it and the period', () => {
       const found = missedIndicatorReports(task, '2026-12-06');
       expect(found).toHaveLength(1);
-      expect(found[0]!.params).toMatchObject({ periodKey: '2026-11', periodDueOn: '2026-12-05', indicatorId: 'i-1', missedPeriods: 1 });
+      expect(found[0]!.params).toMatchObject({
+        periodKey: '2026-11',
+        periodDueOn: '2026-12-05',
+        indicatorId: 'i-1',
+        missedPeriods: 1,
+      });
       expect(warningId(found[0]!, 't-1')).toBe('MISSED_REPORT:t-1:i-1');
-      expect(describeWarning(found[0]!, 'vi')).toBe('Chỉ tiêu «Tỷ lệ hồ sơ trực tuyến» thiếu báo cáo kỳ 11/2026 (hạn 05/12/2026).');
+      expect(describeWarning(found[0]!, 'vi')).toBe(
+        'Chỉ tiêu «Tỷ lệ hồ sơ trực tuyến» thiếu báo cáo kỳ 11/2026 (hạn 05/12/2026).',
+      );
     });
     it('ends an indicator’s periods with its own due date', () => {
       const ended = { ...task, scheduledIndicators: [{ ...task.scheduledIndicators[0]!, dueOn: '2026-10-31' }] };

@@ -224,11 +224,24 @@ export function indicatorReportingOf(task: LocalTask, reports: readonly LocalRep
       const key =
         v.periodKey !== undefined
           ? v.periodKey
-          : indicatorPeriodKey(s, dueOn, { periodKey: r.periodKey, writtenDay: dayInVietnam(r.writtenAt) }, task.reportSchedule ?? null);
+          : indicatorPeriodKey(
+              s,
+              dueOn,
+              { periodKey: r.periodKey, writtenDay: dayInVietnam(r.writtenAt) },
+              task.reportSchedule ?? null,
+            );
       if (key) keys.add(key);
     }
     const periods = taskPeriods(s, { dueOn }, keys, today);
-    return [{ indicatorId: i.id, name: i.name, periods, next: nextPeriodToReport(periods, today), missed: periods.filter((p) => p.missed).length }];
+    return [
+      {
+        indicatorId: i.id,
+        name: i.name,
+        periods,
+        next: nextPeriodToReport(periods, today),
+        missed: periods.filter((p) => p.missed).length,
+      },
+    ];
   });
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { indicatorReportingOf } from '../../src/composables/taskList';
-import { indicatorPeriodKey, nextPeriodToReport, periodContaining, periodLabel, taskPeriods } from '../../src/offline/report-periods';
+import {
+  indicatorPeriodKey,
+  nextPeriodToReport,
+  periodContaining,
+  periodLabel,
+  taskPeriods,
+} from '../../src/offline/report-periods';
 import { buildReport, buildTask } from '../support/factories';
 
 const monthly = { frequency: 'MONTHLY' as const, dueDays: 5, fromOn: '2026-09-15' };
@@ -36,14 +42,26 @@ describe('report periods on the phone', () => {
   it('puts a report’s indicator value in the indicator’s period, as the server does', () => {
     const quarterly = { frequency: 'QUARTERLY' as const, dueDays: 10, fromOn: '2026-02-10' };
     const taskMonthly = { frequency: 'MONTHLY' as const, dueDays: 5 };
-    expect(indicatorPeriodKey(quarterly, '2026-12-31', { periodKey: '2026-11', writtenDay: '2026-12-03' }, taskMonthly)).toBe('2026-Q4');
-    expect(indicatorPeriodKey({ ...monthly, fromOn: '2026-02-10' }, null, { periodKey: '2026-Q4', writtenDay: '2026-11-20' }, quarterly)).toBe(
-      '2026-11',
+    expect(indicatorPeriodKey(quarterly, '2026-12-31', { periodKey: '2026-11', writtenDay: '2026-12-03' }, taskMonthly)).toBe(
+      '2026-Q4',
     );
+    expect(
+      indicatorPeriodKey(
+        { ...monthly, fromOn: '2026-02-10' },
+        null,
+        { periodKey: '2026-Q4', writtenDay: '2026-11-20' },
+        quarterly,
+      ),
+    ).toBe('2026-11');
     expect(indicatorPeriodKey({ ...monthly, fromOn: '2026-02-10' }, null, { writtenDay: '2026-12-03' }, null)).toBe('2026-11');
-    expect(indicatorPeriodKey({ ...monthly, fromOn: '2026-02-10' }, '2026-06-30', { periodKey: '2026-11', writtenDay: '2026-12-03' }, taskMonthly)).toBe(
-      '2026-06',
-    );
+    expect(
+      indicatorPeriodKey(
+        { ...monthly, fromOn: '2026-02-10' },
+        '2026-06-30',
+        { periodKey: '2026-11', writtenDay: '2026-12-03' },
+        taskMonthly,
+      ),
+    ).toBe('2026-06');
   });
 
   it('lists an indicator’s own periods offline from the values the local reports give it', () => {

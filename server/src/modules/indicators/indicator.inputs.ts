@@ -26,7 +26,10 @@ export class CreateIndicatorInput {
   @Field(() => LocalDateResolver, { nullable: true })
   dueOn?: string | null;
 
-  @Field(() => ReportScheduleInput, { nullable: true, description: 'A value per period, due some days after it ends; none when omitted' })
+  @Field(() => ReportScheduleInput, {
+    nullable: true,
+    description: 'A value per period, due some days after it ends; none when omitted',
+  })
   reportSchedule?: ReportScheduleInput | null;
 
   @Field(() => String, { nullable: true, description: 'Required once the task has reports' })
@@ -59,7 +62,10 @@ export class UpdateIndicatorInput {
   @Field(() => LocalDateResolver, { nullable: true })
   dueOn?: string | null;
 
-  @Field(() => ReportScheduleInput, { nullable: true, description: 'The indicator’s own schedule; null removes it, omitted keeps it' })
+  @Field(() => ReportScheduleInput, {
+    nullable: true,
+    description: 'The indicator’s own schedule; null removes it, omitted keeps it',
+  })
   reportSchedule?: ReportScheduleInput | null;
 
   @Field(() => String, { nullable: true })

@@ -12,7 +12,9 @@ export class IndicatorResolver {
     nullable: true,
     description: 'Its own reporting schedule: a value per period, due some days after the period ends',
   })
-  reportSchedule(@Root() indicator: { reportFrequency?: ReportFrequency | null; reportDueDays?: number | null }): ReportScheduleType | null {
+  reportSchedule(
+    @Root() indicator: { reportFrequency?: ReportFrequency | null; reportDueDays?: number | null },
+  ): ReportScheduleType | null {
     return scheduleOfColumns(indicator);
   }
 

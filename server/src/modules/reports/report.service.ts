@@ -323,7 +323,13 @@ export class ReportService {
       : null;
     const span = { startOn: found.start_on, dueOn: found.due_on, createdAt: new Date(found.created_at) };
     const writtenDay = localDay(clean.writtenAt);
-    const periodKey = resolvePeriodKey(schedule, span, input.periodKey, writtenDay, (message) => new BadInputError('periodKey', message));
+    const periodKey = resolvePeriodKey(
+      schedule,
+      span,
+      input.periodKey,
+      writtenDay,
+      (message) => new BadInputError('periodKey', message),
+    );
     const reportPeriod = schedule && periodKey ? periodOfKey(schedule, periodKey) : null;
     const own = new Map((found.scheduled_indicators ?? []).map((i) => [i.id.toLowerCase(), i]));
     const valuePeriodKeys = clean.values.map((v) => {

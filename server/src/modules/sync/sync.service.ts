@@ -396,7 +396,11 @@ export class SyncService {
     const byReport = new Map<string, { indicatorId: string; value: number; periodKey: string | null }[]>();
     for (const v of values) {
       const list = byReport.get(v.report_id as string) ?? [];
-      list.push({ indicatorId: v.indicator_id as string, value: Number(v.value), periodKey: (v.period_key as string | null) ?? null });
+      list.push({
+        indicatorId: v.indicator_id as string,
+        value: Number(v.value),
+        periodKey: (v.period_key as string | null) ?? null,
+      });
       byReport.set(v.report_id as string, list);
     }
     return rows.map((r) => ({

@@ -75,10 +75,10 @@ export function taskLoaders(em: EntityManager, unitLoader: DataLoader<string, Un
      * report trigger uses) gives the number; the same walk up names the task it comes from.
      */
     approvalLevels: new DataLoader<string, EffectiveApprovalLevels>(async (ids) => {
-      const rows = await em.getConnection().execute<
-        { id: string; levels: number; from_id: string | null; from_title: string | null; d: number | null }[]
-      >(
-        `with recursive up as (
+      const rows = await em
+        .getConnection()
+        .execute<{ id: string; levels: number; from_id: string | null; from_title: string | null; d: number | null }[]>(
+          `with recursive up as (
            select t.id as of, t.id, t.parent_id, t.approval_levels, 0 as d from task t where t.id = any(?::uuid[])
            union all
            select up.of, p.id, p.parent_id, p.approval_levels, up.d + 1 from task p join up on p.id = up.parent_id
@@ -88,12 +88,16 @@ export function taskLoaders(em: EntityManager, unitLoader: DataLoader<string, Un
            from unnest(?::uuid[]) s(id)
            left join lateral (select up.id, p.title, up.d from up join task p on p.id = up.id
                                where up.of = s.id and up.approval_levels is not null order by up.d limit 1) f on true`,
-        [uuidArray(ids), uuidArray(ids)],
-      );
+          [uuidArray(ids), uuidArray(ids)],
+        );
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id): EffectiveApprovalLevels => {
         const r = byId.get(id);
-        const source = r?.from_id ? (Number(r.d) === 0 ? ApprovalLevelsSource.OWN : ApprovalLevelsSource.INHERITED) : ApprovalLevelsSource.PLAN;
+        const source = r?.from_id
+          ? Number(r.d) === 0
+            ? ApprovalLevelsSource.OWN
+            : ApprovalLevelsSource.INHERITED
+          : ApprovalLevelsSource.PLAN;
         return { levels: Number(r?.levels ?? 1), source, fromTaskId: r?.from_id ?? null, fromTaskTitle: r?.from_title ?? null };
       });
     }),

@@ -99,10 +99,7 @@ function checkDates(
 ) {
   // Named after the date the request gave: the start when it came with one, else the due date.
   if (startOn && dueOn && startOn > dueOn)
-    throw new BadInputError(
-      startGiven ? 'startOn' : 'dueOn',
-      `The start date (${startOn}) is after the due date (${dueOn})`,
-    );
+    throw new BadInputError(startGiven ? 'startOn' : 'dueOn', `The start date (${startOn}) is after the due date (${dueOn})`);
   if (parent?.dueOn && dueOn && dueOn > parent.dueOn && !allowLater)
     throw new BadInputError('dueOn', `A sub-task cannot be due after its parent (${parent.dueOn}) unless allowed explicitly`);
 }
@@ -308,7 +305,13 @@ export class TaskService {
       this.assertVersion(task, input.baseVersion);
       if (task.state === TaskState.CANCELLED) throw new BadInputError('id', 'The task has been cancelled');
       const parent = task.parent ? await tx.findOne(Task, { id: task.parent.id }) : null;
-      checkDates(startOn === undefined ? task.startOn : startOn, dueOn, parent, input.allowLaterThanParent, startOn !== undefined);
+      checkDates(
+        startOn === undefined ? task.startOn : startOn,
+        dueOn,
+        parent,
+        input.allowLaterThanParent,
+        startOn !== undefined,
+      );
       const before = { startOn: task.startOn ?? null, dueOn: task.dueOn ?? null };
       task.dueOn = dueOn;
       if (startOn !== undefined) task.startOn = startOn;

@@ -77,7 +77,9 @@ export class WarningParamsType {
 
 @ObjectType('Warning', { simpleResolvers: true, description: 'Computed from the data, never typed in' })
 export class WarningType {
-  @Field(() => ID, { description: 'Kind and the task (or reviewing unit) it is about, and the indicator for an indicator’s missed report' })
+  @Field(() => ID, {
+    description: 'Kind and the task (or reviewing unit) it is about, and the indicator for an indicator’s missed report',
+  })
   id!: string;
 
   @Field(() => WarningKind)
