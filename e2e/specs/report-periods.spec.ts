@@ -288,7 +288,11 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
 
       // The indicator's own schedule: monthly, due on the month's last day.
       const control = desk.locator('[data-test="data-control"]');
-      await control.getByRole('button', { name: `Lịch báo cáo: ${task!.indicator_name}` }).click();
+      await control
+        .locator('[data-test="indicator-schedule"]')
+        .filter({ hasText: task!.indicator_name })
+        .getByRole('button', { name: /^Lịch báo cáo/ })
+        .click();
       const form = control.locator('.control-form');
       await form.getByText(`Lịch báo cáo của chỉ tiêu «${task!.indicator_name}»`).waitFor();
       await form.getByLabel('Báo cáo định kỳ', { exact: true }).selectOption({ label: 'Hằng tháng' });
@@ -297,6 +301,8 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
       await form.getByRole('button', { name: 'Lưu', exact: true }).click();
       await form.getByText('Hạn nộp phải là một số ngày nguyên từ 0 đến 366.').waitFor();
       await dueDays.fill('0');
+      // The task already has reports: the change says why.
+      await form.getByLabel('Lý do', { exact: true }).fill('Theo dõi số liệu hằng tháng');
       await form.getByRole('button', { name: 'Lưu', exact: true }).click();
       await control
         .locator(`[data-test="indicator-schedule-${task!.indicator_id}"]`)
