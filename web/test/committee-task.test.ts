@@ -288,24 +288,7 @@ describe('CommitteeTaskPage', () => {
               subTaskCount: 1,
               leadUnit: COMMUNE,
               assignerUnit: { __typename: 'Unit', id: 'p1' },
-              effectiveApprovalLevels: {
-                __typename: 'EffectiveApprovalLevels',
-                levels: 1,
-                source: 'PLAN',
-                fromTaskId: null,
-                fromTaskTitle: null,
-              },
-              indicators: [
-                {
-                  __typename: 'Indicator',
-                  id: 'i1',
-                  name: 'Hồ sơ đã số hoá',
-                  unitOfMeasure: 'hồ sơ',
-                  target: 1000,
-                  version: 1,
-                  reportSchedule: null,
-                },
-              ],
+              indicators: [{ __typename: 'Indicator', id: 'i1', name: 'Hồ sơ đã số hoá', unitOfMeasure: 'hồ sơ', target: 1000 }],
             },
           },
         };

@@ -186,8 +186,6 @@ describe('TaskPlanPage', () => {
           unitOfMeasure: 'hộ',
           target: 120.5,
           dueOn: '2026-11-30',
-          version: 1,
-          reportSchedule: null,
         },
       ],
     });
