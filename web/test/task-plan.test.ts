@@ -360,10 +360,18 @@ describe('TaskPlanPage', () => {
     await settle();
     await wrapper.find('.change-form input[type="date"]').setValue('2027-03-01');
     await wrapper.find('.change-form textarea').setValue('Chờ kinh phí');
+    // A start after the new due date is refused on the form.
+    const start = wrapper.find(`#reschedule-child-start`);
+    await start.setValue('2027-04-01');
+    await wrapper.find('.change-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanRescheduleTask')).toHaveLength(0);
+    expect(wrapper.find('#reschedule-child-start-error').text()).toBe('Ngày bắt đầu không được sau hạn hoàn thành (01/03/2027).');
+    await start.setValue('2027-01-15');
     await wrapper.find('.change-form').trigger('submit');
     await settle();
     expect(server.of('PlanRescheduleTask').map((c) => c.variables)).toEqual([
-      { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí' } },
+      { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí', startOn: '2027-01-15' } },
     ]);
     expect(wrapper.find('.change-form [role="alert"]').text()).toContain('Hạn hoàn thành không hợp lệ.');
   });
