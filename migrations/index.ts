@@ -22,6 +22,7 @@ import { Migration20261206230000_sync_reference_data } from './Migration20261206
 import { Migration20261207075900_derived_change_xid } from './Migration20261207075900_derived_change_xid.js';
 import { Migration20261207075950_redundant_indexes } from './Migration20261207075950_redundant_indexes.js';
 import { Migration20261207150000_sync_client_unit_path } from './Migration20261207150000_sync_client_unit_path.js';
+import { Migration20261207161000_indicator_schedule } from './Migration20261207161000_indicator_schedule.js';
 
 /**
  * Every migration, in order. Listed rather than discovered so they load the same way under tsx,
@@ -52,4 +53,5 @@ export const migrationsList = [
   { name: 'Migration20261207075900_derived_change_xid', class: Migration20261207075900_derived_change_xid },
   { name: 'Migration20261207075950_redundant_indexes', class: Migration20261207075950_redundant_indexes },
   { name: 'Migration20261207150000_sync_client_unit_path', class: Migration20261207150000_sync_client_unit_path },
+  { name: 'Migration20261207161000_indicator_schedule', class: Migration20261207161000_indicator_schedule },
 ];

@@ -104,7 +104,7 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
     expect(task).toBeDefined();
     const [{ name: cellName }] = await server.sql<{ name: string }>(`select name from unit where code = $1`, [CELL]);
 
-    // The task started two months back (the start date has no committee control yet: the API).
+    // The task started two months back (set through the API here; the next journey uses the reschedule form).
     const focalToken = await apiToken(server, 'daumoi.xuanhuong');
     await gql(server, focalToken, UPDATE_TASK, { input: { id: task!.id, baseVersion: task!.version, startOn: p2.startOn } });
 
@@ -116,7 +116,7 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
       // last day, on the committee task page: both past months are now missing.
       await signIn(focal.page, server, 'daumoi.xuanhuong', `/committee/tasks/${task!.id}`);
       const control = focal.page.locator('[data-test="data-control"]');
-      await control.getByRole('button', { name: 'Lịch báo cáo' }).click({ timeout: 30_000 });
+      await control.getByRole('button', { name: 'Lịch báo cáo', exact: true }).click({ timeout: 30_000 });
       await control.getByLabel('Báo cáo định kỳ', { exact: true }).selectOption({ label: 'Hằng tháng' });
       const dueDays = control.getByLabel('Hạn nộp: số ngày sau khi hết kỳ');
       await dueDays.fill('năm');
@@ -233,6 +233,116 @@ describe.runIf(chromiumAvailable())('periodic reporting', () => {
         .getByText(`Báo cáo kỳ ${current.label}, hạn ${current.endLabel}`, { exact: true })
         .waitFor({ timeout: 30_000 });
       await screenshots(phone, JOURNEY, '7-phone-report-due');
+    } finally {
+      await focal.close();
+      await committee.close();
+      await officer.close();
+    }
+  });
+  it('an indicator given a monthly schedule on the committee screen shows MISSED_REPORT for its missed months, in the compliance figures and on the phone', async () => {
+    const today = todayInVietnam();
+    const [p1, p2] = [monthBefore(today, 1), monthBefore(today, 2)];
+    // Another task the commune gave the cell, unscheduled, with an indicator running past this month.
+    const [task] = await server.sql<{
+      id: string;
+      title: string;
+      indicator_id: string;
+      indicator_name: string;
+      due_label: string;
+      after_due: string;
+    }>(
+      `select t.id, t.title, i.id as indicator_id, i.name as indicator_name, to_char(t.due_on, 'DD/MM/YYYY') as due_label,
+              to_char(t.due_on + 1, 'YYYY-MM-DD') as after_due
+         from task t join indicator i on i.task_id = t.id
+         join unit l on l.id = t.lead_unit_id join unit a on a.id = t.assigner_unit_id
+        where l.code = $1 and a.code = $2 and t.state = 'OPEN' and t.due_on > $3::date + 40 and t.report_frequency is null
+          and (i.due_on is null or i.due_on > $3::date)
+          and not exists (select 1 from progress_report r where r.task_id = t.id and r.state <> 'APPROVED')
+        order by t.title desc, i.created_at limit 1`,
+      [CELL, COMMUNE, today],
+    );
+    expect(task).toBeDefined();
+
+    const focal = await openBrowser(DESKTOP);
+    const committee = await openBrowser(DESKTOP);
+    const officer = await openBrowser();
+    try {
+      await signIn(focal.page, server, 'daumoi.xuanhuong', `/committee/tasks/${task!.id}`);
+      const desk = focal.page;
+      await desk.getByRole('heading', { level: 1, name: task!.title }).waitFor({ timeout: 30_000 });
+
+      // The start date goes back two months on the reschedule form; one after the due date is refused there.
+      await desk.getByRole('button', { name: 'Đổi hạn' }).click();
+      const change = desk.locator('form.change-form');
+      await change.getByLabel('Lý do', { exact: true }).fill('Tính từ đầu kỳ báo cáo');
+      await change.getByLabel('Ngày bắt đầu', { exact: true }).fill(task!.after_due);
+      await change.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await change.getByText(`Ngày bắt đầu không được sau hạn hoàn thành (${task!.due_label}).`).waitFor();
+      await change.getByLabel('Ngày bắt đầu', { exact: true }).fill(p2.startOn);
+      await change.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await change.waitFor({ state: 'detached' });
+      const [started] = await server.sql<{ start_on: string }>(`select start_on::text as start_on from task where id = $1`, [
+        task!.id,
+      ]);
+      expect(started!.start_on).toBe(p2.startOn);
+
+      // The indicator's own schedule: monthly, due on the month's last day.
+      const control = desk.locator('[data-test="data-control"]');
+      await control
+        .locator('[data-test="indicator-schedule"]')
+        .filter({ hasText: task!.indicator_name })
+        .getByRole('button', { name: /^Lịch báo cáo/ })
+        .click();
+      const form = control.locator('.control-form');
+      await form.getByText(`Lịch báo cáo của chỉ tiêu «${task!.indicator_name}»`).waitFor();
+      await form.getByLabel('Báo cáo định kỳ', { exact: true }).selectOption({ label: 'Hằng tháng' });
+      const dueDays = form.getByLabel('Hạn nộp: số ngày sau khi hết kỳ');
+      await dueDays.fill('400');
+      await form.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await form.getByText('Hạn nộp phải là một số ngày nguyên từ 0 đến 366.').waitFor();
+      await dueDays.fill('0');
+      // The task already has reports: the change says why.
+      await form.getByLabel('Lý do', { exact: true }).fill('Theo dõi số liệu hằng tháng');
+      await form.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await control
+        .locator(`[data-test="indicator-schedule-${task!.indicator_id}"]`)
+        .getByText('Hằng tháng, hạn 0 ngày sau khi hết kỳ')
+        .waitFor({ timeout: 30_000 });
+      await screenshots(desk, JOURNEY, '8-indicator-schedule-set');
+      const [saved] = await server.sql<{ report_frequency: string; report_due_days: number }>(
+        `select report_frequency, report_due_days from indicator where id = $1`,
+        [task!.indicator_id],
+      );
+      expect(saved).toEqual({ report_frequency: 'MONTHLY', report_due_days: 0 });
+      await derivedCaughtUp(server);
+
+      const { page } = committee;
+      await signIn(page, server, 'lanhdao.xuanhuong', '/committee/warnings');
+      expect(await missedReason(page, server, task!.title)).toBe(
+        `Chỉ tiêu «${task!.indicator_name}» thiếu báo cáo kỳ ${p1.label} (hạn ${p1.endLabel}) và 1 kỳ trước đó.`,
+      );
+      await screenshots(page, JOURNEY, '9-warnings-indicator-missed');
+
+      await openDashboard(page, server);
+      const problems = page
+        .locator('[data-test="compliance"] .problems li')
+        .filter({ hasText: `chỉ tiêu «${task!.indicator_name}»` })
+        .filter({ hasText: task!.title });
+      expect(await problems.allInnerTexts()).toEqual([
+        expect.stringContaining(`Kỳ ${p1.label} — hạn ${p1.endLabel} — Thiếu báo cáo`),
+        expect.stringContaining(`Kỳ ${p2.label} — hạn ${p2.endLabel} — Thiếu báo cáo`),
+      ]);
+
+      // The phone lists the indicator's month owed, worked out from the synced schedule.
+      const phone = officer.page;
+      await signIn(phone, server, 'canbo.tdp1');
+      await phone.getByText('Đã gửi hết').first().waitFor({ timeout: 60_000 });
+      const card = await taskCard(phone, task!);
+      await card
+        .locator('[data-test="next-indicator-report"]')
+        .getByText(`Thiếu báo cáo chỉ tiêu «${task!.indicator_name}» kỳ ${p2.label} (hạn ${p2.endLabel}) · Số kỳ chưa báo cáo: 2`)
+        .waitFor({ timeout: 30_000 });
+      await screenshots(phone, JOURNEY, '10-phone-indicator-owed');
     } finally {
       await focal.close();
       await committee.close();

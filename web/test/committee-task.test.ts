@@ -82,6 +82,13 @@ const task = (over: Record<string, unknown> = {}) => ({
   approvalLevels: null,
   plan: { __typename: 'ActionPlan', id: 'plan-p1', approvalLevels: 1 },
   reportSchedule: null,
+  effectiveApprovalLevels: {
+    __typename: 'EffectiveApprovalLevels',
+    levels: 1,
+    source: 'PLAN',
+    fromTaskId: null,
+    fromTaskTitle: null,
+  },
   resolution: {
     __typename: 'Resolution',
     id: 'res57',
@@ -108,6 +115,8 @@ const task = (over: Record<string, unknown> = {}) => ({
       currentValue: 300,
       direction: 'HIGHER_IS_BETTER',
       dueOn: null,
+      version: 1,
+      reportSchedule: null,
     },
   ],
   warnings: [
@@ -302,7 +311,7 @@ describe('CommitteeTaskPage', () => {
     signInAs(['LEADER']);
     const leader = await mountTask({ CommitteeTask: answer() });
     const section = () => leader.wrapper.find('[data-test="data-control"]');
-    expect(section().find('[data-test="approval-levels"]').text()).toBe('Theo nhiệm vụ cấp trên, hoặc kế hoạch (1 cấp)');
+    expect(section().find('[data-test="approval-levels"]').text()).toBe('Theo kế hoạch: duyệt 1 cấp');
     expect(section().find('[data-test="report-schedule"]').text()).toBe('Không định kỳ');
     expect(section().find('button').exists()).toBe(false);
     leader.wrapper.unmount();
@@ -314,6 +323,15 @@ describe('CommitteeTaskPage', () => {
       CommitteeTask: () =>
         answer({
           approvalLevels: levels,
+          effectiveApprovalLevels: levels
+            ? {
+                __typename: 'EffectiveApprovalLevels',
+                levels,
+                source: 'OWN',
+                fromTaskId: 't3',
+                fromTaskTitle: 'Số hoá hồ sơ hộ tịch phường',
+              }
+            : { __typename: 'EffectiveApprovalLevels', levels: 1, source: 'PLAN', fromTaskId: null, fromTaskTitle: null },
           reportSchedule: { __typename: 'ReportSchedule', frequency: 'MONTHLY', dueDays: 5 },
         }),
       PlanSetApprovalLevels: (v) => {
@@ -337,6 +355,76 @@ describe('CommitteeTaskPage', () => {
     expect(server.of('CommitteeTask')).toHaveLength(2);
     expect(wrapper.find('[data-test="data-control"] [data-test="approval-levels"]').text()).toBe('Duyệt 2 cấp');
     expect(wrapper.find('.control-form').exists()).toBe(false);
+  });
+
+  it('says where inherited levels come from, and lets the assigner set an indicator’s own schedule', async () => {
+    signInAs(['FOCAL']);
+    let indicatorSchedule: { frequency: string; dueDays: number } | null = null;
+    const { server, wrapper } = await mountTask({
+      CommitteeTask: () =>
+        answer({
+          effectiveApprovalLevels: {
+            __typename: 'EffectiveApprovalLevels',
+            levels: 2,
+            source: 'INHERITED',
+            fromTaskId: 't1',
+            fromTaskTitle: 'Chuyển đổi số toàn tỉnh',
+          },
+          indicators: [
+            {
+              __typename: 'Indicator',
+              id: 'i1',
+              name: 'Hồ sơ đã số hoá',
+              unitOfMeasure: 'hồ sơ',
+              baseline: 0,
+              target: 1000,
+              currentValue: 300,
+              direction: 'HIGHER_IS_BETTER',
+              dueOn: null,
+              version: indicatorSchedule ? 2 : 1,
+              reportSchedule: indicatorSchedule ? { __typename: 'ReportSchedule', ...indicatorSchedule } : null,
+            },
+          ],
+        }),
+      PlanSetIndicatorSchedule: (v) => {
+        indicatorSchedule = (v.input as { reportSchedule: { frequency: string; dueDays: number } }).reportSchedule;
+        return {
+          data: {
+            updateIndicator: {
+              __typename: 'Indicator',
+              id: 'i1',
+              version: 2,
+              reportSchedule: { __typename: 'ReportSchedule', ...indicatorSchedule },
+            },
+          },
+        };
+      },
+    });
+    const control = () => wrapper.find('[data-test="data-control"]');
+    expect(control().find('[data-test="approval-levels"]').text()).toBe(
+      'Theo nhiệm vụ cha «Chuyển đổi số toàn tỉnh»: duyệt 2 cấp',
+    );
+    expect(control().find('[data-test="indicator-schedule-i1"]').text()).toBe('Không định kỳ');
+    await control()
+      .findAll('button')
+      .find((b) => b.text() === 'Lịch báo cáo: Hồ sơ đã số hoá')!
+      .trigger('click');
+    expect(wrapper.find('.control-form').text()).toContain('Lịch báo cáo của chỉ tiêu «Hồ sơ đã số hoá»');
+    await wrapper.find('#indicator-i1-frequency').setValue('MONTHLY');
+    await wrapper.find('#indicator-i1-due-days').setValue('400');
+    await wrapper.find('.control-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanSetIndicatorSchedule')).toHaveLength(0);
+    expect(wrapper.find('#indicator-i1-due-days-error').text()).toBe('Hạn nộp phải là một số ngày nguyên từ 0 đến 366.');
+    await wrapper.find('#indicator-i1-due-days').setValue('5');
+    await wrapper.find('#indicator-i1-reason').setValue('Theo dõi hằng tháng');
+    await wrapper.find('.control-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanSetIndicatorSchedule')[0]!.variables).toEqual({
+      input: { id: 'i1', baseVersion: 1, reportSchedule: { frequency: 'MONTHLY', dueDays: 5 }, reason: 'Theo dõi hằng tháng' },
+    });
+    expect(wrapper.find('.control-form').exists()).toBe(false);
+    expect(wrapper.find('[data-test="indicator-schedule-i1"]').text()).toBe('Hằng tháng, hạn 5 ngày sau khi hết kỳ');
   });
 
   it('answers a missing or forbidden task clearly, in the person’s language', async () => {

@@ -29,6 +29,13 @@ const task = (id: string, over: Record<string, unknown> = {}) => ({
   approvalLevels: null,
   plan: { __typename: 'ActionPlan', id: 'plan', approvalLevels: 1 },
   reportSchedule: null,
+  effectiveApprovalLevels: {
+    __typename: 'EffectiveApprovalLevels',
+    levels: 1,
+    source: 'PLAN',
+    fromTaskId: null,
+    fromTaskTitle: null,
+  },
   indicators: [],
   ...over,
 });
@@ -227,6 +234,15 @@ describe('TaskPlanPage', () => {
     await wrapper.find(`#${key}-target`).setValue('120,5');
     expect(wrapper.find(`#${key}-due`).attributes('max')).toBe('2026-12-15');
     await wrapper.find(`#${key}-due`).setValue('2026-11-30');
+    await wrapper.find(`#${key}-frequency`).setValue('MONTHLY');
+    await wrapper.find(`#${key}-due-days`).setValue('3');
+    // A start after the due date is refused on the form, naming the due date.
+    await wrapper.find('#sub-root-start').setValue('2026-12-20');
+    await wrapper.find('.sub-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanCreateTask')).toHaveLength(0);
+    expect(wrapper.find('#sub-root-start-error').text()).toBe('Ngày bắt đầu không được sau hạn hoàn thành (15/12/2026).');
+    await wrapper.find('#sub-root-start').setValue('2026-10-01');
     await wrapper.find('.sub-form').trigger('submit');
     await settle();
 
@@ -240,6 +256,7 @@ describe('TaskPlanPage', () => {
           responsiblePerson: 'Bí thư chi bộ',
           expectedResult: 'Danh sách hộ đã cài VNeID',
           dueOn: '2026-12-15',
+          startOn: '2026-10-01',
           coordinatingUnitIds: ['cell2'],
           priority: 'HIGH',
           weight: 2.5,
@@ -257,6 +274,7 @@ describe('TaskPlanPage', () => {
           target: 120.5,
           direction: 'HIGHER_IS_BETTER',
           dueOn: '2026-11-30',
+          reportSchedule: { frequency: 'MONTHLY', dueDays: 3 },
         },
       },
     ]);
@@ -342,10 +360,18 @@ describe('TaskPlanPage', () => {
     await settle();
     await wrapper.find('.change-form input[type="date"]').setValue('2027-03-01');
     await wrapper.find('.change-form textarea').setValue('Chờ kinh phí');
+    // A start after the new due date is refused on the form.
+    const start = wrapper.find(`#reschedule-child-start`);
+    await start.setValue('2027-04-01');
+    await wrapper.find('.change-form').trigger('submit');
+    await settle();
+    expect(server.of('PlanRescheduleTask')).toHaveLength(0);
+    expect(wrapper.find('#reschedule-child-start-error').text()).toBe('Ngày bắt đầu không được sau hạn hoàn thành (01/03/2027).');
+    await start.setValue('2027-01-15');
     await wrapper.find('.change-form').trigger('submit');
     await settle();
     expect(server.of('PlanRescheduleTask').map((c) => c.variables)).toEqual([
-      { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí' } },
+      { input: { id: 'child', baseVersion: 8, dueOn: '2027-03-01', reason: 'Chờ kinh phí', startOn: '2027-01-15' } },
     ]);
     expect(wrapper.find('.change-form [role="alert"]').text()).toContain('Hạn hoàn thành không hợp lệ.');
   });

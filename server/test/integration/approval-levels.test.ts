@@ -228,6 +228,53 @@ describe('approval levels', () => {
     expect(await submit(token, child.id, 20)).toMatchObject({ approvalLevels: 2, awaitingUnitKind: 'COMMUNE' });
   });
 
+  it('says which levels a task gets and where they come from: its own, a task above, or the plan', async () => {
+    const plan = await buildPlan(t.em(), tree.province, { approvalLevels: 3 });
+    const root = await buildTask(t.em(), {
+      plan,
+      assigner: tree.province,
+      lead: tree.commune,
+      title: 'Chương trình chuyển đổi số',
+    });
+    const middle = await buildTask(t.em(), { plan, parent: root, assigner: tree.commune, lead: tree.cell });
+    const leaf = await buildTask(t.em(), { plan, parent: middle, assigner: tree.cell, lead: tree.cell });
+    const EFFECTIVE = `query($id: ID!) { task(id: $id) { effectiveApprovalLevels { levels source fromTaskId fromTaskTitle } } }`;
+    const leader = (await tokenFor(t, tree.province, [Role.LEADER])).token;
+    const read = async (id: string) =>
+      ok(await t.gql<{ task: { effectiveApprovalLevels: Record<string, unknown> } }>(EFFECTIVE, { id }, leader)).task
+        .effectiveApprovalLevels;
+    expect(await read(leaf.id)).toEqual({ levels: 3, source: 'PLAN', fromTaskId: null, fromTaskTitle: null });
+    await sql(`update task set approval_levels = 2 where id = ?`, [root.id]);
+    expect(await read(root.id)).toEqual({
+      levels: 2,
+      source: 'OWN',
+      fromTaskId: root.id,
+      fromTaskTitle: 'Chương trình chuyển đổi số',
+    });
+    expect(await read(leaf.id)).toEqual({
+      levels: 2,
+      source: 'INHERITED',
+      fromTaskId: root.id,
+      fromTaskTitle: 'Chương trình chuyển đổi số',
+    });
+    // The nearest setting wins, and it is what a new report of the task gets.
+    await sql(`update task set approval_levels = 1 where id = ?`, [middle.id]);
+    expect(await read(leaf.id)).toMatchObject({ levels: 1, source: 'INHERITED', fromTaskId: middle.id });
+    const [{ levels }] = (await sql<{ levels: number }>(`select task_approval_levels(?) as levels`, [leaf.id])) as [
+      { levels: number },
+    ];
+    expect(Number(levels)).toBe(1);
+    // Batched over a page of tasks as well.
+    const many = ok(
+      await t.gql<{ tasks: { nodes: { id: string; effectiveApprovalLevels: { source: string } }[] } }>(
+        `query($parentId: ID) { tasks(filter: { parentId: $parentId }, first: 50) { nodes { id effectiveApprovalLevels { source } } } }`,
+        { parentId: middle.id },
+        leader,
+      ),
+    ).tasks.nodes;
+    expect(many.map((n) => [n.id, n.effectiveApprovalLevels.source])).toEqual([[leaf.id, 'INHERITED']]);
+  });
+
   it('measures each level’s wait from the approval below it, in the review-bottleneck warning', async () => {
     const unit = await buildUnit(t.em(), { parent: tree.commune, kind: 'CELL' });
     const resolution = await buildResolution(t.em());

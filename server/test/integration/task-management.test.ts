@@ -206,6 +206,46 @@ describe('reassign, reschedule and cancel', () => {
     expect(entry).toMatchObject({ kind: 'RESCHEDULED', reason: 'Mưa bão', before: { dueOn: '2030-03-01' } });
   });
 
+  it('sets the start date on create and reschedule, refusing one after the due date by naming startOn', async () => {
+    const parent = await buildTask(t.em(), { assigner: tree.province, lead: tree.commune, dueOn: '2030-06-30' });
+    const { token } = await tokenFor(t, tree.commune, [Role.FOCAL]);
+    const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { id startOn dueOn version } }`;
+    const input = { parentId: parent.id, title: 'Khảo sát hiện trạng', leadUnitId: tree.cell.id, dueOn: '2030-03-01' };
+    const bad = await t.gql(CREATE, { input: { ...input, startOn: '2030-03-02' } }, token);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'startOn' });
+    expect(bad.errors![0]!.message).toContain('2030-03-02');
+    const created = ok(
+      await t.gql<{ createTask: { id: string; startOn: string; version: number } }>(
+        CREATE,
+        { input: { ...input, startOn: '2030-01-15' } },
+        token,
+      ),
+    ).createTask;
+    expect(created.startOn).toBe('2030-01-15');
+    const RESCHEDULE_START = `mutation($input: RescheduleTaskInput!) { rescheduleTask(input: $input) { startOn dueOn } }`;
+    const late = await t.gql(
+      RESCHEDULE_START,
+      { input: { id: created.id, baseVersion: created.version, startOn: '2030-04-01', dueOn: '2030-03-15', reason: 'Lùi' } },
+      token,
+    );
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'startOn' });
+    // Only the due date given: it is what falls before the kept start.
+    const early = await t.gql(
+      RESCHEDULE_START,
+      { input: { id: created.id, baseVersion: created.version, dueOn: '2030-01-10', reason: 'Sớm' } },
+      token,
+    );
+    expect(early.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueOn' });
+    const moved = ok(
+      await t.gql<{ rescheduleTask: { startOn: string; dueOn: string } }>(
+        RESCHEDULE_START,
+        { input: { id: created.id, baseVersion: created.version, startOn: '2030-02-01', dueOn: '2030-04-01', reason: 'Lùi' } },
+        token,
+      ),
+    ).rescheduleTask;
+    expect(moved).toEqual({ startOn: '2030-02-01', dueOn: '2030-04-01' });
+  });
+
   it('cancels a task with everything below it and leaves it out of the parent’s rollup', async () => {
     const parent = await buildTask(t.em(), { assigner: tree.province, lead: tree.commune });
     const keep = await buildTask(t.em(), { assigner: tree.commune, lead: tree.cell, parent, progress: 80 });

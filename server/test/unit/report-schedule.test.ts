@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkSchedule,
+  indicatorPeriodKey,
   missedPeriods,
   periodContaining,
   periodOfKey,
@@ -9,7 +10,7 @@ import {
   resolvePeriodKey,
 } from '../../src/modules/tasks/report-schedule.js';
 import { describeWarning } from '../../src/modules/warnings/warning-messages.js';
-import { missedReport, WarningKind } from '../../src/modules/warnings/warning-rules.js';
+import { missedIndicatorReports, missedReport, warningId, WarningKind } from '../../src/modules/warnings/warning-rules.js';
 import { TaskState } from '../../src/modules/tasks/task.enums.js';
 
 const monthly = { frequency: ReportFrequency.MONTHLY, dueDays: 5 };
@@ -139,6 +140,72 @@ describe('report schedules', () => {
       expect(missedReport({ ...task, reportedPeriods: reported }, '2026-12-06')).toBeNull();
       expect(missedReport({ ...task, state: TaskState.COMPLETED }, '2026-12-06')).toBeNull();
       expect(missedReport({ ...task, reportFrequency: null }, '2026-12-06')).toBeNull();
+    });
+  });
+
+  describe('indicatorPeriodKey', () => {
+    const quarterly = { frequency: ReportFrequency.QUARTERLY, dueDays: 10 };
+    const span = { startOn: '2026-02-10', dueOn: '2026-12-31', createdAt: created };
+    it('takes the indicator period holding the end of the report’s own period', () => {
+      expect(indicatorPeriodKey(quarterly, span, periodOfKey(monthly, '2026-11'), '2026-12-03')).toBe('2026-Q4');
+      expect(indicatorPeriodKey(monthly, span, periodOfKey(quarterly, '2026-Q3'), '2026-10-02')).toBe('2026-09');
+    });
+    it('takes the day written when the report’s period has not ended yet', () => {
+      expect(indicatorPeriodKey(monthly, span, periodOfKey(quarterly, '2026-Q4'), '2026-11-20')).toBe('2026-11');
+    });
+    it('without a report period, takes the last period ended when written, as for a task', () => {
+      expect(indicatorPeriodKey(monthly, span, null, '2026-12-03')).toBe('2026-11');
+      expect(indicatorPeriodKey(monthly, span, null, '2026-02-20')).toBe('2026-02');
+    });
+    it('stays inside the indicator’s span', () => {
+      const short = { ...span, dueOn: '2026-06-30' };
+      expect(indicatorPeriodKey(monthly, short, periodOfKey(monthly, '2026-11'), '2026-12-03')).toBe('2026-06');
+      expect(indicatorPeriodKey(quarterly, span, periodOfKey(monthly, '2026-01'), '2026-02-20')).toBe('2026-Q1');
+    });
+  });
+
+  describe('missedIndicatorReports', () => {
+    const task = {
+      state: TaskState.OPEN,
+      startOn: '2026-09-01',
+      dueOn: '2027-06-30',
+      createdAt: created,
+      progress: 10,
+      scheduledIndicators: [
+        {
+          id: 'i-1',
+          name: 'Tỷ lệ hồ sơ trực tuyến',
+          reportFrequency: ReportFrequency.MONTHLY,
+          reportDueDays: 5,
+          reportedPeriods: new Set(['2026-09', '2026-10']),
+        },
+        {
+          id: 'i-2',
+          name: 'Đủ số liệu',
+          reportFrequency: ReportFrequency.MONTHLY,
+          reportDueDays: 5,
+          reportedPeriods: new Set(['2026-09', '2026-10', '2026-11']),
+        },
+      ],
+    };
+    it('finds one missed report per indicator, naming it and the period', () => {
+      const found = missedIndicatorReports(task, '2026-12-06');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.params).toMatchObject({
+        periodKey: '2026-11',
+        periodDueOn: '2026-12-05',
+        indicatorId: 'i-1',
+        missedPeriods: 1,
+      });
+      expect(warningId(found[0]!, 't-1')).toBe('MISSED_REPORT:t-1:i-1');
+      expect(describeWarning(found[0]!, 'vi')).toBe(
+        'Chỉ tiêu «Tỷ lệ hồ sơ trực tuyến» thiếu báo cáo kỳ 11/2026 (hạn 05/12/2026).',
+      );
+    });
+    it('ends an indicator’s periods with its own due date', () => {
+      const ended = { ...task, scheduledIndicators: [{ ...task.scheduledIndicators[0]!, dueOn: '2026-10-31' }] };
+      expect(missedIndicatorReports(ended, '2026-12-06')).toEqual([]);
+      expect(missedIndicatorReports({ ...task, state: TaskState.COMPLETED }, '2026-12-06')).toEqual([]);
     });
   });
 });

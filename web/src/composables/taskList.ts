@@ -1,7 +1,7 @@
 // What the "my tasks" screen shows, as pure functions over local rows: warnings, urgency,
 // search, filters and sorting. Kept free of Vue so the rules are tested directly.
 import type { LocalReport, LocalTask, TaskResolution } from '../offline/types';
-import { nextPeriodToReport, taskPeriods, type TaskPeriod } from '../offline/report-periods';
+import { indicatorPeriodKey, nextPeriodToReport, taskPeriods, type TaskPeriod } from '../offline/report-periods';
 import { NO_REFERENCES, resolutionOf, unitName, type References } from '../offline/references';
 
 export type WarningKind = 'overdue' | 'dueSoon' | 'behind' | 'stale' | 'obstacle' | 'returned' | 'rejected' | 'fiveClears';
@@ -32,6 +32,13 @@ export interface TaskRow {
   completion: { at: string; day: string; daysLate: number } | null;
   /** Periodic reporting, for a task with a schedule: its periods so far and the one to report next. */
   reporting: TaskReporting | null;
+  /** The same for each indicator with a schedule of its own, in the task's order. */
+  indicatorReporting: IndicatorReporting[];
+}
+
+export interface IndicatorReporting extends TaskReporting {
+  indicatorId: string;
+  name: string;
 }
 
 export interface TaskReporting {
@@ -197,6 +204,47 @@ export function urgencyOf(task: LocalTask, warnings: TaskWarning[], now: Date): 
 }
 
 /** Builds the rows once per change of the local data; filters and sorts then work on these. */
+/**
+ * An open task's indicators with their own schedule: each one's periods, worked out on the device
+ * from the synced schedules and the values the local reports give it (a value counts for the
+ * indicator period of its report, as on the server).
+ */
+export function indicatorReportingOf(task: LocalTask, reports: readonly LocalReport[], now: Date): IndicatorReporting[] {
+  if (task.state !== 'OPEN') return [];
+  const today = dayInVietnam(now);
+  return (task.indicators ?? []).flatMap((i) => {
+    const s = i.reportSchedule;
+    if (!s) return [];
+    const dueOn = i.dueOn ?? task.dueOn;
+    const keys = new Set<string>();
+    for (const r of reports) {
+      const v = r.values.find((x) => x.indicatorId === i.id);
+      if (!v || r.syncState === 'REJECTED') continue;
+      // The server's word once it has it; before, the same rule worked out here.
+      const key =
+        v.periodKey !== undefined
+          ? v.periodKey
+          : indicatorPeriodKey(
+              s,
+              dueOn,
+              { periodKey: r.periodKey, writtenDay: dayInVietnam(r.writtenAt) },
+              task.reportSchedule ?? null,
+            );
+      if (key) keys.add(key);
+    }
+    const periods = taskPeriods(s, { dueOn }, keys, today);
+    return [
+      {
+        indicatorId: i.id,
+        name: i.name,
+        periods,
+        next: nextPeriodToReport(periods, today),
+        missed: periods.filter((p) => p.missed).length,
+      },
+    ];
+  });
+}
+
 export function buildTaskRows(
   tasks: LocalTask[],
   reports: LocalReport[],
@@ -208,7 +256,11 @@ export function buildTaskRows(
   const unsentByTask = new Map<string, number>();
   const rejectedTasks = new Set<string>();
   const periodsByTask = new Map<string, Set<string>>();
+  const reportsByTask = new Map<string, LocalReport[]>();
   for (const report of reports) {
+    const mine = reportsByTask.get(report.taskId) ?? [];
+    mine.push(report);
+    reportsByTask.set(report.taskId, mine);
     if (report.periodKey && report.syncState !== 'REJECTED') {
       const keys = periodsByTask.get(report.taskId) ?? new Set<string>();
       keys.add(report.periodKey);
@@ -247,6 +299,7 @@ export function buildTaskRows(
           ? { at: task.completedAt, day: dayInVietnam(task.completedAt), daysLate: daysLate(task) }
           : null,
       reporting: reportingOf(task, periodsByTask.get(task.id) ?? new Set(), now),
+      indicatorReporting: indicatorReportingOf(task, reportsByTask.get(task.id) ?? [], now),
     };
   });
 }

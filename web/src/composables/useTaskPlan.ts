@@ -8,8 +8,10 @@ import {
   REASSIGN_TASK,
   RESCHEDULE_TASK,
   SET_APPROVAL_LEVELS,
+  SET_INDICATOR_SCHEDULE,
   SET_REPORT_SCHEDULE,
   type IndicatorDraft,
+  type PlanIndicator,
   type PlanResolution,
   type PlanRootsResult,
   type PlanTask,
@@ -26,6 +28,8 @@ export interface SubTaskDraft {
   responsiblePerson: string;
   expectedResult: string;
   dueOn: string;
+  /** '' when not set. */
+  startOn?: string;
   coordinatingUnitIds: string[];
   priority: TaskPriority;
   weight: number;
@@ -161,6 +165,7 @@ export function useTaskPlan() {
               responsiblePerson: draft.responsiblePerson.trim() || null,
               expectedResult: draft.expectedResult.trim() || null,
               dueOn: draft.dueOn || null,
+              startOn: draft.startOn || null,
               coordinatingUnitIds: draft.coordinatingUnitIds,
               priority: draft.priority,
               weight: draft.weight,
@@ -212,13 +217,22 @@ export function useTaskPlan() {
     }
   }
 
-  async function reschedule(task: PlanTask, dueOn: string, reason: string): Promise<ApiError | null> {
+  /** Moves a task's due date, and its start date when one is given ('' clears it; undefined keeps it). */
+  async function reschedule(task: PlanTask, dueOn: string, reason: string, startOn?: string): Promise<ApiError | null> {
     try {
       const { data } = await (
         await apollo()
       ).mutate({
         mutation: RESCHEDULE_TASK,
-        variables: { input: { id: task.id, baseVersion: task.version, dueOn, reason: reason.trim() } },
+        variables: {
+          input: {
+            id: task.id,
+            baseVersion: task.version,
+            dueOn,
+            reason: reason.trim(),
+            ...(startOn === undefined ? {} : { startOn: startOn || null }),
+          },
+        },
       });
       patch(data!.rescheduleTask);
       return null;
@@ -262,6 +276,34 @@ export function useTaskPlan() {
     }
   }
 
+  /**
+   * Sets (or, with null, removes) an indicator's own reporting schedule; `reason` is needed once
+   * the task has reports. The task in the tree takes the indicator's new copy.
+   */
+  async function setIndicatorSchedule(
+    task: PlanTask,
+    indicator: PlanIndicator,
+    reportSchedule: { frequency: ReportFrequency; dueDays: number } | null,
+    reason: string,
+  ): Promise<ApiError | null> {
+    try {
+      const { data } = await (
+        await apollo()
+      ).mutate({
+        mutation: SET_INDICATOR_SCHEDULE,
+        variables: {
+          input: { id: indicator.id, baseVersion: indicator.version, reportSchedule, reason: reason.trim() || null },
+        },
+      });
+      const saved = data!.updateIndicator;
+      const current = find(task.id) ?? task;
+      patch({ ...current, indicators: current.indicators.map((i) => (i.id === saved.id ? { ...i, ...saved } : i)) });
+      return null;
+    } catch (error) {
+      return toApiError(error);
+    }
+  }
+
   async function searchUnits(search: string): Promise<PlanUnit[]> {
     const { data } = await (await apollo()).query({ query: PLAN_UNITS, variables: { search: search.trim() || null } });
     return data.units.nodes;
@@ -286,6 +328,7 @@ export function useTaskPlan() {
     reschedule,
     setApprovalLevels,
     setReportSchedule,
+    setIndicatorSchedule,
     searchUnits,
   };
 }
@@ -315,6 +358,7 @@ const PLAN_FIELDS = [
   'priority',
   'weight',
   'dueOn',
+  'startOn',
   'name',
   'unitOfMeasure',
   'target',

@@ -119,6 +119,12 @@ export const COMMITTEE_TASK = graphql(`
         frequency
         dueDays
       }
+      effectiveApprovalLevels {
+        levels
+        source
+        fromTaskId
+        fromTaskTitle
+      }
       resolution {
         ...ResolutionFields
       }
@@ -147,6 +153,11 @@ export const COMMITTEE_TASK = graphql(`
         currentValue
         direction
         dueOn
+        version
+        reportSchedule {
+          frequency
+          dueDays
+        }
       }
       warnings {
         id

@@ -29,6 +29,8 @@ export const REPORTING_COMPLIANCE = graphql(`
       problems {
         taskId
         taskTitle
+        indicatorId
+        indicatorName
         periodKey
         dueOn
         receivedOn

@@ -2,6 +2,7 @@
 // (`npm run codegen`).
 import { graphql } from './generated';
 import type {
+  CommitteeTaskQuery,
   CreateIndicatorInput,
   IndicatorDirection as SchemaIndicatorDirection,
   PlanRootsQuery,
@@ -16,6 +17,16 @@ export type TaskPriority = SchemaTaskPriority;
 export type ReportFrequency = SchemaReportFrequency;
 export type PlanUnit = PlanUnitFieldsFragment;
 export type PlanTask = PlanTaskFieldsFragment;
+/**
+ * A task as the committee task page's data-control section takes it: the plan screen's fields,
+ * with the levels it takes from above and its indicators' versions and schedules (read on that
+ * page only: a page of the plan tree would cost too much with them).
+ */
+type CommitteeTaskData = NonNullable<CommitteeTaskQuery['task']>;
+export type PlanIndicator = PlanTask['indicators'][number] &
+  Pick<CommitteeTaskData['indicators'][number], 'version' | 'reportSchedule'>;
+export type ControlTask = Omit<PlanTask, 'indicators'> &
+  Pick<CommitteeTaskData, 'effectiveApprovalLevels'> & { indicators: PlanIndicator[] };
 export type PlanRootsResult = PlanRootsQuery;
 export type PlanResolution = PlanRootsQuery['resolutions'][number];
 /** One indicator of the sub-task form: the create input less the task it belongs to. */
@@ -155,6 +166,19 @@ export const SET_REPORT_SCHEDULE = graphql(`
   mutation PlanSetReportSchedule($input: UpdateTaskInput!) {
     updateTask(input: $input) {
       ...PlanTaskFields
+    }
+  }
+`);
+
+export const SET_INDICATOR_SCHEDULE = graphql(`
+  mutation PlanSetIndicatorSchedule($input: UpdateIndicatorInput!) {
+    updateIndicator(input: $input) {
+      id
+      version
+      reportSchedule {
+        frequency
+        dueDays
+      }
     }
   }
 `);

@@ -51,6 +51,11 @@ const SYNC_TASK_FIELDS = /* GraphQL */ `
       dueOn
       currentValue
       version
+      reportSchedule {
+        frequency
+        dueDays
+        fromOn
+      }
     }
   }
 `;
@@ -73,6 +78,7 @@ export const SYNC_PULL = compact(/* GraphQL */ `
         values {
           indicatorId
           value
+          periodKey
         }
         narrative
         hasObstacles

@@ -95,6 +95,41 @@ export function nextPeriodToReport(periods: TaskPeriod[], today: string): TaskPe
   return periods.find((p) => !p.reported && p.endOn < today) ?? periods.find((p) => !p.reported) ?? periods.at(-1) ?? null;
 }
 
+/** The first day of the period a key names (2026-11, 2026-Q4, 2026-H2, 2026). */
+function keyStart(key: string): string {
+  const [year, part] = key.split('-');
+  if (!part) return `${year}-01-01`;
+  if (part.startsWith('Q')) return `${year}-${pad((Number(part.slice(1)) - 1) * 3 + 1)}-01`;
+  if (part.startsWith('H')) return `${year}-${part === 'H1' ? '01' : '07'}-01`;
+  return `${year}-${part}-01`;
+}
+
+/**
+ * The period of an indicator's own schedule a report's value counts for, as the server's
+ * `indicatorPeriodKey` (tasks/report-schedule.ts): the indicator period holding the end of the
+ * report's own period (or the day it was written, if sooner) when the report has one (a task
+ * schedule of `taskSchedule`'s frequency); otherwise the last period that had ended when it was
+ * written, the first when none had. Kept between the schedule's `fromOn` and `dueOn`.
+ */
+export function indicatorPeriodKey(
+  s: LocalReportSchedule,
+  dueOn: string | null,
+  report: { periodKey?: string | null; writtenDay: string },
+  taskSchedule: Pick<LocalReportSchedule, 'frequency' | 'dueDays'> | null,
+): string {
+  const first = periodContaining(s, s.fromOn);
+  const last = dueOn ? periodContaining(s, dueOn) : null;
+  const clamp = (p: ReportPeriod) =>
+    p.startOn < first.startOn ? first.key : last && p.startOn > last.startOn ? last.key : p.key;
+  if (report.periodKey && taskSchedule) {
+    const end = periodContaining(taskSchedule, keyStart(report.periodKey)).endOn;
+    return clamp(periodContaining(s, end < report.writtenDay ? end : report.writtenDay));
+  }
+  const current = periodContaining(s, report.writtenDay);
+  if (current.startOn <= first.startOn) return first.key;
+  return clamp(periodContaining(s, addDays(current.startOn, -1)));
+}
+
 /** A period key as written: 11/2026; Q4/2026 and H2/2026 (quý 4/2026, 6 tháng cuối năm 2026 in Vietnamese); 2026. */
 export function periodLabel(key: string, lang: 'vi' | 'en'): string {
   const [year, part] = key.split('-');

@@ -32,6 +32,8 @@ export interface LocalIndicator {
   dueOn: string | null;
   currentValue: number | null;
   version: number;
+  /** Its own reporting schedule (report-periods.ts); absent on rows stored before it, null when none. */
+  reportSchedule?: LocalReportSchedule | null;
 }
 
 /** The fields of a task a field officer may edit offline (UPDATE_TASK). */
@@ -99,6 +101,11 @@ export interface LocalTask extends ServerTask {
 export interface IndicatorValue {
   indicatorId: string;
   value: number;
+  /**
+   * The period of the indicator's own schedule the server counted the value for (null: none);
+   * absent until the server has sent the report back, when the device works it out itself.
+   */
+  periodKey?: string | null;
 }
 
 export interface AttachmentRef {

@@ -31,6 +31,9 @@ export enum PeriodReportStatus {
 export interface CompliancePeriod {
   taskId: string;
   taskTitle: string;
+  /** The indicator, for a period of its own schedule; null for the task's. */
+  indicatorId: string | null;
+  indicatorName: string | null;
   unit: Unit;
   periodKey: string;
   dueOn: string;
@@ -67,8 +70,8 @@ function figures(r: Pick<GroupRow, 'on_time' | 'late' | 'missing'> | undefined):
 }
 
 /**
- * Reporting compliance of scheduled tasks (docs/WORKFLOW.md, "Periodic reporting"): for each
- * period whose report is due by today, whether its first report arrived on time, late, or not
+ * Reporting compliance of scheduled tasks and of indicators with their own schedule (docs/WORKFLOW.md,
+ * "Periodic reporting"): for each period whose report is due by today, whether its first report arrived on time, late, or not
  * at all; by child unit for drill-down. Set-based over the subtree's scheduled tasks, with the
  * periods made by `report_periods` (the SQL twin of tasks/report-schedule.ts).
  */
@@ -87,15 +90,28 @@ export class ComplianceService {
     const res = target.resolutionId ? ' and t.resolution_id = ?' : '';
     // Unit paths are base-36 seqs and slashes: safe inside a regular expression.
     const childOf = `^${target.unit.path}[^/]+/`;
+    const span = `coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)`;
+    const done = `coalesce((t.completed_at at time zone ${TZ})::date, ?::date)`;
+    const where = `t.state <> 'CANCELLED' and t.lead_unit_path like ?${res}`;
+    // A task's periods, judged by its reports; then each indicator's own, by the values reports gave it.
     const judged = `
-      select t.id as task_id, t.title, t.lead_unit_id, t.lead_unit_path, p.period_key, p.end_on + t.report_due_days as due_on,
+      select t.id as task_id, t.title, null::uuid as indicator_id, null::text as indicator_name, t.lead_unit_id, t.lead_unit_path,
+             p.period_key, p.end_on + t.report_due_days as due_on,
              (select (min(r.received_at) at time zone ${TZ})::date from progress_report r
                where r.task_id = t.id and r.period_key = p.period_key) as first_on
         from task t
-       cross join lateral report_periods(t.report_frequency, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date),
-                                         least(coalesce(t.due_on, ?::date), coalesce((t.completed_at at time zone ${TZ})::date, ?::date), ?::date)) p
-       where t.report_frequency is not null and t.state <> 'CANCELLED' and t.lead_unit_path like ?${res}`;
-    const params = [today, today, today, subtreePattern(target.unit.path), ...(target.resolutionId ? [target.resolutionId] : [])];
+       cross join lateral report_periods(t.report_frequency, ${span}, least(coalesce(t.due_on, ?::date), ${done}, ?::date)) p
+       where t.report_frequency is not null and ${where}
+      union all
+      select t.id, t.title, i.id, i.name, t.lead_unit_id, t.lead_unit_path, p.period_key, p.end_on + i.report_due_days,
+             (select (min(r.received_at) at time zone ${TZ})::date
+                from report_indicator_value v join progress_report r on r.id = v.report_id
+               where v.indicator_id = i.id and v.period_key = p.period_key)
+        from indicator i join task t on t.id = i.task_id
+       cross join lateral report_periods(i.report_frequency, ${span}, least(coalesce(i.due_on, t.due_on, ?::date), ${done}, ?::date)) p
+       where i.report_frequency is not null and ${where}`;
+    const one = [today, today, today, subtreePattern(target.unit.path), ...(target.resolutionId ? [target.resolutionId] : [])];
+    const params = [...one, ...one];
     const status = `case when j.first_on is null then 'MISSING' when j.first_on <= j.due_on then 'ON_TIME' else 'LATE' end`;
     const conn = em.getConnection();
     const [groups, problems] = await Promise.all([
@@ -111,6 +127,8 @@ export class ComplianceService {
         {
           task_id: string;
           title: string;
+          indicator_id: string | null;
+          indicator_name: string | null;
           lead_unit_id: string;
           period_key: string;
           due_on: string;
@@ -118,11 +136,11 @@ export class ComplianceService {
           status: PeriodReportStatus;
         }[]
       >(
-        `select j.task_id, j.title, j.lead_unit_id, j.period_key, to_char(j.due_on, 'YYYY-MM-DD') as due_on,
+        `select j.task_id, j.title, j.indicator_id, j.indicator_name, j.lead_unit_id, j.period_key, to_char(j.due_on, 'YYYY-MM-DD') as due_on,
                 to_char(j.first_on, 'YYYY-MM-DD') as first_on, ${status} as status
            from (${judged}) j
           where (j.first_on is null and j.due_on < ?::date) or j.first_on > j.due_on
-          order by (j.first_on is null) desc, j.due_on desc, j.task_id limit ?`,
+          order by (j.first_on is null) desc, j.due_on desc, j.task_id, j.indicator_id nulls first limit ?`,
         [...params, today, MAX_PROBLEM_PERIODS],
       ),
     ]);
@@ -145,6 +163,8 @@ export class ComplianceService {
       problems: problems.map((p) => ({
         taskId: p.task_id,
         taskTitle: p.title,
+        indicatorId: p.indicator_id,
+        indicatorName: p.indicator_name,
         unit: unitById.get(p.lead_unit_id)!,
         periodKey: p.period_key,
         dueOn: p.due_on,

@@ -7,7 +7,7 @@ registerEnumType(PeriodReportStatus, { name: 'PeriodReportStatus', description: 
 
 @ObjectType('ComplianceFigures', {
   simpleResolvers: true,
-  description: 'Due reports of scheduled tasks: received on time, late, or missing',
+  description: 'Due reports of scheduled tasks and indicators: received on time, late, or missing',
 })
 export class ComplianceFiguresType {
   @Field(() => Int) onTime!: number;
@@ -25,10 +25,16 @@ export class UnitComplianceType {
   @Field(() => ComplianceFiguresType) figures!: ComplianceFiguresType;
 }
 
-@ObjectType('CompliancePeriod', { simpleResolvers: true, description: 'One period of a scheduled task and how it was reported' })
+@ObjectType('CompliancePeriod', {
+  simpleResolvers: true,
+  description: 'One period of a scheduled task, or of an indicator’s own schedule, and how it was reported',
+})
 export class CompliancePeriodType {
   @Field(() => ID) taskId!: string;
   @Field(() => String) taskTitle!: string;
+  @Field(() => ID, { nullable: true, description: 'The indicator, for a period of its own schedule; null for the task’s' })
+  indicatorId!: string | null;
+  @Field(() => String, { nullable: true }) indicatorName!: string | null;
   @Field(() => UnitType, { description: 'The lead unit' }) unit!: UnitType;
   @Field(() => String, { description: '2026-11, 2026-Q4, 2026-H2 or 2026' }) periodKey!: string;
   @Field(() => LocalDateResolver) dueOn!: string;

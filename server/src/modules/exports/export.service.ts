@@ -167,6 +167,7 @@ export class ExportService {
       { key: 'missing', header: label(l, 'reportsMissing'), width: 12 },
       { key: 'onTimeRate', header: label(l, 'onTimeRate'), width: 12, numFmt: '0.0%' },
       { key: 'task', header: label(l, 'title'), width: 40 },
+      { key: 'indicator', header: label(l, 'indicator'), width: 32 },
       { key: 'period', header: label(l, 'period'), width: 16 },
       { key: 'periodDueOn', header: label(l, 'reportDueOn'), width: 13, numFmt: dayFmt },
       { key: 'receivedOn', header: label(l, 'receivedOn'), width: 13, numFmt: dayFmt },
@@ -183,6 +184,7 @@ export class ExportService {
         ...c.problems.map((p) => ({
           unit: p.unit.name,
           task: p.taskTitle,
+          indicator: p.indicatorName ?? '',
           status: label(l, p.status === 'MISSING' ? 'reportsMissing' : 'reportsLate'),
           period: periodLabel(p.periodKey, l),
           periodDueOn: day(p.dueOn),

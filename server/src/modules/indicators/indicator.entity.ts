@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property, type Ref, type Opt } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity.js';
+import type { ReportFrequency } from '../tasks/report-schedule.js';
 import { Task } from '../tasks/task.entity.js';
 
 export enum IndicatorDirection {
@@ -36,6 +37,14 @@ export class Indicator extends BaseEntity {
 
   @Property({ type: 'double', nullable: true })
   currentValue?: number | null;
+
+  /** Its own reporting schedule (tasks/report-schedule.ts), apart from the task's; null for none. */
+  @Property({ type: 'text', nullable: true })
+  reportFrequency?: ReportFrequency | null;
+
+  /** Days after a period ends by which its value is due; set exactly when `reportFrequency` is. */
+  @Property({ type: 'integer', nullable: true })
+  reportDueDays?: number | null;
 
   @Property({ type: 'integer', version: true, default: 1 })
   version: number & Opt = 1;

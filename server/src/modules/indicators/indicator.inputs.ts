@@ -1,5 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { ReportScheduleInput } from '../tasks/report-schedule.type.js';
 import { IndicatorDirection } from './indicator.entity.js';
 
 @InputType({ description: 'A measurable target of a task' })
@@ -24,6 +25,12 @@ export class CreateIndicatorInput {
 
   @Field(() => LocalDateResolver, { nullable: true })
   dueOn?: string | null;
+
+  @Field(() => ReportScheduleInput, {
+    nullable: true,
+    description: 'A value per period, due some days after it ends; none when omitted',
+  })
+  reportSchedule?: ReportScheduleInput | null;
 
   @Field(() => String, { nullable: true, description: 'Required once the task has reports' })
   reason?: string | null;
@@ -54,6 +61,12 @@ export class UpdateIndicatorInput {
 
   @Field(() => LocalDateResolver, { nullable: true })
   dueOn?: string | null;
+
+  @Field(() => ReportScheduleInput, {
+    nullable: true,
+    description: 'The indicator’s own schedule; null removes it, omitted keeps it',
+  })
+  reportSchedule?: ReportScheduleInput | null;
 
   @Field(() => String, { nullable: true })
   reason?: string | null;

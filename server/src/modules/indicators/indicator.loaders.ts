@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, uuidArray } from '../../common/loaders.js';
+import type { ReportFrequency } from '../tasks/report-schedule.js';
 import type { IndicatorDirection } from './indicator.entity.js';
 
 /** An indicator as the `Indicator` type shows it. */
@@ -15,6 +16,8 @@ export interface IndicatorRow {
   dueOn: string | null;
   currentValue: number | null;
   version: number;
+  reportFrequency: ReportFrequency | null;
+  reportDueDays: number | null;
 }
 
 export function indicatorLoaders(em: EntityManager) {
@@ -23,7 +26,7 @@ export function indicatorLoaders(em: EntityManager) {
     byTask: new DataLoader<string, IndicatorRow[]>(async (taskIds) => {
       const rows = await em.getConnection().execute<Record<string, unknown>[]>(
         `select i.id, i.task_id, i.name, i.unit_of_measure, i.baseline, i.target, i.direction, i.due_on::text as due_on,
-                i.current_value, i.version
+                i.current_value, i.version, i.report_frequency, i.report_due_days
            from indicator i where i.task_id = any(?::uuid[]) order by i.created_at, i.id`,
         [uuidArray(taskIds)],
       );
@@ -38,6 +41,8 @@ export function indicatorLoaders(em: EntityManager) {
         dueOn: (i.due_on as string | null) ?? null,
         currentValue: i.current_value === null ? null : Number(i.current_value),
         version: Number(i.version),
+        reportFrequency: (i.report_frequency as ReportFrequency | null) ?? null,
+        reportDueDays: i.report_due_days === null ? null : Number(i.report_due_days),
       }));
       return groupBy(taskIds, list, (i) => i.taskId);
     }),

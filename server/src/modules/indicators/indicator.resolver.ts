@@ -1,11 +1,23 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { CreateIndicatorInput, UpdateIndicatorInput } from './indicator.inputs.js';
 import { IndicatorType } from './indicator.type.js';
+import { scheduleOfColumns, type ReportFrequency } from '../tasks/report-schedule.js';
+import { ReportScheduleType } from '../tasks/report-schedule.type.js';
 
 @Resolver(() => IndicatorType)
 export class IndicatorResolver {
+  @FieldResolver(() => ReportScheduleType, {
+    nullable: true,
+    description: 'Its own reporting schedule: a value per period, due some days after the period ends',
+  })
+  reportSchedule(
+    @Root() indicator: { reportFrequency?: ReportFrequency | null; reportDueDays?: number | null },
+  ): ReportScheduleType | null {
+    return scheduleOfColumns(indicator);
+  }
+
   @Authorized()
   @Mutation(() => IndicatorType, { description: 'Adds a target to a task your unit assigned' })
   createIndicator(@Ctx() ctx: Context, @Arg('input', () => CreateIndicatorInput) input: CreateIndicatorInput) {

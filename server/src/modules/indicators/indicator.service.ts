@@ -7,6 +7,7 @@ import { ProgressReport } from '../reports/progress-report.entity.js';
 import { ReportIndicatorValue } from '../reports/report-indicator-value.entity.js';
 import { assertVisibleTask, canManageTask } from '../scope/scope.js';
 import type { Viewer } from '../scope/viewer.js';
+import { scheduleColumns } from '../tasks/report-schedule.js';
 import { Task } from '../tasks/task.entity.js';
 import { TaskHistory } from '../tasks/task-history.entity.js';
 import { assertUuid } from '../../common/ids.js';
@@ -44,7 +45,13 @@ const fields = (i: Indicator) => ({
   target: i.target,
   direction: i.direction,
   dueOn: i.dueOn ?? null,
+  reportFrequency: i.reportFrequency ?? null,
+  reportDueDays: i.reportDueDays ?? null,
 });
+
+/** An indicator's schedule as given (null: none), checked; the two columns it fills. */
+const scheduleOf = (value: CreateIndicatorInput['reportSchedule']) =>
+  scheduleColumns(value, (field, message) => new BadInputError(field, message));
 
 /**
  * Targets of a task, set by the assigning unit's focal officers. Every change is kept in the
@@ -63,6 +70,7 @@ export class IndicatorService {
       target: num('target', input.target),
       direction: input.direction ?? IndicatorDirection.HIGHER_IS_BETTER,
       dueOn: day(input.dueOn),
+      ...scheduleOf(input.reportSchedule),
     };
     return em.transactional(async (tx) => {
       const task = await this.managedTask(tx, viewer, input.taskId);
@@ -85,6 +93,7 @@ export class IndicatorService {
     if (input.target != null) changes.target = num('target', input.target);
     if (input.direction != null) changes.direction = input.direction;
     if (input.dueOn !== undefined) changes.dueOn = day(input.dueOn);
+    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleOf(input.reportSchedule));
     return em.transactional(async (tx) => {
       const indicator = await tx.findOne(Indicator, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!indicator) throw new NotFoundError('Indicator', input.id);

@@ -9,6 +9,12 @@ export class IndicatorValueType {
 
   @Field(() => Float)
   value!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The period of the indicator’s own schedule the value counts for; null when it had none',
+  })
+  periodKey?: string | null;
 }
 
 @ObjectType('ProgressReport', { description: 'Append-only; a correction is a new report', simpleResolvers: true })

@@ -17,4 +17,8 @@ export class ReportIndicatorValue {
 
   @Property({ type: 'double' })
   value!: number;
+
+  /** The period of the indicator's own schedule the value counts for; null when it has none. */
+  @Property({ type: 'text', nullable: true })
+  periodKey?: string | null;
 }

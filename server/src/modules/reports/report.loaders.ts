@@ -84,13 +84,22 @@ export function reportLoaders(em: EntityManager) {
       }));
       return groupBy(reportIds, list, (a) => a.reportId);
     }),
-    values: new DataLoader<string, { reportId: string; indicatorId: string; value: number }[]>(async (reportIds) => {
-      const rows = await conn().execute<{ report_id: string; indicator_id: string; value: number }[]>(
-        'select v.report_id, v.indicator_id, v.value from report_indicator_value v where v.report_id = any(?::uuid[])',
-        [uuidArray(reportIds)],
-      );
-      const list = rows.map((v) => ({ reportId: v.report_id, indicatorId: v.indicator_id, value: Number(v.value) }));
-      return groupBy(reportIds, list, (v) => v.reportId);
-    }),
+    values: new DataLoader<string, { reportId: string; indicatorId: string; value: number; periodKey: string | null }[]>(
+      async (reportIds) => {
+        const rows = await conn().execute<
+          { report_id: string; indicator_id: string; value: number; period_key: string | null }[]
+        >(
+          'select v.report_id, v.indicator_id, v.value, v.period_key from report_indicator_value v where v.report_id = any(?::uuid[])',
+          [uuidArray(reportIds)],
+        );
+        const list = rows.map((v) => ({
+          reportId: v.report_id,
+          indicatorId: v.indicator_id,
+          value: Number(v.value),
+          periodKey: v.period_key ?? null,
+        }));
+        return groupBy(reportIds, list, (v) => v.reportId);
+      },
+    ),
   };
 }

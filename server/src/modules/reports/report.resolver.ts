@@ -175,6 +175,6 @@ export class ReportResolver {
   @FieldResolver(() => [IndicatorValueType])
   async values(@Root() report: ReportRow, @Ctx() ctx: Context) {
     const values = await ctx.loaders.report.values.load(report.id);
-    return values.map((v) => ({ indicatorId: v.indicatorId, value: v.value }));
+    return values.map((v) => ({ indicatorId: v.indicatorId, value: v.value, periodKey: v.periodKey }));
   }
 }

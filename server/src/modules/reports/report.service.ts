@@ -22,7 +22,7 @@ import { Task } from '../tasks/task.entity.js';
 import { TaskState } from '../tasks/task.enums.js';
 import { assertUuid } from '../../common/ids.js';
 import { localDay } from '../../common/dates.js';
-import { resolvePeriodKey, type ReportFrequency } from '../tasks/report-schedule.js';
+import { indicatorPeriodKey, periodOfKey, resolvePeriodKey, type ReportFrequency } from '../tasks/report-schedule.js';
 import { ProgressReport } from './progress-report.entity.js';
 import { ReportState } from './report.enums.js';
 import { COMMENT_MAX, FUTURE_SKEW_MS, NARRATIVE_MAX, OBSTACLES_MAX, type SubmitReportInput } from './report.inputs.js';
@@ -44,6 +44,8 @@ interface SubmitCheckRow {
   created_at: Date;
   report_frequency: ReportFrequency | null;
   report_due_days: number | null;
+  /** The task's indicators given a value here that carry their own schedule. */
+  scheduled_indicators: { id: string; frequency: ReportFrequency; dueDays: number; dueOn: string | null }[];
 }
 
 type CleanSubmission = ReturnType<typeof validateSubmission>;
@@ -65,6 +67,8 @@ export interface ReadyReport {
   flaggedReassigned: boolean;
   /** The reporting period, resolved against the task's schedule (tasks/report-schedule.ts). */
   periodKey: string | null;
+  /** Per value (as `clean.values`), the period of the indicator's own schedule it counts for; null for none. */
+  valuePeriodKeys: (string | null)[];
 }
 
 export interface StoredReport {
@@ -256,6 +260,10 @@ export class ReportService {
               t.report_frequency, t.report_due_days,
               (p.id is not null) as replay,
               (select count(*) from indicator i where i.task_id = t.id and i.id = any(e.indicator_ids))::int as indicators,
+              (select coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'frequency', i.report_frequency, 'dueDays', i.report_due_days,
+                                                           'dueOn', to_char(i.due_on, 'YYYY-MM-DD'))), '[]'::jsonb)
+                 from indicator i where i.task_id = t.id and i.id = any(e.indicator_ids) and i.report_frequency is not null)
+                as scheduled_indicators,
               a.state as answered_state, a.task_id as answered_task_id
          from jsonb_to_recordset(?::jsonb) as e(idx int, id uuid, task_id uuid, indicator_ids uuid[], answers uuid)
          left join task t on t.id = e.task_id
@@ -313,14 +321,24 @@ export class ReportService {
     const schedule = found.report_frequency
       ? { frequency: found.report_frequency, dueDays: Number(found.report_due_days ?? 0) }
       : null;
+    const span = { startOn: found.start_on, dueOn: found.due_on, createdAt: new Date(found.created_at) };
+    const writtenDay = localDay(clean.writtenAt);
     const periodKey = resolvePeriodKey(
       schedule,
-      { startOn: found.start_on, dueOn: found.due_on, createdAt: new Date(found.created_at) },
+      span,
       input.periodKey,
-      localDay(clean.writtenAt),
+      writtenDay,
       (message) => new BadInputError('periodKey', message),
     );
-    return { viewer, input, clean, flaggedReassigned, periodKey };
+    const reportPeriod = schedule && periodKey ? periodOfKey(schedule, periodKey) : null;
+    const own = new Map((found.scheduled_indicators ?? []).map((i) => [i.id.toLowerCase(), i]));
+    const valuePeriodKeys = clean.values.map((v) => {
+      const i = own.get(v.indicatorId.toLowerCase());
+      if (!i) return null;
+      const s = { frequency: i.frequency, dueDays: Number(i.dueDays) };
+      return indicatorPeriodKey(s, { ...span, dueOn: i.dueOn ?? span.dueOn }, reportPeriod, writtenDay);
+    });
+    return { viewer, input, clean, flaggedReassigned, periodKey, valuePeriodKeys };
   }
 
   /**
@@ -337,7 +355,7 @@ export class ReportService {
       `with input as (
          select * from jsonb_to_recordset(?::jsonb) as e(id uuid, task_id uuid, percent float8, narrative text,
            has_obstacles boolean, obstacles text, written_at timestamptz, answers_report_id uuid, flagged_reassigned boolean, period_key text,
-           indicator_ids uuid[], vals float8[], audit jsonb, account_id uuid, username text, unit_id uuid, unit_path text,
+           indicator_ids uuid[], vals float8[], value_periods text[], audit jsonb, account_id uuid, username text, unit_id uuid, unit_path text,
            chain_key text)
        ), report as (
          insert into progress_report (id, task_id, unit_id, unit_path, author_id, percent, narrative, has_obstacles,
@@ -347,9 +365,10 @@ export class ReportService {
            from input order by id
          on conflict (id) do nothing returning *
        ), report_values as (
-         insert into report_indicator_value (report_id, indicator_id, value)
-         select i.id, v.indicator_id, v.value
-           from input i join report r on r.id = i.id, unnest(i.indicator_ids, i.vals) as v(indicator_id, value)
+         insert into report_indicator_value (report_id, indicator_id, value, period_key)
+         select i.id, v.indicator_id, v.value, v.period_key
+           from input i join report r on r.id = i.id,
+                unnest(i.indicator_ids, i.vals, i.value_periods) as v(indicator_id, value, period_key)
        ), audit as (
          insert into audit_event (chain_key, at, actor_account_id, actor_username, actor_unit_id, actor_unit_path,
            action, entity_type, entity_id, after)
@@ -360,7 +379,7 @@ export class ReportService {
        select ${entities ? '*' : 'id'} from report`,
       [
         JSON.stringify(
-          ready.map(({ viewer, input, clean, flaggedReassigned, periodKey }) => ({
+          ready.map(({ viewer, input, clean, flaggedReassigned, periodKey, valuePeriodKeys }) => ({
             id: input.id,
             task_id: input.taskId,
             percent: input.percent,
@@ -373,6 +392,7 @@ export class ReportService {
             period_key: periodKey,
             indicator_ids: clean.values.map((v) => v.indicatorId),
             vals: clean.values.map((v) => v.value),
+            value_periods: valuePeriodKeys,
             audit: {
               taskId: input.taskId,
               percent: input.percent,

@@ -50,6 +50,11 @@ export class SyncIndicatorType {
   @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string | null;
   @Field(() => Float, { nullable: true }) currentValue!: number | null;
   @Field(() => Int) version!: number;
+  @Field(() => SyncReportScheduleType, {
+    nullable: true,
+    description: 'The indicator’s own reporting schedule; null when none (fromOn: its task’s first day)',
+  })
+  reportSchedule!: SyncReportScheduleType | null;
 }
 
 @ObjectType('SyncResolution', {

@@ -170,3 +170,43 @@ export function checkSchedule(
     throw refuse('reportSchedule.dueDays', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
   return { frequency: frequency as ReportFrequency, dueDays };
 }
+
+/** A schedule as given to the API (null: none), checked: the two columns of a task or an indicator it fills. */
+export function scheduleColumns(
+  value: { frequency: string; dueDays: number } | null | undefined,
+  refuse: (field: string, message: string) => Error,
+): { reportFrequency: ReportFrequency | null; reportDueDays: number | null } {
+  const s = value ? checkSchedule(value.frequency, value.dueDays, refuse) : null;
+  return { reportFrequency: s?.frequency ?? null, reportDueDays: s?.dueDays ?? null };
+}
+
+/** The schedule a task's or an indicator's two columns hold; null for none. */
+export function scheduleOfColumns(r: {
+  reportFrequency?: ReportFrequency | string | null;
+  reportDueDays?: number | null;
+}): ReportSchedule | null {
+  return r.reportFrequency ? { frequency: r.reportFrequency as ReportFrequency, dueDays: Number(r.reportDueDays ?? 0) } : null;
+}
+
+/**
+ * The period of an indicator's own schedule a report's value counts for: the indicator period
+ * holding the end of the report's own period (or the day it was written, if sooner), when the
+ * report has one; otherwise, as for a task, the last period that had ended when it was written
+ * (the first when none had). Kept inside the indicator's span (`span.dueOn`: the indicator's due
+ * date, else the task's).
+ */
+export function indicatorPeriodKey(
+  s: ReportSchedule,
+  span: ScheduledSpan,
+  reportPeriod: ReportPeriod | null,
+  writtenDay: string,
+): string {
+  if (!reportPeriod) return resolvePeriodKey(s, span, null, writtenDay, () => new Error('unreachable'))!;
+  const day = reportPeriod.endOn < writtenDay ? reportPeriod.endOn : writtenDay;
+  const first = periodContaining(s, spanStart(span));
+  const last = span.dueOn ? periodContaining(s, span.dueOn) : null;
+  const p = periodContaining(s, day);
+  if (p.startOn < first.startOn) return first.key;
+  if (last && p.startOn > last.startOn) return last.key;
+  return p.key;
+}

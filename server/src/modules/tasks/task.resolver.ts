@@ -4,6 +4,7 @@ import { localDay } from '../../common/dates.js';
 import type { Context } from '../../graphql/context.js';
 import { requireViewer } from '../../graphql/auth-checker.js';
 import { IndicatorType } from '../indicators/indicator.type.js';
+import { EffectiveApprovalLevelsType } from './approval-levels.type.js';
 import { UnitType } from '../organisations/unit.type.js';
 import { ActionPlanType } from '../plans/action-plan.type.js';
 import { ProgressReportConnection, ProgressReportType } from '../reports/progress-report.type.js';
@@ -142,6 +143,13 @@ export class TaskResolver {
   @FieldResolver(() => Int)
   subTaskCount(@Root() task: TaskRow, @Ctx() ctx: Context) {
     return ctx.loaders.task.childCount.load(task.id);
+  }
+
+  @FieldResolver(() => EffectiveApprovalLevelsType, {
+    description: 'The levels a new report of the task needs and where they come from: the task, a task above, or the plan',
+  })
+  effectiveApprovalLevels(@Root() task: TaskRow, @Ctx() ctx: Context) {
+    return ctx.loaders.task.approvalLevels.load(task.id);
   }
 
   @FieldResolver(() => [IndicatorType])

@@ -38,7 +38,7 @@ import {
   type UpdateTaskInput,
 } from './task.inputs.js';
 import { countableFromRollups, countFromRollups } from './task-count.js';
-import { checkSchedule } from './report-schedule.js';
+import { scheduleColumns } from './report-schedule.js';
 import type { ReportScheduleInput } from './report-schedule.type.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
@@ -60,8 +60,7 @@ type EditableField =
 
 /** A schedule as given (null: none), checked; the two task columns it fills. */
 function scheduleOf(value: ReportScheduleInput | null | undefined) {
-  const s = value ? checkSchedule(value.frequency, value.dueDays, (f, m) => new BadInputError(f, m)) : null;
-  return { reportFrequency: s?.frequency ?? null, reportDueDays: s?.dueDays ?? null };
+  return scheduleColumns(value, (f, m) => new BadInputError(f, m));
 }
 
 function text(field: string, value: string | null | undefined, max: number, required = false): string | null {
@@ -96,8 +95,11 @@ function checkDates(
   dueOn: string | null | undefined,
   parent: Task | null,
   allowLater: boolean,
+  startGiven = true,
 ) {
-  if (startOn && dueOn && startOn > dueOn) throw new BadInputError('dueOn', 'The due date is before the start date');
+  // Named after the date the request gave: the start when it came with one, else the due date.
+  if (startOn && dueOn && startOn > dueOn)
+    throw new BadInputError(startGiven ? 'startOn' : 'dueOn', `The start date (${startOn}) is after the due date (${dueOn})`);
   if (parent?.dueOn && dueOn && dueOn > parent.dueOn && !allowLater)
     throw new BadInputError('dueOn', `A sub-task cannot be due after its parent (${parent.dueOn}) unless allowed explicitly`);
 }
@@ -231,7 +233,7 @@ export class TaskService {
       const startOn = changes.startOn !== undefined ? (changes.startOn as string | null) : task.startOn;
       const dueOn = changes.dueOn !== undefined ? (changes.dueOn as string | null) : task.dueOn;
       if (changes.startOn !== undefined || changes.dueOn !== undefined)
-        checkDates(startOn, dueOn, parent, !!input.allowLaterThanParent || dueOn === task.dueOn);
+        checkDates(startOn, dueOn, parent, !!input.allowLaterThanParent || dueOn === task.dueOn, changes.startOn !== undefined);
 
       const before = taskFields(task);
       const changed = Object.entries(changes).filter(([k, v]) => (task as unknown as Record<string, unknown>)[k] !== v);
@@ -303,7 +305,13 @@ export class TaskService {
       this.assertVersion(task, input.baseVersion);
       if (task.state === TaskState.CANCELLED) throw new BadInputError('id', 'The task has been cancelled');
       const parent = task.parent ? await tx.findOne(Task, { id: task.parent.id }) : null;
-      checkDates(startOn === undefined ? task.startOn : startOn, dueOn, parent, input.allowLaterThanParent);
+      checkDates(
+        startOn === undefined ? task.startOn : startOn,
+        dueOn,
+        parent,
+        input.allowLaterThanParent,
+        startOn !== undefined,
+      );
       const before = { startOn: task.startOn ?? null, dueOn: task.dueOn ?? null };
       task.dueOn = dueOn;
       if (startOn !== undefined) task.startOn = startOn;

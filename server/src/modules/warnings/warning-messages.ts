@@ -63,6 +63,10 @@ export function describeWarning(f: Finding, lang: Lang): string {
           : `Reported progress is not rising: at this pace it will not finish by ${p.dueOn}.`;
     case WarningKind.MISSED_REPORT: {
       const more = (p.missedPeriods ?? 1) - 1;
+      if (p.indicatorName)
+        return vi
+          ? `Chỉ tiêu «${clip(p.indicatorName)}» thiếu báo cáo kỳ ${periodLabel(p.periodKey, 'vi')} (hạn ${viDate(p.periodDueOn)})${more > 0 ? ` và ${more} kỳ trước đó` : ''}.`
+          : `Indicator “${clip(p.indicatorName)}”: no report for ${periodLabel(p.periodKey, 'en')} (due ${p.periodDueOn})${more > 0 ? ` and ${more} earlier ${more === 1 ? 'period' : 'periods'}` : ''}.`;
       return vi
         ? `Thiếu báo cáo kỳ ${periodLabel(p.periodKey, 'vi')} (hạn ${viDate(p.periodDueOn)})${more > 0 ? ` và ${more} kỳ trước đó` : ''}.`
         : `No report for ${periodLabel(p.periodKey, 'en')} (due ${p.periodDueOn})${more > 0 ? ` and ${more} earlier ${more === 1 ? 'period' : 'periods'}` : ''}.`;

@@ -59,6 +59,9 @@ export interface WarningParams {
   periodKey?: string;
   periodDueOn?: string;
   missedPeriods?: number;
+  /** MISSED_REPORT of an indicator's own schedule: the indicator. */
+  indicatorId?: string;
+  indicatorName?: string;
 }
 
 export interface Finding {
@@ -95,8 +98,20 @@ export interface TaskFacts {
   reportFrequency?: ReportFrequency | null;
   reportDueDays?: number | null;
   reportedPeriods?: ReadonlySet<string>;
+  /** The task's indicators with a schedule of their own, and the periods some report gave each a value for. */
+  scheduledIndicators?: IndicatorScheduleFacts[];
   /** The deadline-extension request waiting for a decision, if any. */
   pendingExtension?: PendingExtensionFacts | null;
+}
+
+export interface IndicatorScheduleFacts {
+  id: string;
+  name: string;
+  reportFrequency: ReportFrequency;
+  reportDueDays: number;
+  /** The indicator's due date; its periods end with it, else with the task's. */
+  dueOn?: string | null;
+  reportedPeriods: ReadonlySet<string>;
 }
 
 export interface PendingExtensionFacts {
@@ -220,6 +235,36 @@ export function missedReport(t: TaskFacts, today: string): Finding | null {
   });
 }
 
+/**
+ * Each scheduled indicator of an open task with a period past its due date and no value for
+ * that period: one finding per indicator, naming it.
+ */
+export function missedIndicatorReports(t: TaskFacts, today: string): Finding[] {
+  if (!isOpen(t)) return [];
+  return (t.scheduledIndicators ?? []).flatMap((i) => {
+    const schedule = { frequency: i.reportFrequency, dueDays: i.reportDueDays };
+    const span = { startOn: t.startOn, dueOn: i.dueOn ?? t.dueOn, createdAt: t.createdAt };
+    const missed = missedPeriods(schedule, span, i.reportedPeriods, today);
+    const last = missed.at(-1);
+    if (!last) return [];
+    return [
+      finding(WarningKind.MISSED_REPORT, {
+        periodKey: last.key,
+        periodDueOn: last.dueOn,
+        missedPeriods: missed.length,
+        dueOn: t.dueOn ?? null,
+        indicatorId: i.id,
+        indicatorName: i.name,
+      }),
+    ];
+  });
+}
+
+/** A warning's id: its kind and task, and the indicator for an indicator's missed report (as warning_fact.wid). */
+export function warningId(f: Finding, taskId: string): string {
+  return f.params.indicatorId ? `${f.kind}:${taskId}:${f.params.indicatorId}` : `${f.kind}:${taskId}`;
+}
+
 /** A deadline-extension request on an open task waiting longer than the threshold for the assigning unit's decision. */
 export function extensionBottleneck(t: TaskFacts, today: string, th: WarningThresholds): Finding | null {
   const e = t.pendingExtension;
@@ -245,6 +290,7 @@ export function taskWarnings(t: TaskFacts, today: string, th: WarningThresholds)
     forecastMiss(t, today),
     extensionBottleneck(t, today, th),
     missedReport(t, today),
+    ...missedIndicatorReports(t, today),
   ]
     .filter((f): f is Finding => f !== null)
     .sort((a, b) => b.severity - a.severity);

@@ -3,6 +3,7 @@ import { addDays } from '../../common/dates.js';
 import { MIN_TREND_SPAN_DAYS, SEVERITY, WarningKind } from './warning-rules.js';
 
 export const TZ = `'Asia/Ho_Chi_Minh'`;
+const MR = WarningKind.MISSED_REPORT;
 
 /** The task kinds' SQL conditions, over task `t` and its report facts `s`; each mirrors its rule in warning-rules.ts. */
 export function taskConditions(today: string, th: WarningThresholds): [WarningKind, string, unknown[]][] {
@@ -56,8 +57,8 @@ const lastActivityDay = `case when t.last_report_at is not null then (t.last_rep
   else greatest((t.created_at at time zone ${TZ})::date, coalesce(t.start_on, (t.created_at at time zone ${TZ})::date)) end`;
 
 /**
- * Every task warning that holds today for the open tasks matching `where` (over task `t`), as
- * warning_fact rows (wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest).
+ * Every task warning that holds today for the open tasks matching `where` (over task `t`), and
+ * each scheduled indicator's missed report (`MISSED_REPORT:<task>:<indicator>`), as warning_fact rows (wid, kind, severity, task_id, unit_id, unit_path, res_key, all_res, due_key, n, oldest).
  */
 export function taskWarningRows(where: string, whereParams: unknown[], today: string, th: WarningThresholds) {
   const chosen = taskConditions(today, th);
@@ -67,8 +68,16 @@ export function taskWarningRows(where: string, whereParams: unknown[], today: st
                  coalesce(t.due_on, '9999-12-31'::date) as due_key, null::int as n, null::timestamptz as oldest
             from task t left join task_report_state s on s.task_id = t.id
            cross join lateral (values ${chosen.map(([k, cond]) => `('${k}'::text, ${SEVERITY[k]}, (${cond}))`).join(', ')}) k(kind, severity, hit)
-           where t.state = 'OPEN' and k.hit and (${where})`,
-    params: [...chosen.flatMap(([, , p]) => p), ...whereParams],
+           where t.state = 'OPEN' and k.hit and (${where})
+          union all
+          select '${MR}:' || t.id || ':' || i.id, '${MR}'::text, ${SEVERITY[MR]}, t.id, t.lead_unit_id, t.lead_unit_path,
+                 t.resolution_id, true, coalesce(t.due_on, '9999-12-31'::date), null::int, null::timestamptz
+            from task t join indicator i on i.task_id = t.id
+           where t.state = 'OPEN' and i.report_frequency is not null and (${where}) and exists (
+                   select 1 from report_periods(i.report_frequency, ${scheduleStart}, least(coalesce(i.due_on, t.due_on, ?::date), ?::date)) p
+                    where p.end_on + i.report_due_days < ?::date
+                      and not exists (select 1 from report_indicator_value v where v.indicator_id = i.id and v.period_key = p.period_key))`,
+    params: [...chosen.flatMap(([, , p]) => p), ...whereParams, ...whereParams, today, today, today],
   };
 }
 
@@ -94,7 +103,11 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
                 case when t.report_frequency is not null then (
                   select min(p.end_on + t.report_due_days + 1)
                     from report_periods(t.report_frequency, ${scheduleStart}, coalesce(t.due_on, ?::date + 400)) p
-                   where p.end_on + t.report_due_days + 1 > ?::date) end
+                   where p.end_on + t.report_due_days + 1 > ?::date) end,
+                (select min(p.end_on + i.report_due_days + 1)
+                   from indicator i
+                  cross join lateral report_periods(i.report_frequency, ${scheduleStart}, coalesce(i.due_on, t.due_on, ?::date + 400)) p
+                  where i.task_id = t.id and i.report_frequency is not null and p.end_on + i.report_due_days + 1 > ?::date)
               ]) c where c > ?::date), 'infinity'::date) end as next_on
             from task t where (${where})`,
     params: [
@@ -106,6 +119,8 @@ export function taskClockRows(where: string, whereParams: unknown[], today: stri
       today,
       th.staleDays,
       th.extensionWaitDays,
+      today,
+      today,
       today,
       today,
       today,

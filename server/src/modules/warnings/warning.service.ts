@@ -13,10 +13,13 @@ import { taskColumns, toTaskRow, type TaskRow } from '../tasks/task.row.js';
 import { uuidArray } from '../../common/loaders.js';
 import { assertUuid } from '../../common/ids.js';
 import { describeWarning } from './warning-messages.js';
+import type { ReportFrequency } from '../tasks/report-schedule.js';
 import {
   reviewBottleneck,
   taskWarnings,
+  warningId,
   WarningKind,
+  type IndicatorScheduleFacts,
   type Finding,
   type LatestReportFacts,
   type PendingExtensionFacts,
@@ -171,7 +174,7 @@ export class WarningService {
     const today = localDay();
     const open = tasks.filter((t) => t.state === TaskState.OPEN);
     const ids = open.map((t) => t.id);
-    const [{ latestByTask, trendByTask, pendingByTask, periodsByTask }, units] = await Promise.all([
+    const [{ latestByTask, trendByTask, pendingByTask, periodsByTask, indicatorsByTask }, units] = await Promise.all([
       this.reportFacts(em, ids),
       unitRows(
         em,
@@ -186,10 +189,11 @@ export class WarningService {
         trend: trendByTask.get(task.id) ?? [],
         pendingExtension: pendingByTask.get(task.id) ?? null,
         reportedPeriods: periodsByTask.get(task.id),
+        scheduledIndicators: indicatorsByTask.get(task.id),
       };
       return taskWarnings(facts, today, this.thresholds).map((f) => ({
         ...f,
-        id: `${f.kind}:${task.id}`,
+        id: warningId(f, task.id),
         task,
         unit: units.get(task.leadUnit.id)!,
         messageVi: describeWarning(f, 'vi'),
@@ -198,14 +202,18 @@ export class WarningService {
     });
   }
 
-  /** Each task's latest report, its reporting trend, the periods reported on and its pending extension request, in three queries. */
+  /**
+   * Each task's latest report, its reporting trend, the periods reported on, its pending extension
+   * request and its scheduled indicators with the periods they were given values for, in four queries.
+   */
   private async reportFacts(em: EntityManager, taskIds: string[]) {
     const latestByTask = new Map<string, LatestReportFacts>();
     const trendByTask = new Map<string, TrendPoint[]>();
     const pendingByTask = new Map<string, PendingExtensionFacts>();
     const periodsByTask = new Map<string, Set<string>>();
-    if (!taskIds.length) return { latestByTask, trendByTask, pendingByTask, periodsByTask };
-    const [latest, trend, pending] = await Promise.all([
+    const indicatorsByTask = new Map<string, IndicatorScheduleFacts[]>();
+    if (!taskIds.length) return { latestByTask, trendByTask, pendingByTask, periodsByTask, indicatorsByTask };
+    const [latest, trend, pending, indicators] = await Promise.all([
       em.getConnection().execute<(LatestReportFacts & { task_id: string })[]>(
         `select distinct on (r.task_id) r.task_id, r.state, r.has_obstacles "hasObstacles", r.obstacles, r.received_at "receivedAt",
                 r.reviewed_at "reviewedAt", r.review_comment "reviewComment"
@@ -223,7 +231,36 @@ export class WarningService {
              from task_extension_request e where e.state = 'PENDING' and e.task_id = any(?::uuid[])`,
         [`{${taskIds.join(',')}}`],
       ),
+      em.getConnection().execute<
+        {
+          id: string;
+          task_id: string;
+          name: string;
+          report_frequency: ReportFrequency;
+          report_due_days: number;
+          due_on: string | null;
+          periods: string[];
+        }[]
+      >(
+        `select i.id, i.task_id, i.name, i.report_frequency, i.report_due_days, to_char(i.due_on, 'YYYY-MM-DD') as due_on,
+                array(select distinct v.period_key from report_indicator_value v
+                       where v.indicator_id = i.id and v.period_key is not null) as periods
+           from indicator i where i.report_frequency is not null and i.task_id = any(?::uuid[]) order by i.created_at, i.id`,
+        [`{${taskIds.join(',')}}`],
+      ),
     ]);
+    for (const i of indicators) {
+      const list = indicatorsByTask.get(i.task_id) ?? [];
+      list.push({
+        id: i.id,
+        name: i.name,
+        reportFrequency: i.report_frequency,
+        reportDueDays: Number(i.report_due_days),
+        dueOn: i.due_on,
+        reportedPeriods: new Set(i.periods),
+      });
+      indicatorsByTask.set(i.task_id, list);
+    }
     for (const e of pending)
       pendingByTask.set(e.task_id, { requestedAt: new Date(e.requested_at), requestedDueOn: e.requested_due_on });
     for (const l of latest)
@@ -243,7 +280,7 @@ export class WarningService {
         periodsByTask.set(p.task_id, periods);
       }
     }
-    return { latestByTask, trendByTask, pendingByTask, periodsByTask };
+    return { latestByTask, trendByTask, pendingByTask, periodsByTask, indicatorsByTask };
   }
 
   /** Loads the page's tasks, units, latest reports and trends in a fixed number of queries. */
@@ -251,7 +288,7 @@ export class WarningService {
     if (!rows.length) return [];
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     const unitIds = [...new Set(rows.map((r) => r.unit_id))];
-    const [tasks, unitById, { latestByTask, trendByTask, pendingByTask, periodsByTask }] = await Promise.all([
+    const [tasks, unitById, { latestByTask, trendByTask, pendingByTask, periodsByTask, indicatorsByTask }] = await Promise.all([
       em
         .getConnection()
         .execute<Record<string, unknown>[]>(`select ${taskColumns('t')} from task t where t.id = any(?::uuid[])`, [
@@ -277,8 +314,9 @@ export class WarningService {
           trend: trendByTask.get(task.id) ?? [],
           pendingExtension: pendingByTask.get(task.id) ?? null,
           reportedPeriods: periodsByTask.get(task.id),
+          scheduledIndicators: indicatorsByTask.get(task.id),
         };
-        f = taskWarnings(facts, today, this.thresholds).find((x) => x.kind === r.kind);
+        f = taskWarnings(facts, today, this.thresholds).find((x) => warningId(x, task.id) === r.wid);
       }
       if (!f) continue;
       const found: Finding = f;

@@ -67,11 +67,19 @@ export class WarningParamsType {
 
   @Field(() => Int, { nullable: true, description: 'Missed report: how many periods have no report' })
   missedPeriods?: number;
+
+  @Field(() => ID, { nullable: true, description: 'Missed report of an indicator’s own schedule: the indicator' })
+  indicatorId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Missed report of an indicator’s own schedule: its name' })
+  indicatorName?: string;
 }
 
 @ObjectType('Warning', { simpleResolvers: true, description: 'Computed from the data, never typed in' })
 export class WarningType {
-  @Field(() => ID, { description: 'Kind and the task (or reviewing unit) it is about' })
+  @Field(() => ID, {
+    description: 'Kind and the task (or reviewing unit) it is about, and the indicator for an indicator’s missed report',
+  })
   id!: string;
 
   @Field(() => WarningKind)

@@ -118,7 +118,13 @@ export const entries: MatrixEntry[] = [
     operation: 'Mutation.createIndicator',
     document: `mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { id } }`,
     variables: async (fx) => ({
-      input: { taskId: (await assignedToChild(fx)).id, name: 'Chỉ tiêu', unitOfMeasure: '%', target: 100 },
+      input: {
+        taskId: (await assignedToChild(fx)).id,
+        name: 'Chỉ tiêu',
+        unitOfMeasure: '%',
+        target: 100,
+        reportSchedule: { frequency: 'MONTHLY', dueDays: 5 },
+      },
     }),
     expect: assignerFocal,
   },
@@ -126,7 +132,12 @@ export const entries: MatrixEntry[] = [
     operation: 'Mutation.updateIndicator',
     document: `mutation($input: UpdateIndicatorInput!) { updateIndicator(input: $input) { id } }`,
     variables: async (fx) => ({
-      input: { id: (await buildIndicator(fx.em(), await assignedToChild(fx))).id, baseVersion: 1, target: 50 },
+      input: {
+        id: (await buildIndicator(fx.em(), await assignedToChild(fx))).id,
+        baseVersion: 1,
+        target: 50,
+        reportSchedule: { frequency: 'QUARTERLY', dueDays: 10 },
+      },
     }),
     expect: assignerFocal,
   },
