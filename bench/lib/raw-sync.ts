@@ -238,8 +238,10 @@ async function loadTasks(c: pg.PoolClient, ids: string[], viewerPath: string): P
     [ids],
   );
   const { rows: indicators } = await c.query<Row>(
-    `select id, task_id, name, unit_of_measure, baseline, target, direction, due_on::text as due_on, current_value, version
-       from indicator where task_id = any($1::uuid[]) order by created_at, id`,
+    `select i.id, i.task_id, i.name, i.unit_of_measure, i.baseline, i.target, i.direction, i.due_on::text as due_on,
+            i.current_value, i.version, i.report_frequency, i.report_due_days,
+            coalesce(t.start_on, (t.created_at at time zone 'Asia/Ho_Chi_Minh')::date)::text as from_on
+       from indicator i join task t on t.id = i.task_id where i.task_id = any($1::uuid[]) order by i.created_at, i.id`,
     [ids],
   );
   const { rows: ancestors } = await c.query<{ task_id: string; title: string }>(
@@ -264,6 +266,9 @@ async function loadTasks(c: pg.PoolClient, ids: string[], viewerPath: string): P
       dueOn: dateOnly(i.due_on),
       currentValue: i.current_value === null ? null : Number(i.current_value),
       version: Number(i.version),
+      reportSchedule: i.report_frequency
+        ? { frequency: i.report_frequency, dueDays: Number(i.report_due_days), fromOn: dateOnly(i.from_on as string) }
+        : null,
     });
     byTask.set(i.task_id as string, list);
   }
@@ -315,13 +320,17 @@ async function loadReports(c: pg.PoolClient, ids: string[]): Promise<Row[]> {
     [ids],
   );
   const { rows: values } = await c.query<Row>(
-    `select report_id, indicator_id, value from report_indicator_value where report_id = any($1::uuid[])`,
+    `select report_id, indicator_id, value, period_key from report_indicator_value where report_id = any($1::uuid[])`,
     [ids],
   );
-  const byReport = new Map<string, { indicatorId: string; value: number }[]>();
+  const byReport = new Map<string, { indicatorId: string; value: number; periodKey: string | null }[]>();
   for (const v of values) {
     const list = byReport.get(v.report_id as string) ?? [];
-    list.push({ indicatorId: v.indicator_id as string, value: Number(v.value) });
+    list.push({
+      indicatorId: v.indicator_id as string,
+      value: Number(v.value),
+      periodKey: (v.period_key as string | null) ?? null,
+    });
     byReport.set(v.report_id as string, list);
   }
   return rows.map((r) => ({
