@@ -666,7 +666,9 @@ export class SyncClient {
         cursor = null;
         continue;
       }
-      await this.applyPage(page);
+      // Another tab moved the cursor (or reset the view) since this page was asked for: its pull
+      // carries on from there, and this page, older or from a dropped view, is not applied.
+      if (!(await this.applyPage(page, cursor))) break;
       cursor = page.cursor;
       this.progress('pull', ++pages, null);
       if (!page.hasMore) break;
@@ -705,8 +707,11 @@ export class SyncClient {
     );
   }
 
-  /** One page, applied whole with its cursor in one transaction: a cut leaves the old cursor. */
-  private async applyPage(page: SyncPullResult): Promise<void> {
+  /**
+   * One page, applied whole with its cursor in one transaction: a cut leaves the old cursor.
+   * Applied only while the stored cursor is still `sent`, the one the page was asked with.
+   */
+  private async applyPage(page: SyncPullResult, sent: string | null): Promise<boolean> {
     const db = this.db;
     const tables = [
       db.tasks,
@@ -720,7 +725,8 @@ export class SyncClient {
       db.units,
       db.people,
     ];
-    await db.transaction('rw', tables, async () => {
+    return db.transaction('rw', tables, async () => {
+      if (((await getMeta<string | null>(db, 'cursor')) ?? null) !== sent) return false;
       for (const t of page.tasks) {
         const existing = await db.tasks.get(t.id);
         if (existing && existing.server.version > t.version) continue;
@@ -741,6 +747,7 @@ export class SyncClient {
       if (page.units?.length) await db.units.bulkPut(page.units);
       if (page.people?.length) await db.people.bulkPut(page.people);
       await db.meta.put({ key: 'cursor', value: page.cursor });
+      return true;
     });
   }
 

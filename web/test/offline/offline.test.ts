@@ -1,7 +1,7 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, seededRandom } from '../../src/offline/backoff';
-import { OfflineDatabase, getClientId } from '../../src/offline/db';
+import { OfflineDatabase, getClientId, getMeta, setMeta } from '../../src/offline/db';
 import { withSyncLock } from '../../src/offline/lock';
 import { editTask, markNotificationRead, recordReport } from '../../src/offline/outbox';
 import { UnsentEntriesError, signOutLocally } from '../../src/offline/session';
@@ -238,6 +238,39 @@ describe('SyncClient', () => {
     const ok = fakeServer(() => ({ status: 'APPLIED', version: 4 }));
     await new SyncClient({ db, transport: ok.transport, environment: null, intervalMs: 0, lock: 'none' }).syncNow();
     expect(ok.pushed).toEqual([first.id, second.id]);
+  });
+
+  it('does not apply a page whose cursor another tab replaced meanwhile (here by a reset)', async () => {
+    const db = freshDb();
+    await seedTask(db);
+    await setMeta(db, 'cursor', 'c0');
+    let asked!: () => void;
+    const askedP = new Promise<void>((r) => (asked = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Transport = async <T>(doc: string) => {
+      if (!doc.includes('SyncPull')) return { syncPush: { updateRequired: false, results: [] } } as T;
+      asked();
+      await gate;
+      return { syncPull: page({ cursor: 'c1' }) } as T;
+    };
+    let calls = 0;
+    const resetting: Transport = async <T>(doc: string) => {
+      if (!doc.includes('SyncPull')) return { syncPush: { updateRequired: false, results: [] } } as T;
+      if (calls++ === 0) return { syncPull: page({ reset: true }) } as T;
+      throw new TypeError('Failed to fetch');
+    };
+    const first = new SyncClient({ db, transport: slow, environment: null, intervalMs: 0, lock: 'none' });
+    const second = new SyncClient({ db, transport: resetting, environment: null, intervalMs: 0, lock: 'none' });
+    const pending = first.syncNow();
+    await askedP;
+    // The second tab drops the view and is cut off before its full pull: nothing is stored now.
+    await second.syncNow();
+    expect(await getMeta(db, 'cursor')).toBeUndefined();
+    release();
+    await pending;
+    // Written, c1 would claim the dropped rows were held: the next pull must start from scratch.
+    expect(await getMeta(db, 'cursor')).toBeUndefined();
   });
 
   it('defers a removal while an entry refers to the record', async () => {
