@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDay } from '../../src/common/dates.js';
-import { Role } from '../../src/modules/accounts/role.js';
-import { verifyDerived } from '../../src/modules/derived/derived-verify.js';
-import { Indicator } from '../../src/modules/indicators/indicator.entity.js';
+import { addDays } from '../../src/common/dates.js';
 import { Unit } from '../../src/modules/organisations/unit.entity.js';
-import { ProgressReport } from '../../src/modules/reports/progress-report.entity.js';
-import { ReportIndicatorValue } from '../../src/modules/reports/report-indicator-value.entity.js';
-import { periodContaining, ReportFrequency } from '../../src/modules/tasks/report-schedule.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
-import { createTestApp, errorCode, ok, type GraphQLResponse, type TestApp } from '../support/test-app.js';
-import { buildPlan, buildResolution, buildTree, tokenFor } from '../support/factories.js';
+import {
+  expectNoWarningDifferences,
+  fieldOf,
+  MONTHLY,
+  p1,
+  p2,
+  p3,
+  scheduleWorld,
+  storePastReport,
+  today,
+} from '../support/report-periods.js';
+import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,13 +24,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const monthly = { frequency: ReportFrequency.MONTHLY, dueDays: 0 };
-const today = localDay();
-const current = periodContaining(monthly, today);
-const before = (p: { startOn: string }) => periodContaining(monthly, addDays(p.startOn, -1));
-const p1 = before(current);
-const p2 = before(p1);
-const p3 = before(p2);
+const monthly = MONTHLY;
 
 const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $input) { id version } }`;
 const CREATE = `mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) {
@@ -41,19 +39,11 @@ const COMPLIANCE = `query($unitId: ID, $resolutionId: ID) { reportingCompliance(
   byUnit { own unit { id } figures { onTime late missing due } }
   problems { taskId indicatorId indicatorName periodKey status } } }`;
 
-const fieldOf = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.field;
-
 type Indicated = { id: string; version: number; reportSchedule: unknown };
 
 /** An unscheduled task of the province led by its commune, whose indicator reports monthly. */
 async function arrange() {
-  const em = t.em();
-  const tree = await buildTree(em);
-  const resolution = await buildResolution(em);
-  const plan = await buildPlan(em, tree.province, { resolution });
-  const focal = await tokenFor(t, tree.province, [Role.FOCAL]);
-  const leader = await tokenFor(t, tree.province, [Role.LEADER]);
-  const reporter = await tokenFor(t, tree.commune, [Role.REPORTER, Role.FOCAL]);
+  const { tree, resolution, plan, focal, leader, reporter } = await scheduleWorld(t);
   const task = ok(
     await t.gql<{ createTask: { id: string; version: number } }>(
       CREATE_TASK,
@@ -80,34 +70,9 @@ async function arrange() {
 }
 
 /** A report giving the indicator a value for `periodKey`, stored as if it arrived on `receivedOn`. */
-async function pastValue(
-  taskId: string,
-  indicatorId: string,
-  unit: Unit,
-  authorId: string,
-  periodKey: string,
-  receivedOn: string,
-) {
-  const em = t.em();
-  const at = new Date(`${receivedOn}T05:00:00Z`);
-  const report = em.create(ProgressReport, {
-    id: randomUUID(),
-    task: em.getReference(Task, taskId),
-    unit,
-    unitPath: unit.path,
-    author: authorId as never,
-    percent: 10,
-    writtenAt: at,
-    receivedAt: at,
-  });
-  em.create(ReportIndicatorValue, { report, indicator: em.getReference(Indicator, indicatorId), value: 40, periodKey });
-  await em.flush();
-}
-
-const noWarningDifferences = async () => {
-  const { differences } = await verifyDerived(t.em(), { warnings: t.config.warnings });
-  expect(differences.filter((d) => d.check.startsWith('warning'))).toEqual([]);
-};
+const pastValue = (taskId: string, indicatorId: string, unit: Unit, authorId: string, periodKey: string, receivedOn: string) =>
+  storePastReport(t, { taskId, unit, authorId, receivedOn, value: { indicatorId, periodKey } });
+const noWarningDifferences = () => expectNoWarningDifferences(t);
 
 describe('indicator schedules', () => {
   it('keeps an indicator’s own schedule, checked field by field, set and cleared by the assigning unit', async () => {

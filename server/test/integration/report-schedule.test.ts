@@ -1,15 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDay } from '../../src/common/dates.js';
+import { addDays } from '../../src/common/dates.js';
 import { Role } from '../../src/modules/accounts/role.js';
 import { applyBatch } from '../../src/modules/derived/derived-apply.js';
-import { verifyDerived } from '../../src/modules/derived/derived-verify.js';
 import { Unit } from '../../src/modules/organisations/unit.entity.js';
-import { ProgressReport } from '../../src/modules/reports/progress-report.entity.js';
-import { periodContaining, ReportFrequency } from '../../src/modules/tasks/report-schedule.js';
+import { periodContaining } from '../../src/modules/tasks/report-schedule.js';
 import { Task } from '../../src/modules/tasks/task.entity.js';
-import { createTestApp, errorCode, ok, type GraphQLResponse, type TestApp } from '../support/test-app.js';
-import { buildPlan, buildResolution, buildTask, buildTree, tokenFor } from '../support/factories.js';
+import {
+  before,
+  current,
+  expectNoWarningDifferences,
+  fieldOf,
+  MONTHLY,
+  p1,
+  p2,
+  p3,
+  scheduleWorld,
+  storePastReport,
+  today,
+} from '../support/report-periods.js';
+import { createTestApp, errorCode, ok, type TestApp } from '../support/test-app.js';
+import { buildPlan, buildTask, buildTree, tokenFor } from '../support/factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,13 +30,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const schedule = { frequency: ReportFrequency.MONTHLY, dueDays: 0 };
-const today = localDay();
-const current = periodContaining(schedule, today);
-const before = (p: { startOn: string }) => periodContaining(schedule, addDays(p.startOn, -1));
-const p1 = before(current);
-const p2 = before(p1);
-const p3 = before(p2);
+const schedule = MONTHLY;
 
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { id version reportSchedule { frequency dueDays } } }`;
 const UPDATE = `mutation($input: UpdateTaskInput!) { updateTask(input: $input) { id version reportSchedule { frequency dueDays } } }`;
@@ -37,17 +42,9 @@ const COMPLIANCE = `query($unitId: ID, $resolutionId: ID) { reportingCompliance(
   byUnit { own unit { id } figures { onTime late missing due } }
   problems { taskId periodKey dueOn receivedOn status unit { id } } } }`;
 
-const fieldOf = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.field;
-
 async function arrange() {
-  const em = t.em();
-  const tree = await buildTree(em);
-  const resolution = await buildResolution(em);
-  await buildPlan(em, tree.province, { resolution });
-  const plan = await buildPlan(em, tree.province, { resolution });
-  const focal = await tokenFor(t, tree.province, [Role.FOCAL]);
-  const leader = await tokenFor(t, tree.province, [Role.LEADER]);
-  const reporter = await tokenFor(t, tree.commune, [Role.REPORTER, Role.FOCAL]);
+  const { tree, resolution, plan, focal, leader, reporter } = await scheduleWorld(t);
+  await buildPlan(t.em(), tree.province, { resolution });
   const created = ok(
     await t.gql<{ createTask: { id: string; version: number; reportSchedule: unknown } }>(
       CREATE,
@@ -67,28 +64,9 @@ async function arrange() {
   return { tree, resolution, focal, leader, reporter, task: created };
 }
 
-/** A report stored as if it had arrived on `receivedOn` (noon in Vietnam). */
-async function pastReport(taskId: string, unit: Unit, authorId: string, periodKey: string, receivedOn: string) {
-  const em = t.em();
-  const at = new Date(`${receivedOn}T05:00:00Z`);
-  em.create(ProgressReport, {
-    id: randomUUID(),
-    task: em.getReference(Task, taskId),
-    unit,
-    unitPath: unit.path,
-    author: authorId as never,
-    percent: 10,
-    writtenAt: at,
-    receivedAt: at,
-    periodKey,
-  });
-  await em.flush();
-}
-
-const noWarningDifferences = async () => {
-  const { differences } = await verifyDerived(t.em(), { warnings: t.config.warnings });
-  expect(differences.filter((d) => d.check.startsWith('warning'))).toEqual([]);
-};
+const pastReport = (taskId: string, unit: Unit, authorId: string, periodKey: string, receivedOn: string) =>
+  storePastReport(t, { taskId, unit, authorId, periodKey, receivedOn });
+const noWarningDifferences = () => expectNoWarningDifferences(t);
 
 describe('periodic reporting', () => {
   it('keeps a schedule on a task, set and cleared by the assigning unit only', async () => {
