@@ -74,6 +74,16 @@ const pastValue = (taskId: string, indicatorId: string, unit: Unit, authorId: st
   storePastReport(t, { taskId, unit, authorId, receivedOn, value: { indicatorId, periodKey } });
 const noWarningDifferences = () => expectNoWarningDifferences(t);
 
+/** A report written now, giving the indicator `value`. */
+const submitToday = async (token: string, taskId: string, indicatorId: string, percent: number, value: number) =>
+  ok(
+    await t.gql(
+      SUBMIT,
+      { input: { id: randomUUID(), taskId, percent, writtenAt: new Date().toISOString(), values: [{ indicatorId, value }] } },
+      token,
+    ),
+  );
+
 describe('indicator schedules', () => {
   it('keeps an indicator’s own schedule, checked field by field, set and cleared by the assigning unit', async () => {
     const { focal, reporter, task, indicator } = await arrange();
@@ -214,21 +224,7 @@ describe('indicator schedules', () => {
     ]);
 
     // A report written today with a value for the indicator counts for the period that has just ended.
-    ok(
-      await t.gql(
-        SUBMIT,
-        {
-          input: {
-            id: randomUUID(),
-            taskId: task.id,
-            percent: 30,
-            writtenAt: new Date().toISOString(),
-            values: [{ indicatorId: indicator.id, value: 55 }],
-          },
-        },
-        reporter.token,
-      ),
-    );
+    await submitToday(reporter.token, task.id, indicator.id, 30, 55);
     const [stored] = await t
       .em()
       .getConnection()
@@ -286,21 +282,7 @@ describe('indicator schedules', () => {
 
   it('sends an indicator’s schedule to the phone, from its task’s first day', async () => {
     const { reporter, task, indicator } = await arrange();
-    ok(
-      await t.gql(
-        SUBMIT,
-        {
-          input: {
-            id: randomUUID(),
-            taskId: task.id,
-            percent: 5,
-            writtenAt: new Date().toISOString(),
-            values: [{ indicatorId: indicator.id, value: 12 }],
-          },
-        },
-        reporter.token,
-      ),
-    );
+    await submitToday(reporter.token, task.id, indicator.id, 5, 12);
     const pull = ok(
       await t.gql<{
         syncPull: {

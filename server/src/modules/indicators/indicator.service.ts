@@ -49,10 +49,6 @@ const fields = (i: Indicator) => ({
   reportDueDays: i.reportDueDays ?? null,
 });
 
-/** An indicator's schedule as given (null: none), checked; the two columns it fills. */
-const scheduleOf = (value: CreateIndicatorInput['reportSchedule']) =>
-  scheduleColumns(value, (field, message) => new BadInputError(field, message));
-
 /**
  * Targets of a task, set by the assigning unit's focal officers. Every change is kept in the
  * task's history; once the task has reports, a change must say why.
@@ -70,7 +66,7 @@ export class IndicatorService {
       target: num('target', input.target),
       direction: input.direction ?? IndicatorDirection.HIGHER_IS_BETTER,
       dueOn: day(input.dueOn),
-      ...scheduleOf(input.reportSchedule),
+      ...scheduleColumns(input.reportSchedule),
     };
     return em.transactional(async (tx) => {
       const task = await this.managedTask(tx, viewer, input.taskId);
@@ -93,7 +89,7 @@ export class IndicatorService {
     if (input.target != null) changes.target = num('target', input.target);
     if (input.direction != null) changes.direction = input.direction;
     if (input.dueOn !== undefined) changes.dueOn = day(input.dueOn);
-    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleOf(input.reportSchedule));
+    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleColumns(input.reportSchedule));
     return em.transactional(async (tx) => {
       const indicator = await tx.findOne(Indicator, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!indicator) throw new NotFoundError('Indicator', input.id);

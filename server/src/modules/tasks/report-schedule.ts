@@ -1,4 +1,5 @@
 import { addDays, localDay } from '../../common/dates.js';
+import { BadInputError } from '../../common/errors.js';
 
 /**
  * Periodic reporting: the period arithmetic of a task's reporting schedule, pure and shared in
@@ -171,10 +172,13 @@ export function checkSchedule(
   return { frequency: frequency as ReportFrequency, dueDays };
 }
 
-/** A schedule as given to the API (null: none), checked: the two columns of a task or an indicator it fills. */
+/**
+ * A schedule as given to the API (null: none), checked (a bad one refused naming the field): the
+ * two columns of a task or an indicator it fills.
+ */
 export function scheduleColumns(
   value: { frequency: string; dueDays: number } | null | undefined,
-  refuse: (field: string, message: string) => Error,
+  refuse: (field: string, message: string) => Error = (field, message) => new BadInputError(field, message),
 ): { reportFrequency: ReportFrequency | null; reportDueDays: number | null } {
   const s = value ? checkSchedule(value.frequency, value.dueDays, refuse) : null;
   return { reportFrequency: s?.frequency ?? null, reportDueDays: s?.dueDays ?? null };

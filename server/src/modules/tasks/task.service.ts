@@ -39,7 +39,6 @@ import {
 } from './task.inputs.js';
 import { countableFromRollups, countFromRollups } from './task-count.js';
 import { scheduleColumns } from './report-schedule.js';
-import type { ReportScheduleInput } from './report-schedule.type.js';
 import { appendChanges } from '../derived/change-log.js';
 import { statusSql } from './task-status.js';
 import { taskColumns, toTaskRow, type TaskRow } from './task.row.js';
@@ -57,11 +56,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const LEAD_FIELDS = ['description', 'responsiblePerson', 'expectedResult'] as const;
 type EditableField =
   (typeof LEAD_FIELDS)[number] | 'title' | 'startOn' | 'dueOn' | 'priority' | 'weight' | 'reportFrequency' | 'reportDueDays';
-
-/** A schedule as given (null: none), checked; the two task columns it fills. */
-function scheduleOf(value: ReportScheduleInput | null | undefined) {
-  return scheduleColumns(value, (f, m) => new BadInputError(f, m));
-}
 
 function text(field: string, value: string | null | undefined, max: number, required = false): string | null {
   if (value === undefined || value === null || !value.trim()) {
@@ -123,7 +117,7 @@ export class TaskService {
     const startOn = day('startOn', input.startOn);
     const dueOn = day('dueOn', input.dueOn);
     const weight = weightOf(input.weight);
-    const schedule = scheduleOf(input.reportSchedule);
+    const schedule = scheduleColumns(input.reportSchedule);
     if (input.planId) assertUuid('planId', input.planId);
     if (input.parentId) assertUuid('parentId', input.parentId);
     assertUuid('leadUnitId', input.leadUnitId);
@@ -218,7 +212,7 @@ export class TaskService {
       changes.priority = input.priority;
     }
     if (input.weight !== undefined && input.weight !== null) changes.weight = weightOf(input.weight);
-    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleOf(input.reportSchedule));
+    if (input.reportSchedule !== undefined) Object.assign(changes, scheduleColumns(input.reportSchedule));
 
     return em.transactional(async (tx) => {
       const task = await this.lockVisible(tx, viewer, input.id);
