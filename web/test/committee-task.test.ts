@@ -372,15 +372,7 @@ describe('CommitteeTaskPage', () => {
           },
           indicators: [
             {
-              __typename: 'Indicator',
-              id: 'i1',
-              name: 'Hồ sơ đã số hoá',
-              unitOfMeasure: 'hồ sơ',
-              baseline: 0,
-              target: 1000,
-              currentValue: 300,
-              direction: 'HIGHER_IS_BETTER',
-              dueOn: null,
+              ...task().indicators[0]!,
               version: indicatorSchedule ? 2 : 1,
               reportSchedule: indicatorSchedule ? { __typename: 'ReportSchedule', ...indicatorSchedule } : null,
             },
