@@ -25,7 +25,7 @@ import {
   stats,
   timeRuns,
 } from '../lib/harness.js';
-import { graphqlApplied, graphqlPushBody, officerSessions, pct, runLoad, type Phase } from '../lib/push-gen.js';
+import { officerSessions, pct, startLoad } from '../lib/push-gen.js';
 import { RAW_PARTS, rawWholeDashboard } from './dashboard-raw.js';
 
 const PARTS: Record<string, string> = {
@@ -153,19 +153,14 @@ const { rows: quiet } = await pool.query<{ id: string; due_on: string }>(
 );
 const fresh: number[] = [];
 // The push load runs from the first edit to the last answer seen.
-let pushing = pushDevices > 0;
-const pushLoad: Promise<Phase> | null = pushDevices
-  ? officerSessions(api, pushDevices).then((sessions) =>
-      runLoad({
-        url: `${api.url}/graphql`,
-        sessions,
-        batch: pushBatch,
-        body: (s) => graphqlPushBody(s, pushBatch),
-        applied: graphqlApplied,
-        done: () => !pushing,
-        rate: pushRate,
-      }),
-    )
+const pushLoad = pushDevices
+  ? startLoad({
+      url: `${api.url}/graphql`,
+      sessions: await officerSessions(api, pushDevices),
+      batch: pushBatch,
+      format: 'graphql',
+      rate: pushRate,
+    })
   : null;
 if (pushLoad) api.app.derived.recordLags = true;
 for (const task of quiet) {
@@ -181,8 +176,8 @@ for (const task of quiet) {
     fresh.push(performance.now() - started);
   }
 }
-pushing = false;
-const pushed = await pushLoad;
+pushLoad?.stop();
+const pushed = await pushLoad?.done;
 const lags = api.app.derived.lags.map((s) => s * 1000).sort((a, b) => a - b);
 api.app.derived.recordLags = false;
 if (fresh.length) {

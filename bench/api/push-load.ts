@@ -1,6 +1,6 @@
 /**
  * npm run bench:push -- [--devices N] [--seconds S] [--batch B] [--rate R]
- *                       [--probe-batch P [--probe-devices D] [--probe-rate Q]] [--verify] [--skip-raw]
+ *                       [--probe-batch P [--probe-devices D] [--probe-rate Q]] [--verify] [--skip-raw] [--statements]
  *
  * Sustained report pushes from many simulated devices: `devices` keep-alive connections, each
  * sending one request after another (or R requests a second with `--rate`), each request a
@@ -11,20 +11,20 @@
  * set-based inserts of the same rows), so the ratio shows what the app adds. Prints throughput,
  * latency percentiles, errors, and the derived lag: for every change the worker applied during
  * the run, the time from its commit to the batch that applied it. `--verify` runs
- * derived:verify and audit:verify after.
+ * derived:verify and audit:verify after; `--statements` times every statement the app (request
+ * path and worker) sent during its run and prints them grouped, the most time first.
  */
 import 'reflect-metadata';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit-verify.js';
 import { verifyDerived } from '../../server/src/modules/derived/derived-verify.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable, startApi, startRaw, type RawContext } from '../lib/harness.js';
 import { rawPushReports } from '../lib/raw-push.js';
+import { STATEMENT_COLUMNS, statementGroups, statementTimer } from '../lib/statement-timer.js';
 import {
-  graphqlApplied,
-  graphqlPushBody,
   officerSessions,
   pct,
-  reportEntries,
-  runLoad,
+  startLoad,
+  type LoadSpec,
   type Phase,
   type PushSession,
   type ReportEntry,
@@ -43,37 +43,28 @@ const probeDevices = argNumber('probe-devices', 4);
 const probeRate = argNumber('probe-rate', 1);
 const verify = argv.includes('--verify');
 const skipRaw = argv.includes('--skip-raw');
+const timer = argv.includes('--statements') ? statementTimer() : null;
 await describeRun(
   databaseUrl,
   `npm run bench:push -- --devices ${devices} --seconds ${seconds} --batch ${batch}${rate ? ` --rate ${rate}` : ''}` +
     `${probeBatch ? ` --probe-batch ${probeBatch} --probe-devices ${probeDevices} --probe-rate ${probeRate}` : ''}` +
-    `${verify ? ' --verify' : ''}${skipRaw ? ' --skip-raw' : ''}`,
+    `${verify ? ' --verify' : ''}${skipRaw ? ' --skip-raw' : ''}${timer ? ' --statements' : ''}`,
 );
-const api = await startApi(databaseUrl);
+const api = await startApi(databaseUrl, timer?.logger);
 
 const sessions = await officerSessions(api, devices);
 const probes = probeBatch ? await officerSessions(api, probeDevices, devices) : [];
 
-/** `sessions` sending for `seconds`, each request `size` reports. */
-const load = (
-  url: string,
-  list: PushSession[],
-  size: number,
-  body: (s: PushSession) => string,
-  applied: (text: string) => number,
-  pace = rate,
-) => {
-  const until = Date.now() + seconds * 1000;
-  return runLoad({ url, sessions: list, batch: size, body, applied, done: () => Date.now() >= until, rate: pace });
-};
+/** `list` sending `size`-report pushes for `seconds`, from their own thread. */
+const load = (url: string, list: PushSession[], size: number, format: LoadSpec['format'], pace = rate) =>
+  startLoad({ url, sessions: list, batch: size, format, rate: pace, seconds }).done;
 
 // --- through the app -------------------------------------------------------------------------
 api.app.derived.recordLags = true;
+timer?.start();
 const [app, probe] = await Promise.all([
-  load(`${api.url}/graphql`, sessions, batch, (s) => graphqlPushBody(s, batch), graphqlApplied),
-  probes.length
-    ? load(`${api.url}/graphql`, probes, probeBatch, (s) => graphqlPushBody(s, probeBatch), graphqlApplied, probeRate)
-    : Promise.resolve(null),
+  load(`${api.url}/graphql`, sessions, batch, 'graphql'),
+  probes.length ? load(`${api.url}/graphql`, probes, probeBatch, 'graphql', probeRate) : Promise.resolve(null),
 ]);
 // Whatever the worker had not applied when the load stopped: how long it takes to catch up.
 const catchUpStarted = performance.now();
@@ -83,6 +74,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const catchUpMs = performance.now() - catchUpStarted;
+timer?.stop();
 api.app.derived.recordLags = false;
 const lags = api.app.derived.lags.map((s) => s * 1000).sort((a, b) => a - b);
 
@@ -95,13 +87,7 @@ async function rawPush({ pool, body, viewer }: RawContext) {
 let raw: Phase | null = null;
 if (!skipRaw) {
   const server = await startRaw(databaseUrl, api.secret, { '/push': rawPush });
-  raw = await load(
-    `${server.url}/push`,
-    sessions,
-    batch,
-    (s) => JSON.stringify({ clientId: s.clientId, entries: reportEntries(s.task_id, batch) }),
-    (text) => (JSON.parse(text) as { data: { applied: number } }).data.applied,
-  );
+  raw = await load(`${server.url}/push`, sessions, batch, 'raw');
   await server.close();
   await api.app.derived.drain();
 }
@@ -176,6 +162,12 @@ if (raw)
 console.log(
   `Derived worker caught up ${Math.round(catchUpMs)} ms after the load stopped (${lags.length} changes applied during the run).`,
 );
+if (timer)
+  printTable(
+    `Statements the app sent during its run and catch-up (${timer.timings.length}; concurrent ones overlap), the most time first`,
+    STATEMENT_COLUMNS,
+    statementGroups(timer.timings, 25),
+  );
 for (const [reason, n] of [...app.reasons, ...(raw?.reasons ?? []), ...(probe?.reasons ?? [])])
   console.log(`error ×${n}: ${reason}`);
 

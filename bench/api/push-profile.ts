@@ -14,7 +14,7 @@ import { createLogger } from '../../server/src/common/logger.js';
 import { openDatabase, ormOptions } from '../../server/src/db/orm.js';
 import { Account } from '../../server/src/modules/accounts/account.entity.js';
 import { argNumber, benchDatabaseUrl, describeRun, printTable } from '../lib/harness.js';
-import { statementTimer } from '../lib/statement-timer.js';
+import { STATEMENT_COLUMNS, statementGroups, statementTimer } from '../lib/statement-timer.js';
 import { PROTOCOL_VERSION } from './sync-queries.js';
 
 const databaseUrl = benchDatabaseUrl();
@@ -69,32 +69,11 @@ const total = performance.now() - started;
 timer.stop();
 
 const applied = result.results.filter((r) => r.status === 'APPLIED').length;
-const shape = (sql: string) =>
-  sql
-    .replace(/'[^']*'/g, '?')
-    .replace(/\b\d+\b/g, 'N')
-    .replace(/\s+/g, ' ')
-    .slice(0, 110);
-const groups = new Map<string, { n: number; ms: number; max: number }>();
-for (const t of timings) {
-  const g = groups.get(shape(t.sql)) ?? { n: 0, ms: 0, max: 0 };
-  g.n++;
-  g.ms += t.ms;
-  g.max = Math.max(g.max, t.ms);
-  groups.set(shape(t.sql), g);
-}
 const sqlMs = timings.reduce((s, t) => s + t.ms, 0);
 console.log(
   `\n${entries} entries, ${applied} applied: ${total.toFixed(0)} ms in all (${(total / entries).toFixed(1)} ms per entry); ` +
     `${timings.length} statements, ${sqlMs.toFixed(0)} ms inside PostgreSQL round trips\n`,
 );
-printTable(
-  'Statements of one push, slowest first',
-  ['statement', 'count', 'total ms', 'per call ms', 'max ms'],
-  [...groups.entries()]
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .slice(0, 15)
-    .map(([sql, g]) => [`\`${sql}\``, String(g.n), g.ms.toFixed(0), (g.ms / g.n).toFixed(2), String(g.max)]),
-);
+printTable('Statements of one push, slowest first', STATEMENT_COLUMNS, statementGroups(timings));
 await app.stop();
 await orm.close(true);

@@ -40,8 +40,11 @@ export interface Api {
   close(): Promise<void>;
 }
 
-/** The real application (production settings, logs off) listening on a free port. */
-export async function startApi(databaseUrl: string): Promise<Api> {
+/**
+ * The real application (production settings, logs off) listening on a free port; `queryLogger`
+ * receives every statement with its time (see statement-timer.ts).
+ */
+export async function startApi(databaseUrl: string, queryLogger?: ReturnType<typeof createLogger>): Promise<Api> {
   // Migrations first, exactly as the app does on start.
   await (await openDatabase(databaseUrl)).close(true);
   const secret = randomBytes(32).toString('hex');
@@ -54,7 +57,7 @@ export async function startApi(databaseUrl: string): Promise<Api> {
     LOG_LEVEL: 'silent',
     ...(interval === undefined ? {} : { DERIVED_BATCH_INTERVAL_MS: interval }),
   });
-  const orm = await MikroORM.init(ormOptions(databaseUrl));
+  const orm = await MikroORM.init(ormOptions(databaseUrl, queryLogger));
   const app = await createApp({ config, orm, logger: createLogger('silent'), secret });
   const server = http.createServer(app.express);
   server.keepAliveTimeout = 60_000;

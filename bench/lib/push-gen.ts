@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { PROTOCOL_VERSION } from '../api/sync-queries.js';
 import type { Api } from './harness.js';
 
@@ -163,6 +164,59 @@ export async function runLoad(o: LoadOptions): Promise<Phase> {
   phase.ms = performance.now() - started;
   agent.destroy();
   return phase;
+}
+
+/** What a load thread is told: plain data, as it crosses to another thread. */
+export interface LoadSpec {
+  url: string;
+  sessions: PushSession[];
+  batch: number;
+  /** `graphql`: syncPush as the field app sends it; `raw`: the bare baseline's own body. */
+  format: 'graphql' | 'raw';
+  rate?: number;
+  /** Stop after this long; without it, on `stop()`. */
+  seconds?: number;
+}
+
+/** A syncPush-free body for the raw baseline: the device, then the same report entries. */
+export const rawPushBody = (s: PushSession, batch: number) =>
+  JSON.stringify({ clientId: s.clientId, entries: reportEntries(s.task_id, batch) });
+
+export const rawApplied = (text: string) => (JSON.parse(text) as { data: { applied: number } }).data.applied;
+
+/** The load of `spec` as one thread runs it (the load thread's own body). */
+export function runSpec(spec: LoadSpec, stopped: () => boolean): Promise<Phase> {
+  const until = spec.seconds ? Date.now() + spec.seconds * 1000 : Infinity;
+  const graphql = spec.format === 'graphql';
+  return runLoad({
+    url: spec.url,
+    sessions: spec.sessions,
+    batch: spec.batch,
+    body: (s) => (graphql ? graphqlPushBody(s, spec.batch) : rawPushBody(s, spec.batch)),
+    applied: graphql ? graphqlApplied : rawApplied,
+    done: () => stopped() || Date.now() >= until,
+    rate: spec.rate,
+  });
+}
+
+/**
+ * Runs `spec` on its own thread: the devices are not the server, so building requests and
+ * reading answers must not take the API's event loop (on this machine they took a quarter of it).
+ */
+export function startLoad(spec: LoadSpec): { stop(): void; done: Promise<Phase> } {
+  // tsx's loader does not reach worker threads: the thread loads its TypeScript through tsx's API.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(
+    new URL('./load-thread.ts', import.meta.url).href,
+  )}, ${JSON.stringify(import.meta.url)}))`;
+  const worker = new Worker(boot, { eval: true, workerData: spec });
+  const done = new Promise<Phase>((resolve, reject) => {
+    worker.once('message', (p: Omit<Phase, 'reasons'> & { reasons: [string, number][] }) =>
+      resolve({ ...p, reasons: new Map(p.reasons) }),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load thread exited (${code}) before answering`)));
+  });
+  return { stop: () => worker.postMessage('stop'), done };
 }
 
 /** The p-th percentile of ascending `sorted`. */

@@ -36,3 +36,29 @@ export function statementTimer() {
     },
   };
 }
+
+/** A statement's shape: literals and numbers out, so the same statement groups whatever its values. */
+const shape = (sql: string) =>
+  sql
+    .replace(/'[^']*'/g, '?')
+    .replace(/\b\d+\b/g, 'N')
+    .replace(/\s+/g, ' ')
+    .slice(0, 110);
+
+/** Timings grouped by statement shape, the most time first: [shape, count, total ms, per call ms, max ms]. */
+export function statementGroups(timings: StatementTiming[], top = 15): string[][] {
+  const groups = new Map<string, { n: number; ms: number; max: number }>();
+  for (const t of timings) {
+    const g = groups.get(shape(t.sql)) ?? { n: 0, ms: 0, max: 0 };
+    g.n++;
+    g.ms += t.ms;
+    g.max = Math.max(g.max, t.ms);
+    groups.set(shape(t.sql), g);
+  }
+  return [...groups.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, top)
+    .map(([sql, g]) => [`\`${sql}\``, String(g.n), g.ms.toFixed(0), (g.ms / g.n).toFixed(2), String(g.max)]);
+}
+
+export const STATEMENT_COLUMNS = ['statement', 'count', 'total ms', 'per call ms', 'max ms'];

@@ -214,6 +214,54 @@ describe('warning facts', () => {
     expect((await verifyDerived(t.em(), { warnings: t.config.warnings })).differences.filter(isWarningCheck)).toEqual([]);
   });
 
+  it('are rewritten only where they differ: the same facts stay as stored, a changed one is updated with its counts', async () => {
+    const em = t.em();
+    const tree = await buildTree(em);
+    const today = localDay();
+    const task = await buildTask(em, {
+      assigner: tree.province,
+      lead: tree.commune,
+      startOn: addDays(today, -30),
+      dueOn: addDays(today, -3),
+    });
+    const { token } = await tokenFor(t, tree.province, [Role.LEADER]);
+    await t.drain();
+    const stored = () =>
+      exec<{ xmin: string; due_key: string }>(
+        `select xmin::text, to_char(due_key, 'YYYY-MM-DD') due_key from warning_fact where task_id = ? and kind = 'OVERDUE'`,
+        [task.id],
+      );
+    const counts = () =>
+      exec<{ n: number }>(`select n from warning_fact_count where unit_path = ? and res_key is null and kind = 'OVERDUE'`, [
+        tree.province.path,
+      ]).then((rows) => rows[0]?.n ?? 0);
+    const [first] = await stored();
+    const n = await counts();
+    expect(first).toBeDefined();
+
+    // A report arrives: the task's facts are recomputed, and its OVERDUE one comes out the same.
+    await exec(`update task set last_report_at = now() where id = ?`, [task.id]);
+    await t.drain();
+    expect(await stored()).toEqual([first]);
+    expect(await counts()).toBe(n);
+
+    // Still overdue, from another day: the same fact, updated in place, counted once.
+    await exec(`update task set due_on = ?::date where id = ?`, [addDays(today, -5), task.id]);
+    await t.drain();
+    const [moved] = await stored();
+    expect(moved!.due_key).toBe(addDays(today, -5));
+    expect(moved!.xmin).not.toBe(first!.xmin);
+    expect(await counts()).toBe(n);
+    expect((await overdueIds(token)).nodes.filter((w) => w.task.id === task.id)).toHaveLength(1);
+
+    // No longer overdue: the fact goes, and with it the count.
+    await exec(`update task set due_on = ?::date where id = ?`, [addDays(today, 30), task.id]);
+    await t.drain();
+    expect(await stored()).toEqual([]);
+    expect(await counts()).toBe(n - 1);
+    expect((await verifyDerived(t.em(), { warnings: t.config.warnings })).differences.filter(isWarningCheck)).toEqual([]);
+  });
+
   it('change with the calendar: the sweep takes only the tasks whose day has come, and equals a fresh computation', async () => {
     const em = t.em();
     const tree = await buildTree(em);

@@ -9,27 +9,44 @@ const COLUMNS = `wid, kind, severity, task_id, unit_id, unit_path, res_key, all_
 /** A uuid[] literal; every id here came from our own rows. */
 const uuids = (ids: Iterable<string>) => `{${[...new Set(ids)].join(',')}}`;
 
-/** Adds `sign` × the counts of the stored facts matching `where` to every unit above them. */
-async function adjustCounts(tx: EntityManager, where: string, params: unknown[], sign: 1 | -1): Promise<void> {
-  await tx.execute(
-    `insert into warning_fact_count as c (unit_path, res_key, kind, n)
-     select unit_path, res_key, kind, ${sign} * n from (${countRows(`select * from warning_fact where ${where}`)}) x
-     on conflict on constraint warning_fact_count_key do update set n = c.n + excluded.n`,
-    params,
-  );
-}
-
-/** Replaces the stored facts matching `where` with `rows`, keeping the counts in step. */
+/**
+ * Replaces the stored facts matching `where` with `rows`, keeping the counts in step, in one
+ * statement that writes only what differs: most batches recompute facts that come out the same
+ * (a report on a task already fine), and counting every fact up all its ancestors twice was the
+ * worker's biggest cost. Facts whose key is gone are deleted, new or changed ones upserted, and
+ * the counts take the gone rows off and the added ones on.
+ */
 async function replaceFacts(
   tx: EntityManager,
   where: string,
   params: unknown[],
   rows: { sql: string; params: unknown[] },
 ): Promise<void> {
-  await adjustCounts(tx, where, params, -1);
-  await tx.execute(`delete from warning_fact where ${where}`, params);
-  await tx.execute(`insert into warning_fact (${COLUMNS}) select ${COLUMNS} from (${rows.sql}) x`, rows.params);
-  await adjustCounts(tx, where, params, 1);
+  const set = COLUMNS.split(', ')
+    .slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  await tx.execute(
+    `with fresh as materialized (select ${COLUMNS} from (${rows.sql}) x),
+          old as materialized (select ${COLUMNS} from warning_fact where ${where}),
+          gone as (select * from old except all select * from fresh),
+          added as (select * from fresh except all select * from old),
+          counted as (
+            insert into warning_fact_count as c (unit_path, res_key, kind, n)
+            select unit_path, res_key, kind, sum(n)::int
+              from (select unit_path, res_key, kind, -n as n from (${countRows('select * from gone')}) g
+                    union all select unit_path, res_key, kind, n from (${countRows('select * from added')}) a) d
+             group by 1, 2, 3
+            on conflict on constraint warning_fact_count_key do update set n = c.n + excluded.n
+          ),
+          removed as (
+            delete from warning_fact w
+             where ${where} and not exists (select 1 from fresh f where f.wid = w.wid and f.res_key is not distinct from w.res_key)
+          )
+     insert into warning_fact (${COLUMNS}) select ${COLUMNS} from added
+     on conflict on constraint warning_fact_key do update set ${set}`,
+    [...rows.params, ...params, ...params],
+  );
 }
 
 /** What a batch changed, as far as warnings go. */
