@@ -141,11 +141,16 @@ function badVariable(path: string[], reason: string): GraphQLError {
  * unavailable database answers 503 with Retry-After, so clients and proxies retry.
  */
 export function requestErrorsPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+  // Apollo keeps one parsed document per query text: its literals need checking once.
+  const storable = new WeakSet<DocumentNode>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation }) {
-          assertStorableLiterals(document);
+          if (!storable.has(document)) {
+            assertStorableLiterals(document);
+            storable.add(document);
+          }
           if (operation) assertVariablesCoerce(schema, operation, request.variables);
         },
         async willSendResponse({ request, response }) {
@@ -172,6 +177,11 @@ export function requestErrorsPlugin(schema: GraphQLSchema): ApolloServerPlugin {
  */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const type = req.headers['content-type'];
+  // What every client sends, decided without parsing the media type.
+  if (type === 'application/json' || type === 'application/json; charset=utf-8') {
+    next();
+    return;
+  }
   // `is` answers null for a request without a body: Apollo then says the body is missing.
   if (req.method !== 'POST' || (type && req.is('application/json') !== false)) {
     next();

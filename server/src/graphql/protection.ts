@@ -65,36 +65,58 @@ export function queryDepth(document: DocumentNode): number {
   return depth;
 }
 
+interface DocumentCosts {
+  depth: number;
+  /** Cost by operation name and scalar variables; bounded, as clients choose both. */
+  byKey: Map<string, number>;
+}
+
+const MAX_COSTS_PER_DOCUMENT = 64;
+
 function tooComplex(message: string, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } } });
 }
 
 /** Refuses, before anything runs, operations nested too deeply or asking for too much work. */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+  // Apollo keeps one parsed document per query text, so a document's depth, and its cost for
+  // given scalar variables, are worked out once, not on every push from every device.
+  const costs = new WeakMap<DocumentNode, DocumentCosts>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const depth = queryDepth(document);
+          let known = costs.get(document);
+          if (!known) {
+            known = { depth: queryDepth(document), byKey: new Map() };
+            costs.set(document, known);
+          }
+          const { depth } = known;
           if (depth > limits.maxDepth) {
             throw tooComplex(`The query is nested ${depth} levels deep; the most allowed is ${limits.maxDepth}`, {
               depth,
               maxDepth: limits.maxDepth,
             });
           }
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: request.operationName ?? undefined,
-              estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // Variables that do not coerce: requestErrorsPlugin refuses the request, naming the field.
-            if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
-            throw error;
+          // Only scalars change a cost (page sizes, @include/@skip); input objects and lists do not.
+          const scalars = Object.entries(request.variables ?? {}).filter(([, v]) => v === null || typeof v !== 'object');
+          const key = JSON.stringify([request.operationName ?? null, ...scalars.sort(([a], [b]) => (a < b ? -1 : 1))]);
+          let complexity = known.byKey.get(key);
+          if (complexity === undefined) {
+            try {
+              complexity = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                operationName: request.operationName ?? undefined,
+                estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+              });
+            } catch (error) {
+              // Variables that do not coerce: requestErrorsPlugin refuses the request, naming the field.
+              if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
+              throw error;
+            }
+            if (known.byKey.size < MAX_COSTS_PER_DOCUMENT) known.byKey.set(key, complexity);
           }
           if (complexity > limits.maxComplexity) {
             throw tooComplex(

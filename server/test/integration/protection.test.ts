@@ -43,6 +43,17 @@ describe('query limits', () => {
     expect(res.json.errors![0]!.message).toMatch(/would cost \d+ points; the most allowed is 20000/);
   });
 
+  it('costs one query text again for each page size or @include it is sent with', async () => {
+    const query = `query ($n: Int!, $deep: Boolean!) { tasks(first: $n) { nodes { id title indicators { id name target baseline }
+      reports(first: 50) @include(if: $deep) { nodes { id percent narrative } } leadUnit { id name children { id name children { id name } } } } } }`;
+    const send = (n: number, deep: boolean) => post(t.url, { query, variables: { n, deep } }, auth());
+    // Small first, so a cost kept for the text would let the large ones through.
+    expect((await send(2, true)).json.errors).toBeUndefined();
+    expect((await send(200, false)).json.errors).toBeUndefined();
+    expect((await send(200, true)).json.errors![0]!.extensions!.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await send(2, true)).json.errors).toBeUndefined();
+  });
+
   it('lets an ordinary page through', async () => {
     const res = await post(
       t.url,

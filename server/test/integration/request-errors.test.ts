@@ -126,6 +126,16 @@ describe('documents and operations', () => {
     expectNoServerFaultLogged(since);
   });
 
+  it('refuses a string in the query that cannot be stored, each time the same text is sent', async () => {
+    const query = '{ unit(id: "a\\u0000b") { id } }';
+    for (let i = 0; i < 2; i++) {
+      const res = await json({ query });
+      expect(res.json.data ?? null).toBeNull();
+      expect(firstError(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+      expect(firstError(res).message).toContain('NUL');
+    }
+  });
+
   it('names an operation that the document does not hold', async () => {
     const res = await json({ query: 'query A { me { id } } query B { me { id } }', operationName: 'C' });
     expect(res.status).toBe(400);
