@@ -20,6 +20,7 @@ import {
   post,
   printTable,
   startApi,
+  settle,
   startRaw,
   statCells,
   stats,
@@ -53,14 +54,8 @@ await describeRun(
   `npm run bench:dashboard -- --runs ${runs} --freshness ${freshnessSamples}${pushArgs}${skip.map((s) => ` --skip "${s}"`).join('')}`,
 );
 const api = await startApi(databaseUrl);
-// Whatever the worker has not applied yet (after an upgrade: every task's first warning facts).
-const drainStarted = performance.now();
-await api.app.derived.drain();
-console.log(`derived worker caught up in ${Math.round(performance.now() - drainStarted)} ms before the runs`);
+console.log(`derived worker caught up, its tables vacuumed, in ${Math.round(await settle(api))} ms before the runs`);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-// Statistics for tables the worker just filled, as autovacuum gives them within a minute or so;
-// without them the planner scans a subtree's facts instead of walking the ordered index.
-await pool.query(`analyze warning_fact, warning_fact_count`);
 const lines: Record<string, unknown>[] = [];
 const r1 = (n: number) => +n.toFixed(1);
 

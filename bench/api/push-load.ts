@@ -17,7 +17,16 @@
 import 'reflect-metadata';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit-verify.js';
 import { verifyDerived } from '../../server/src/modules/derived/derived-verify.js';
-import { argNumber, benchDatabaseUrl, describeRun, printTable, startApi, startRaw, type RawContext } from '../lib/harness.js';
+import {
+  argNumber,
+  benchDatabaseUrl,
+  describeRun,
+  printTable,
+  settle,
+  startApi,
+  startRaw,
+  type RawContext,
+} from '../lib/harness.js';
 import { rawPushReports } from '../lib/raw-push.js';
 import { STATEMENT_COLUMNS, statementGroups, statementTimer } from '../lib/statement-timer.js';
 import {
@@ -51,6 +60,7 @@ await describeRun(
     `${verify ? ' --verify' : ''}${skipRaw ? ' --skip-raw' : ''}${timer ? ' --statements' : ''}`,
 );
 const api = await startApi(databaseUrl, timer?.logger);
+console.log(`derived worker caught up, its tables vacuumed, in ${Math.round(await settle(api))} ms before the runs`);
 
 const sessions = await officerSessions(api, devices);
 const probes = probeBatch ? await officerSessions(api, probeDevices, devices) : [];
