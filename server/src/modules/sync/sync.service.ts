@@ -768,7 +768,6 @@ export class SyncService {
     });
   }
 
-  /** Records what this device last did, for the committee's sync health. Never fails the call. */
   /** Records when each device last pulled or pushed, and what its pushes did (in client order). */
   private async touchClients(em: EntityManager, clients: ClientTouch[], what: 'pull' | 'push'): Promise<void> {
     const column = what === 'pull' ? 'last_pull_at' : 'last_push_at';
